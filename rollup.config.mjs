@@ -1,0 +1,43 @@
+// Builds every public entry into dist/: ESM (.js), CJS (.cjs) and bundled types (.d.ts, .d.cts).
+// Runtime dependencies stay external so the app's bundler deduplicates them.
+import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
+
+const input = {
+  index: 'src/index.ts',
+  presets: 'src/presets/index.ts',
+  server: 'src/server/index.ts',
+  testing: 'src/testing/index.ts',
+};
+
+const external = (id) =>
+  id === 'eventemitter3' || id === 'tslib' || id === 'ws' || id.startsWith('node:');
+
+export default [
+  {
+    input,
+    external,
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.json',
+        declaration: false,
+        sourceMap: true,
+        outDir: 'dist',
+        noEmitOnError: true,
+      }),
+    ],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+    ],
+  },
+  {
+    input,
+    external,
+    plugins: [dts({ tsconfig: './tsconfig.json' })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'shared/[name]-[hash].d.ts' },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'shared/[name]-[hash].d.cts' },
+    ],
+  },
+];

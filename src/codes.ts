@@ -1,0 +1,177 @@
+import { CloseCodeError, show } from './errors';
+
+/**
+ * The close codes registered with IANA, by name (PascalCase of the registry's
+ * names). 1004 is reserved and has no name. 3000, 3003 and 3008 are the
+ * registered library codes.
+ *
+ * @example
+ * if (event.code === CloseCode.TryAgainLater) showBusyBanner();
+ */
+export const CloseCode = {
+  NormalClosure: 1000,
+  GoingAway: 1001,
+  ProtocolError: 1002,
+  UnsupportedData: 1003,
+  NoStatusReceived: 1005,
+  AbnormalClosure: 1006,
+  InvalidFramePayloadData: 1007,
+  PolicyViolation: 1008,
+  MessageTooBig: 1009,
+  MandatoryExtension: 1010,
+  InternalError: 1011,
+  ServiceRestart: 1012,
+  TryAgainLater: 1013,
+  BadGateway: 1014,
+  TLSHandshake: 1015,
+  Unauthorized: 3000,
+  Forbidden: 3003,
+  Timeout: 3008,
+} as const;
+
+/** Any name in {@link CloseCode}. */
+export type CloseCodeName = keyof typeof CloseCode;
+/** The names of the IANA library codes 3000, 3003 and 3008. */
+export type LibraryCodeName = 'Unauthorized' | 'Forbidden' | 'Timeout';
+/** The names of the standard codes 1000–1015 (1004 has none). */
+export type StandardCodeName = Exclude<CloseCodeName, LibraryCodeName>;
+/** A named standard or library code, e.g. `1012`. */
+export type KnownCloseCode = (typeof CloseCode)[CloseCodeName];
+
+/**
+ * The numeric band a code falls in (the IANA split):
+ * `unused` 0–999 · `standard` 1000–1015 · `future` 1016–1999 (reserved for the
+ * standard) · `extension` 2000–2999 · `library` 3000–3999 · `application`
+ * 4000–4999 · `invalid` anything else (5000+, negative, fractional, NaN).
+ */
+export type CloseCodeRange = 'unused' | 'standard' | 'future' | 'extension' | 'library' | 'application' | 'invalid';
+
+/** The bands of {@link CloseCodeRange} with their inclusive bounds; `invalid` is everything outside them. */
+export const CLOSE_CODE_RANGES = [
+  { range: 'unused', min: 0, max: 999 },
+  { range: 'standard', min: 1000, max: 1015 },
+  { range: 'future', min: 1016, max: 1999 },
+  { range: 'extension', min: 2000, max: 2999 },
+  { range: 'library', min: 3000, max: 3999 },
+  { range: 'application', min: 4000, max: 4999 },
+] as const satisfies readonly { range: CloseCodeRange; min: number; max: number }[];
+
+const namesByCode: ReadonlyMap<number, CloseCodeName> = new Map(
+  (Object.keys(CloseCode) as CloseCodeName[]).map((name) => [CloseCode[name], name]),
+);
+
+/** The band a code falls in; never throws, whatever is passed. */
+export function rangeOf(code: number): CloseCodeRange {
+  if (!Number.isInteger(code)) return 'invalid';
+  for (const band of CLOSE_CODE_RANGES) if (code >= band.min && code <= band.max) return band.range;
+  return 'invalid';
+}
+
+/** The IANA name of a registered code (`1012` → `'ServiceRestart'`), else undefined. */
+export function nameOfCode(code: number): CloseCodeName | undefined {
+  return namesByCode.get(code);
+}
+
+/**
+ * True when `code` may appear in a close frame on the wire: 1000–1014 except
+ * 1004–1006, and 3000–4999 (RFC 6455 §7.4; what `ws` and undici accept).
+ */
+export function isSendableCode(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1014 && (code < 1004 || code > 1006)) || (code >= 3000 && code <= 4999));
+}
+
+/** A close code a browser's `close()` accepts: 1000 or 3000–4999. */
+export function isClientCloseCode(code: number): boolean {
+  return code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999);
+}
+
+// ---- the app's own codes ---------------------------------------------------
+
+type Digit = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9';
+type PrivateCodeText = `${3 | 4}${Digit}${Digit}${Digit}`;
+
+/**
+ * `N` when it is a literal in 3000–4999 (or a plain `number`, which can only
+ * be checked at run time); `never` otherwise, so a literal such as `1008` or
+ * `5000` in `defineCloseCodes` is a compile-time error.
+ */
+export type PrivateCode<N extends number> = number extends N ? N : `${N}` extends PrivateCodeText ? N : never;
+
+/** The map an app passes to {@link defineCloseCodes}: name → code in 3000–4999. */
+export type CloseCodeMap = Readonly<Record<string, number>>;
+
+/**
+ * An app's close-code contract, shared by server and client: the frozen
+ * name → code map plus lookups both ways. Made by {@link defineCloseCodes}.
+ */
+export interface CloseCodeContract<M extends CloseCodeMap = CloseCodeMap> {
+  /** name → code, frozen (e.g. `AppCodes.codes.Unauthorized === 4001`). */
+  readonly codes: Readonly<M>;
+  /** Every name, in declaration order. */
+  readonly names: readonly (keyof M & string)[];
+  /** The name of `code` in this contract, or undefined. */
+  nameOf(code: number): (keyof M & string) | undefined;
+  /** The code for `name`; throws a `CloseCodeError` (`unknown-name`) for a name not in the contract. */
+  codeOf<K extends keyof M & string>(name: K): M[K];
+  /** True when `code` is one of this contract's codes. */
+  has(code: number): boolean;
+}
+
+/** The names of a contract (`'Unauthorized' | 'Forbidden'`), or `never` for none. */
+export type ContractNames<C> = C extends CloseCodeContract<infer M> ? keyof M & string : never;
+
+/**
+ * Declares the app's private close codes once, for server and client.
+ * Validates that every value is an integer in 3000–4999, that values are
+ * unique and names non-empty; throws a {@link CloseCodeError} naming the
+ * offending entry otherwise. The returned contract is frozen and typed, so
+ * results, policy rules and socket events know its names.
+ *
+ * @example
+ * export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+ * AppCodes.codes.RateLimited // 4029
+ * AppCodes.nameOf(4003)      // 'Forbidden'
+ */
+export function defineCloseCodes<const M extends CloseCodeMap>(
+  map: M & { readonly [K in keyof M]: PrivateCode<M[K]> },
+): CloseCodeContract<M> {
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) {
+    throw new CloseCodeError('invalid-name', map, `defineCloseCodes expects an object of name → code, got ${show(map)}.`);
+  }
+  const byCode = new Map<number, keyof M & string>();
+  const names = Object.keys(map) as (keyof M & string)[];
+  for (const name of names) {
+    const code: unknown = map[name];
+    if (name.trim() === '') {
+      throw new CloseCodeError('invalid-name', name, `defineCloseCodes: a close code name must be a non-empty string, got ${show(name)} (code ${show(code)}).`);
+    }
+    if (typeof code !== 'number' || !Number.isInteger(code)) {
+      throw new CloseCodeError('not-integer', code, `defineCloseCodes: ${name} must be an integer close code in 3000–4999, got ${show(code)}.`);
+    }
+    if (code < 3000 || code > 4999) {
+      throw new CloseCodeError(
+        'private-range',
+        code,
+        `defineCloseCodes: ${name} is ${code}, but an app's own close codes must be in 3000–4999 (4000–4999 for private use, 3000–3999 for IANA-registered library codes).`,
+      );
+    }
+    const taken = byCode.get(code);
+    if (taken !== undefined) {
+      throw new CloseCodeError('duplicate-code', code, `defineCloseCodes: ${name} and ${taken} both use ${code}; each code must have one name.`);
+    }
+    byCode.set(code, name);
+  }
+  const codes = Object.freeze({ ...map }) as Readonly<M>;
+  return Object.freeze({
+    codes,
+    names: Object.freeze(names),
+    nameOf: (code: number) => byCode.get(code),
+    has: (code: number) => byCode.has(code),
+    codeOf<K extends keyof M & string>(name: K): M[K] {
+      if (!Object.prototype.hasOwnProperty.call(codes, name)) {
+        throw new CloseCodeError('unknown-name', name, `Unknown close code name ${show(name)}; this contract defines: ${names.join(', ') || '(none)'}.`);
+      }
+      return codes[name];
+    },
+  });
+}

@@ -1,0 +1,47 @@
+export { CloseCode, CLOSE_CODE_RANGES, defineCloseCodes, isClientCloseCode, isSendableCode, nameOfCode, rangeOf } from './codes';
+export type {
+  CloseCodeContract,
+  CloseCodeMap,
+  CloseCodeName,
+  CloseCodeRange,
+  ContractNames,
+  KnownCloseCode,
+  LibraryCodeName,
+  PrivateCode,
+  StandardCodeName,
+} from './codes';
+export { classify } from './classify';
+export type {
+  ApplicationCloseResult,
+  ClassifyOptions,
+  CloseEventLike,
+  CloseKind,
+  CloseResult,
+  InvalidCloseResult,
+  LibraryCloseResult,
+  ReservedCloseResult,
+  StandardCloseResult,
+} from './classify';
+export { describe } from './describe';
+export { MAX_REASON_BYTES, utf8ByteLength, validateClientClose, validateReason } from './validate';
+export { CloseCodeError, PolicyError, isCloseCodeError, isPolicyError } from './errors';
+export type { CloseCodeRule } from './errors';
+export { ReadyState } from './environment';
+export type { Clock, RandomSource, Timers, TimerHandle, WebSocketConstructorLike, WebSocketLike } from './environment';
+export type {
+  Action,
+  BackoffOptions,
+  Decision,
+  Jitter,
+  MatchedRule,
+  Policy,
+  PolicyContext,
+  PolicyOptions,
+  PolicyRules,
+  Preset,
+  RangeKey,
+  Rule,
+  RuleObject,
+  RuleSource,
+  StopCause,
+} from './policy/types';

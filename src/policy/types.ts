@@ -1,0 +1,134 @@
+import type { CloseKind, CloseResult } from '../classify';
+import type { CloseCodeContract, CloseCodeMap } from '../codes';
+import type { RandomSource } from '../environment';
+
+/** What to do after a close. */
+export type Action = 'reconnect' | 'reauth' | 'stop';
+
+/**
+ * Why a run stopped:
+ * - `policy`: the rule for this close says stop (a permanent code).
+ * - `max-attempts`: too many consecutive failed attempts.
+ * - `reauth-exhausted`: the server kept asking for re-authentication after `maxReauth` refreshes.
+ * - `reauth-failed`: the `auth.refresh` hook failed (or none is configured).
+ * - `client`: the app called `close()`.
+ */
+export type StopCause = 'policy' | 'max-attempts' | 'reauth-exhausted' | 'reauth-failed' | 'client';
+
+/**
+ * How the delay is randomised. `full` (the default) picks uniformly in
+ * [0, d]; `equal` in [d/2, d]; `decorrelated` in [initial, 3 × previous];
+ * `none` uses d itself.
+ */
+export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
+
+/** Exponential backoff settings: d = min(maxMs, initialMs × factor^(attempt − 1)), then jitter. */
+export interface BackoffOptions {
+  /** First delay before jitter. @default 500 */
+  readonly initialMs?: number;
+  /** Upper bound on any delay. @default 30000 */
+  readonly maxMs?: number;
+  /** Growth per attempt, ≥ 1. @default 2 */
+  readonly factor?: number;
+  /** @default 'full' */
+  readonly jitter?: Jitter;
+  /** Lower bound after jitter (1013 Try Again Later uses a longer floor). @default 0 */
+  readonly minMs?: number;
+}
+
+/** A rule with settings of its own. */
+export interface RuleObject {
+  readonly action: Action;
+  /** Backoff for this rule, merged over the policy's. */
+  readonly backoff?: BackoffOptions;
+  /** Consecutive attempts allowed under this rule before stopping with `max-attempts`. */
+  readonly maxAttempts?: number;
+  /** A fixed delay instead of backoff (0 = retry at once). */
+  readonly delayMs?: number;
+}
+
+/** A rule: an action, or an action with its own backoff, attempt limit or fixed delay. */
+export type Rule = Action | RuleObject;
+
+/** An inclusive code range key such as `'4100-4199'`. */
+export type RangeKey = `${number}-${number}`;
+
+/**
+ * Rules keyed by exact code, app code name, range (`'4100-4199'`) or kind.
+ * Lookup order: exact code → app code name → range → kind → default.
+ */
+export type PolicyRules<N extends string = string> = { readonly [code: number]: Rule } & {
+  readonly [K in N | CloseKind]?: Rule;
+} & { readonly [range: RangeKey]: Rule };
+
+/** Where the rule that decided came from. */
+export type RuleSource = 'code' | 'name' | 'range' | 'kind' | 'default' | 'client';
+
+/** The rule a decision was made under, for logs and `explain`. */
+export interface MatchedRule {
+  /** How the rule was found. */
+  readonly source: RuleSource;
+  /** The key it was found under, e.g. `'4001'`, `'Unauthorized'`, `'4100-4199'`, `'application'`. */
+  readonly key: string;
+  /** Whose table it came from: the app's `rules`, the `preset`, or closekit's defaults. */
+  readonly origin: 'app' | 'preset' | 'defaults' | 'client';
+  /** The rule, normalised to object form. */
+  readonly rule: RuleObject;
+}
+
+/** What the policy decided for one close. */
+export type Decision =
+  | { readonly action: 'reconnect'; readonly delayMs: number; readonly attempt: number; readonly rule: MatchedRule }
+  | { readonly action: 'reauth'; readonly delayMs: number; readonly attempt: number; readonly rule: MatchedRule }
+  | { readonly action: 'stop'; readonly cause: StopCause; readonly rule: MatchedRule };
+
+/** What the policy knows besides the close itself. Every field defaults to 0. */
+export interface PolicyContext {
+  /** Consecutive failed attempts before this close. */
+  readonly attempt?: number;
+  /** Consecutive re-authentications so far. */
+  readonly reauthAttempt?: number;
+  /** How long the connection that just closed was open, in ms. */
+  readonly uptimeMs?: number;
+  /** The delay chosen last time (used by decorrelated jitter). */
+  readonly previousDelayMs?: number;
+}
+
+/** A named set of rules for another protocol's conventions (see `closekit/presets`). */
+export interface Preset {
+  readonly name: string;
+  readonly rules: PolicyRules;
+  readonly default?: Rule;
+}
+
+/** Options for `createPolicy`. Every option is validated up front. */
+export interface PolicyOptions<M extends CloseCodeMap = CloseCodeMap> {
+  /** The app's contract, so rules can be keyed by its names. */
+  readonly codes?: CloseCodeContract<M>;
+  /** The app's rules; they win over the preset's and the defaults. */
+  readonly rules?: PolicyRules<keyof M & string>;
+  /** The rule when nothing else matches. @default { action: 'reconnect' } */
+  readonly default?: Rule;
+  /** Backoff for every rule without its own. @default { initialMs: 500, factor: 2, maxMs: 30000, jitter: 'full' } */
+  readonly backoff?: BackoffOptions;
+  /** Consecutive failed attempts before `stop` with `max-attempts`. @default Infinity */
+  readonly maxAttempts?: number;
+  /** Consecutive re-authentications before `stop` with `reauth-exhausted`. @default 2 */
+  readonly maxReauth?: number;
+  /** An open lasting at least this long resets the counters. @default 5000 */
+  readonly resetAfterMs?: number;
+  /** Another protocol's conventions, under the app's rules. */
+  readonly preset?: Preset;
+  /** Random source in [0, 1). @default Math.random */
+  readonly random?: RandomSource;
+}
+
+/** A pure decision function built from validated options. */
+export interface Policy<N extends string = string> {
+  /** Decides what to do after `result`; pure apart from the random source, never throws. */
+  decide(result: CloseResult<N>, context?: PolicyContext): Decision;
+  /** Says which rule applies to `code` and why, in one sentence. */
+  explain(code: number): string;
+  /** The effective rule table (app over preset over defaults), normalised. */
+  readonly rules: readonly MatchedRule[];
+}
