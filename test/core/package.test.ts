@@ -1,0 +1,78 @@
+// Tests the built package the way an app consumes it: through its exports map, from dist/.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  exports: Record<string, unknown>;
+  sideEffects: boolean;
+  files: string[];
+};
+const entries = ['closekit', 'closekit/presets', 'closekit/server', 'closekit/testing'];
+
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+}
+
+describe('the built package', () => {
+  beforeAll(() => {
+    if (!existsSync(join(root, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first).');
+  });
+
+  it('has exactly eventemitter3 and tslib as runtime dependencies', () => {
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['eventemitter3', 'tslib']);
+    expect(pkg.sideEffects).toBe(false);
+    expect(pkg.files).toEqual(['dist']);
+  });
+
+  it.each(entries)('%s exports the same names to import and require', (entry) => {
+    const esm = node(['--input-type=module', '-e', `import * as m from '${entry}'; console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default').sort()))`]);
+    const cjs = node(['-e', `console.log(JSON.stringify(Object.keys(require('${entry}')).sort()))`]);
+    expect(JSON.parse(esm)).toEqual(JSON.parse(cjs));
+  });
+
+  it('the main entry works from a plain ESM script and a CJS require', () => {
+    const script = "console.log(m.describe(m.classify({ code: 4001 }, { codes: m.defineCloseCodes({ Unauthorized: 4001 }), opened: true })))";
+    const expected = 'The server closed the connection with application code 4001 Unauthorized.\n';
+    expect(node(['--input-type=module', '-e', `import * as m from 'closekit'; ${script}`])).toBe(expected);
+    expect(node(['-e', `const m = require('closekit'); ${script}`])).toBe(expected);
+  });
+
+  it('ships types first in every exports condition, for ESM and CJS', () => {
+    for (const [key, value] of Object.entries(pkg.exports)) {
+      if (key === './package.json') continue;
+      const conditions = value as Record<string, Record<string, string>>;
+      for (const [condition, target] of Object.entries(conditions)) {
+        expect(Object.keys(target)[0], `${key} ${condition}`).toBe('types');
+        expect(existsSync(join(root, target.types!)), target.types).toBe(true);
+        expect(existsSync(join(root, target.default!)), target.default).toBe(true);
+      }
+    }
+  });
+
+  it('keeps runtime dependencies external and helpers imported, never inlined', () => {
+    const files = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => /\.(c?js)$/.test(f));
+    for (const file of files) {
+      const text = readFileSync(join(root, 'dist', file), 'utf8');
+      expect(text, file).not.toMatch(/function __awaiter|function __extends|EventEmitter\.prototype\.emit\s*=/);
+    }
+  });
+
+  it('the browser entry never pulls in the server, testing or presets entries', () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(join(root, 'dist', file), 'utf8');
+      for (const match of text.matchAll(/from\s*['"](\.\/[^'"]+)['"]/g)) visit(join(dirname(file), match[1]!));
+    };
+    visit('index.js');
+    const text = [...seen].map((file) => readFileSync(join(root, 'dist', file), 'utf8')).join('\n');
+    expect(text).not.toMatch(/node:|from\s*['"]ws['"]/);
+    expect([...seen].some((f) => /server|testing|presets/.test(f))).toBe(false);
+  });
+});
