@@ -44,4 +44,7 @@ export type {
   RuleObject,
   RuleSource,
   StopCause,
-} from './policy/types';
+} from './policy';
+export { clientStopRule, createPolicy, defaultRule, defaultRules } from './policy';
+export { DEFAULT_BACKOFF, baseDelayMs, computeDelay, createBackoff, expectedDelayMs, resolveBackoff } from './backoff';
+export type { Backoff, ResolvedBackoff } from './backoff';

@@ -1,0 +1,19 @@
+export { clientStopRule, createPolicy } from './createPolicy';
+export { defaultRule, defaultRules } from './defaults';
+export type {
+  Action,
+  BackoffOptions,
+  Decision,
+  Jitter,
+  MatchedRule,
+  Policy,
+  PolicyContext,
+  PolicyOptions,
+  PolicyRules,
+  Preset,
+  RangeKey,
+  Rule,
+  RuleObject,
+  RuleSource,
+  StopCause,
+} from './types';
