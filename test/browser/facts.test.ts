@@ -1,0 +1,92 @@
+// Every row of FACTS.md's browser table, reproduced in headless Chromium
+// against a real server on loopback, through the built dist/ bundle: what the
+// page sees, and what closekit reports for it.
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildPageBundle } from './support/bundle';
+import { describeWithChromium, launchChromium, openPage } from './support/chromium';
+import { FACT_CASES } from './support/facts';
+import { clientCloseInPage, observeInPage } from './support/page';
+import { planUrl } from './support/plan';
+import { refusedUrl, startLoopbackServer, type LoopbackServer } from './support/server';
+
+describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
+  let browser: Browser;
+  let server: LoopbackServer;
+  let context: BrowserContext;
+  let page: Page;
+  let keys = 0;
+
+  beforeAll(async () => {
+    server = await startLoopbackServer(await buildPageBundle());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    ({ context, page } = await openPage(browser, server.pageUrl));
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  for (const fact of FACT_CASES) it(`the server ${fact.row} → ${fact.title}`, async () => {
+    const url = fact.server === 'refused' ? await refusedUrl() : planUrl(server.wsBase, `fact-${keys++}`, fact.server);
+    const seen = await observeInPage(page, url, fact.greet === undefined ? {} : { greet: fact.greet });
+
+    expect(seen.events).toEqual(fact.events);
+    expect(seen.close).toEqual({ code: fact.code, reason: fact.reason, wasClean: fact.wasClean });
+    expect(seen.result).toEqual({
+      code: fact.code,
+      reason: fact.reason,
+      wasClean: fact.wasClean,
+      opened: fact.opened,
+      ...fact.result,
+    });
+  });
+
+  const echo = () => planUrl(server.wsBase, `client-close-${keys++}`, [{ do: 'echo' }]);
+
+  it.each([1001, 1002, 1011, 2000, 2999, 5000, 999])(
+    'close(%i) throws InvalidAccessError natively, closekit throws CloseCodeError first, and the socket stays open',
+    async (code) => {
+      const outcome = await clientCloseInPage(page, echo(), code, undefined);
+      expect(outcome.nativeThrew).toEqual({ name: 'InvalidAccessError', isDOMException: true, isCloseCodeError: false, rule: null });
+      expect(outcome.closekitThrew).toEqual({ name: 'CloseCodeError', isDOMException: false, isCloseCodeError: true, rule: 'client-range' });
+      expect(outcome.readyStateAfter).toBe(1);
+    },
+  );
+
+  it('a reason of 41 × "€" (123 UTF-8 bytes) passes both, and the server receives it', async () => {
+    const key = `client-close-${keys++}`;
+    const reason = '€'.repeat(41);
+    const outcome = await clientCloseInPage(page, planUrl(server.wsBase, key, [{ do: 'echo' }]), 4000, reason);
+    expect(outcome).toEqual({ nativeThrew: null, closekitThrew: null, readyStateAfter: 2, close: { code: 4000, reason, wasClean: true } });
+    expect(server.closesFor(key)).toEqual([{ code: 4000, reason }]);
+  });
+
+  it('a reason of 42 × "€" (126 UTF-8 bytes) throws SyntaxError natively, closekit says reason-too-long, and the socket stays open', async () => {
+    const outcome = await clientCloseInPage(page, echo(), 4000, '€'.repeat(42));
+    expect(outcome.nativeThrew).toEqual({ name: 'SyntaxError', isDOMException: true, isCloseCodeError: false, rule: null });
+    expect(outcome.closekitThrew).toEqual({ name: 'CloseCodeError', isDOMException: false, isCloseCodeError: true, rule: 'reason-too-long' });
+    expect(outcome.readyStateAfter).toBe(1);
+  });
+
+  it.each([1000, 3000, 4999])('close(%i) is accepted by both and reaches the server', async (code) => {
+    const key = `client-close-${keys++}`;
+    const outcome = await clientCloseInPage(page, planUrl(server.wsBase, key, [{ do: 'echo' }]), code, 'bye');
+    expect(outcome.nativeThrew).toBeNull();
+    expect(outcome.closekitThrew).toBeNull();
+    expect(outcome.close).toEqual({ code, reason: 'bye', wasClean: true });
+    expect(server.closesFor(key)).toEqual([{ code, reason: 'bye' }]);
+  });
+
+  it('close() with no code gives 1005 on both ends', async () => {
+    const key = `client-close-${keys++}`;
+    const outcome = await clientCloseInPage(page, planUrl(server.wsBase, key, [{ do: 'echo' }]), undefined, undefined);
+    expect(outcome.close).toEqual({ code: 1005, reason: '', wasClean: true });
+    expect(server.closesFor(key)).toEqual([{ code: 1005, reason: '' }]);
+  });
+});

@@ -1,0 +1,172 @@
+// FACTS.md's browser table as data: for every row, the server behaviour that
+// produces it and what a page must see, including what closekit must report.
+// Names, kinds and ranges are written out, not computed with closekit, so the
+// suite checks the bundle rather than agreeing with itself.
+import type { Step } from './plan';
+import type { WireEvent } from './probe';
+
+/** What closekit's `classify` must return for the row (besides code, reason, wasClean). */
+export interface ExpectedResult {
+  readonly kind: 'standard' | 'library' | 'application' | 'reserved' | 'invalid';
+  readonly name: string | undefined;
+  readonly range: 'unused' | 'standard' | 'future' | 'extension' | 'library' | 'application' | 'invalid';
+  readonly local: boolean;
+}
+
+export interface FactCase {
+  /** A short test name. */
+  readonly title: string;
+  /** The FACTS.md row this case belongs to (its "the server…" cell). */
+  readonly row: string;
+  /** The server's behaviour, or `refused` for a port nobody listens on. */
+  readonly server: readonly Step[] | 'refused';
+  /** A message to send on open (the destroy/reset steps wait for it so the page surely saw `open`). */
+  readonly greet?: string;
+  /** What Chromium reports, per FACTS.md. */
+  readonly events: readonly WireEvent[];
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+  readonly opened: boolean;
+  readonly result: ExpectedResult;
+}
+
+const standard = (name: string, local = false): ExpectedResult => ({ kind: 'standard', name, range: 'standard', local });
+const library = (name: string | undefined): ExpectedResult => ({ kind: 'library', name, range: 'library', local: false });
+const application = (name: string | undefined): ExpectedResult => ({ kind: 'application', name, range: 'application', local: false });
+const reserved = (range: ExpectedResult['range']): ExpectedResult => ({ kind: 'reserved', name: undefined, range, local: false });
+
+const ROW_CLOSE = 'closes with 1000–1003, 1007–1014, 3000, 3999, 4000, 4001, 4999';
+const ROW_RAW_PASS = 'writes a raw close frame with 999, 1004, 1016, 2000, 2999 or 5000';
+const ROW_RAW_LOCAL = 'writes a raw close frame with 1005, 1006 or 1015';
+const ROW_EMPTY = 'sends an empty close frame';
+const ROW_BAD_UTF8 = 'sends a close reason that is not valid UTF-8';
+const ROW_REJECT = 'rejects the HTTP upgrade (e.g. 401)';
+const ROW_DESTROY = 'accepts, then destroys the TCP socket (or resets it)';
+const ROW_REFUSED = 'refuses the TCP connection';
+
+/** Codes `ws` sends itself, with what closekit must call them (the app contract names 4001). */
+const SENT_BY_WS: readonly (readonly [number, ExpectedResult])[] = [
+  [1000, standard('NormalClosure')],
+  [1001, standard('GoingAway')],
+  [1002, standard('ProtocolError')],
+  [1003, standard('UnsupportedData')],
+  [1007, standard('InvalidFramePayloadData')],
+  [1008, standard('PolicyViolation')],
+  [1009, standard('MessageTooBig')],
+  [1010, standard('MandatoryExtension')],
+  [1011, standard('InternalError')],
+  [1012, standard('ServiceRestart')],
+  [1013, standard('TryAgainLater')],
+  [1014, standard('BadGateway')],
+  [3000, library('Unauthorized')],
+  [3999, library(undefined)],
+  [4000, application(undefined)],
+  [4001, application('Unauthorized')],
+  [4999, application(undefined)],
+];
+
+/** Codes `ws` refuses to send, written by hand; Chromium passes them through. */
+const PASSED_THROUGH: readonly (readonly [number, ExpectedResult])[] = [
+  [999, reserved('unused')],
+  [1004, reserved('standard')],
+  [1016, reserved('future')],
+  [2000, reserved('extension')],
+  [2999, reserved('extension')],
+  [5000, { kind: 'invalid', name: undefined, range: 'invalid', local: false }],
+];
+
+const ABNORMAL = standard('AbnormalClosure', true);
+
+/** Every FACTS.md browser row, one case per code or variant. */
+export const FACT_CASES: readonly FactCase[] = [
+  ...SENT_BY_WS.map(([code, result]): FactCase => ({
+    title: `close ${code}`,
+    row: ROW_CLOSE,
+    server: [{ do: 'close', code, reason: `reason ${code}` }],
+    events: ['open', 'close'],
+    code,
+    reason: `reason ${code}`,
+    wasClean: true,
+    opened: true,
+    result,
+  })),
+  ...PASSED_THROUGH.map(([code, result]): FactCase => ({
+    title: `raw close frame ${code}`,
+    row: ROW_RAW_PASS,
+    server: [{ do: 'raw-close', code, reason: `raw ${code}` }],
+    events: ['open', 'close'],
+    code,
+    reason: `raw ${code}`,
+    wasClean: true,
+    opened: true,
+    result,
+  })),
+  ...[1005, 1006, 1015].map((code): FactCase => ({
+    title: `raw close frame ${code}`,
+    row: ROW_RAW_LOCAL,
+    server: [{ do: 'raw-close', code, reason: `raw ${code}` }],
+    events: ['open', 'error', 'close'],
+    code: 1006,
+    reason: '',
+    wasClean: false,
+    opened: true,
+    result: ABNORMAL,
+  })),
+  {
+    title: 'empty close frame',
+    row: ROW_EMPTY,
+    server: [{ do: 'empty-close' }],
+    events: ['open', 'close'],
+    code: 1005,
+    reason: '',
+    wasClean: true,
+    opened: true,
+    result: standard('NoStatusReceived', true),
+  },
+  {
+    title: 'close reason that is not UTF-8',
+    row: ROW_BAD_UTF8,
+    server: [{ do: 'bad-utf8-close', code: 4000 }],
+    events: ['open', 'error', 'close'],
+    code: 1006,
+    reason: '',
+    wasClean: false,
+    opened: true,
+    result: ABNORMAL,
+  },
+  ...[401, 403].map((status): FactCase => ({
+    title: `upgrade rejected with HTTP ${status}`,
+    row: ROW_REJECT,
+    server: [{ do: 'reject', status }],
+    events: ['error', 'close'],
+    code: 1006,
+    reason: '',
+    wasClean: false,
+    opened: false,
+    result: ABNORMAL,
+  })),
+  ...(['destroy', 'reset'] as const).map((action): FactCase => ({
+    title: `accepted, then TCP ${action === 'destroy' ? 'destroyed' : 'reset'}`,
+    row: ROW_DESTROY,
+    server: [{ do: action }],
+    greet: 'hello',
+    events: ['open', 'close'],
+    code: 1006,
+    reason: '',
+    wasClean: false,
+    opened: true,
+    result: ABNORMAL,
+  })),
+  {
+    title: 'connection refused',
+    row: ROW_REFUSED,
+    server: 'refused',
+    events: ['error', 'close'],
+    code: 1006,
+    reason: '',
+    wasClean: false,
+    opened: false,
+    result: ABNORMAL,
+  },
+];
