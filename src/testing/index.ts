@@ -1,1 +1,16 @@
-export {};
+// closekit/testing: a fake clock, a fake WebSocket and a scripted fake server
+// for unit tests. No Node APIs and no test-runner dependency.
+export { createFakeClock } from './clock';
+export type { FakeClock } from './clock';
+export { createFakeServer } from './fake-server';
+export type { AutoPongOptions, FakeBehaviour, FakeConnection, FakeServer, FakeServerOptions, RestartOptions } from './fake-server';
+export type { FakeWebSocket, FakeWebSocketConstructor } from './fake-websocket';
+export type {
+  FakeCloseEvent,
+  FakeErrorEvent,
+  FakeEventMap,
+  FakeEventType,
+  FakeListener,
+  FakeMessageEvent,
+  FakeOpenEvent,
+} from './events';

@@ -1,0 +1,271 @@
+import { ReadyState, type WebSocketLike } from '../environment';
+import { MAX_REASON_BYTES, utf8ByteLength } from '../validate';
+import {
+  domError,
+  type FakeEventMap,
+  type FakeEventType,
+  type FakeListener,
+} from './events';
+
+/** What the client end asks of the server end. */
+export interface FakeLink {
+  send(data: unknown): void;
+  /** `code` undefined: `close()` with no code. Called only while CONNECTING or OPEN. */
+  close(code: number | undefined, reason: string): void;
+}
+
+/** How the server end drives the client end; every call dispatches synchronously. */
+export interface FakeSocketDriver {
+  readonly socket: FakeWebSocket;
+  readonly readyState: number;
+  open(protocol: string): void;
+  message(data: unknown): void;
+  error(): void;
+  closing(): void;
+  close(code: number, reason: string, wasClean: boolean): void;
+}
+
+/** Connects a new client end to its server; returns the link the client talks through. */
+export type FakeConnector = (driver: FakeSocketDriver, url: string, protocols: readonly string[]) => FakeLink;
+
+type AnyListener = FakeListener<never>;
+
+// WebIDL [Clamp] unsigned short, as browsers convert close(code): round half to
+// even, clamp to 0–65535, NaN → 0.
+function clampUnsignedShort(value: unknown): number {
+  const number = Number(value);
+  if (Number.isNaN(number)) return 0;
+  const clamped = Math.min(65535, Math.max(0, number));
+  const floor = Math.floor(clamped);
+  const fraction = clamped - floor;
+  if (fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1)) return floor + 1;
+  return floor;
+}
+
+function parseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw domError('SyntaxError', `Failed to construct 'WebSocket': The URL '${url}' is invalid.`);
+  }
+  if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
+  else if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw domError('SyntaxError', `Failed to construct 'WebSocket': The URL's scheme must be 'ws' or 'wss'; '${parsed.protocol}' is not allowed.`);
+  }
+  if (parsed.hash !== '') {
+    throw domError('SyntaxError', `Failed to construct 'WebSocket': The URL contains a fragment identifier ('${parsed.hash}').`);
+  }
+  return parsed.href;
+}
+
+function parseProtocols(protocols: string | readonly string[] | undefined): string[] {
+  const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
+  const seen = new Set<string>();
+  for (const protocol of list) {
+    if (typeof protocol !== 'string' || protocol === '' || /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(protocol)) {
+      throw domError('SyntaxError', `Failed to construct 'WebSocket': The subprotocol '${String(protocol)}' is invalid.`);
+    }
+    if (seen.has(protocol)) {
+      throw domError('SyntaxError', `Failed to construct 'WebSocket': The subprotocol '${protocol}' is duplicated.`);
+    }
+    seen.add(protocol);
+  }
+  return list;
+}
+
+/**
+ * The client end of a fake connection: behaves like a browser's `WebSocket`
+ * (same ready states, `on…` handlers and `addEventListener`, the same
+ * exceptions from `close()` and `send()`), with events delivered by the fake
+ * server through its clock. Get the constructor from `createFakeServer().WebSocket`.
+ */
+export class FakeWebSocket implements WebSocketLike {
+  static readonly CONNECTING = ReadyState.CONNECTING;
+  static readonly OPEN = ReadyState.OPEN;
+  static readonly CLOSING = ReadyState.CLOSING;
+  static readonly CLOSED = ReadyState.CLOSED;
+  readonly CONNECTING = ReadyState.CONNECTING;
+  readonly OPEN = ReadyState.OPEN;
+  readonly CLOSING = ReadyState.CLOSING;
+  readonly CLOSED = ReadyState.CLOSED;
+
+  /** The URL as the browser would normalise it (`http:` → `ws:`, trailing `/`). */
+  readonly url: string;
+  /** Always `''`: the fake negotiates no extensions. */
+  readonly extensions = '';
+  /** Always 0: sends leave at once. */
+  readonly bufferedAmount = 0;
+
+  // Typed as closekit's WebSocketLike declares them, so the fake always fits
+  // the `WebSocket` option; the events passed are the Fake…Event objects.
+  /** Called with a {@link FakeOpenEvent}. */
+  onopen: WebSocketLike['onopen'] = null;
+  /** Called with a {@link FakeMessageEvent}. */
+  onmessage: WebSocketLike['onmessage'] = null;
+  /** Called with a {@link FakeErrorEvent}. */
+  onerror: WebSocketLike['onerror'] = null;
+  /** Called with a {@link FakeCloseEvent}. */
+  onclose: WebSocketLike['onclose'] = null;
+
+  private state: number = ReadyState.CONNECTING;
+  private negotiated = '';
+  private binary: 'blob' | 'arraybuffer' = 'blob';
+  private readonly listeners = new Map<FakeEventType, { listener: AnyListener; once: boolean }[]>();
+  private readonly link: FakeLink;
+
+  /** @internal Use `server.WebSocket`; this constructor needs the server's connector. */
+  protected constructor(url: string | URL, protocols: string | string[] | undefined, connect: FakeConnector) {
+    this.url = parseUrl(String(url));
+    const offered = parseProtocols(protocols);
+    const socket = this;
+    const driver: FakeSocketDriver = {
+      socket,
+      get readyState() {
+        return socket.state;
+      },
+      open(protocol) {
+        if (socket.state !== ReadyState.CONNECTING) return;
+        socket.state = ReadyState.OPEN;
+        socket.negotiated = protocol;
+        socket.dispatch('open', { type: 'open', target: socket });
+      },
+      message(data) {
+        if (socket.state !== ReadyState.OPEN) return;
+        socket.dispatch('message', { type: 'message', data, target: socket });
+      },
+      error() {
+        if (socket.state === ReadyState.CLOSED) return;
+        socket.dispatch('error', { type: 'error', target: socket });
+      },
+      closing() {
+        if (socket.state === ReadyState.OPEN) socket.state = ReadyState.CLOSING;
+      },
+      close(code, reason, wasClean) {
+        if (socket.state === ReadyState.CLOSED) return;
+        socket.state = ReadyState.CLOSED;
+        socket.dispatch('close', { type: 'close', code, reason, wasClean, target: socket });
+      },
+    };
+    this.link = connect(driver, this.url, offered);
+  }
+
+  /** CONNECTING (0), OPEN (1), CLOSING (2) or CLOSED (3). */
+  get readyState(): number {
+    return this.state;
+  }
+
+  /** The subprotocol the server chose; `''` until open or when none. */
+  get protocol(): string {
+    return this.negotiated;
+  }
+
+  /** `'blob'` (default) or `'arraybuffer'`; other values are ignored, as in a browser. */
+  get binaryType(): 'blob' | 'arraybuffer' {
+    return this.binary;
+  }
+
+  set binaryType(value: string) {
+    if (value === 'blob' || value === 'arraybuffer') this.binary = value;
+  }
+
+  /**
+   * Sends `data` to the fake server (recorded in `server.received`). Throws an
+   * `InvalidStateError` while CONNECTING; ignored once CLOSING or CLOSED, as a
+   * browser does.
+   */
+  send(data: unknown): void {
+    if (this.state === ReadyState.CONNECTING) {
+      throw domError('InvalidStateError', "Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.");
+    }
+    if (this.state === ReadyState.OPEN) this.link.send(data);
+  }
+
+  /**
+   * Closes like a browser: a code other than 1000 or 3000–4999 throws an
+   * `InvalidAccessError`, a reason over 123 UTF-8 bytes a `SyntaxError`, and
+   * the socket stays as it was. Closing while CONNECTING fails the connection
+   * (error, then close 1006).
+   */
+  close(code?: number, reason?: string): void {
+    let checkedCode: number | undefined;
+    if (code !== undefined) {
+      checkedCode = clampUnsignedShort(code);
+      if (checkedCode !== 1000 && (checkedCode < 3000 || checkedCode > 4999)) {
+        throw domError(
+          'InvalidAccessError',
+          `Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${checkedCode} is neither.`,
+        );
+      }
+    }
+    const text = reason === undefined ? '' : String(reason);
+    if (utf8ByteLength(text) > MAX_REASON_BYTES) {
+      throw domError('SyntaxError', `Failed to execute 'close' on 'WebSocket': The close reason must not be greater than ${MAX_REASON_BYTES} UTF-8 bytes.`);
+    }
+    if (this.state === ReadyState.CLOSING || this.state === ReadyState.CLOSED) return;
+    this.state = ReadyState.CLOSING;
+    this.link.close(checkedCode, text);
+  }
+
+  /** Adds a listener; `once` is honoured. The `on…` handler runs before listeners. */
+  addEventListener<K extends FakeEventType>(
+    type: K,
+    listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null,
+    options?: boolean | { readonly once?: boolean },
+  ): void {
+    if (listener == null) return;
+    const list = this.listeners.get(type) ?? [];
+    if (list.some((entry) => entry.listener === listener)) return;
+    list.push({ listener: listener as AnyListener, once: typeof options === 'object' && options.once === true });
+    this.listeners.set(type, list);
+  }
+
+  /** Removes a listener added with {@link FakeWebSocket.addEventListener}. */
+  removeEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null): void {
+    const list = this.listeners.get(type);
+    if (list === undefined || listener == null) return;
+    const index = list.findIndex((entry) => entry.listener === listener);
+    if (index >= 0) list.splice(index, 1);
+  }
+
+  // Every listener runs even if one throws; the first error is rethrown
+  // afterwards so the test sees it (a browser would only report it).
+  private dispatch<K extends FakeEventType>(type: K, event: FakeEventMap<FakeWebSocket>[K]): void {
+    const errors: unknown[] = [];
+    const call = (listener: AnyListener): void => {
+      try {
+        const callable = listener as FakeListener<typeof event>;
+        if (typeof callable === 'function') callable.call(this, event);
+        else callable.handleEvent(event);
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    const handler = this[`on${type}`] as AnyListener | null;
+    if (typeof handler === 'function') call(handler);
+    for (const entry of [...(this.listeners.get(type) ?? [])]) {
+      if (entry.once) this.removeEventListener(type, entry.listener as FakeListener<FakeEventMap<FakeWebSocket>[K]>);
+      call(entry.listener);
+    }
+    if (errors.length > 0) throw errors[0];
+  }
+}
+
+/** A constructor for fake sockets bound to one fake server; fits closekit's `WebSocket` option. */
+export interface FakeWebSocketConstructor {
+  new (url: string | URL, protocols?: string | string[]): FakeWebSocket;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSING: 2;
+  readonly CLOSED: 3;
+}
+
+/** Makes a `WebSocket`-compatible class whose instances connect through `connect`. */
+export function createWebSocketClass(connect: FakeConnector): FakeWebSocketConstructor {
+  return class WebSocket extends FakeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols, connect);
+    }
+  };
+}
