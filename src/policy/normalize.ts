@@ -94,8 +94,9 @@ export function normalizeRule(
       if (copy.delayMs !== undefined) {
         throw new PolicyError(`${path}.backoff`, given['backoff'], `${path} has both delayMs and backoff; a fixed delayMs replaces backoff, so give one or the other.`);
       }
-      resolveBackoff(given['backoff'], settings.backoff, `${path}.backoff`);
-      copy.backoff = Object.freeze({ ...(given['backoff'] as object) });
+      const backoff = given['backoff'];
+      if (backoff === null || typeof backoff !== 'object' || Array.isArray(backoff)) resolveBackoff(backoff, settings.backoff, `${path}.backoff`);
+      copy.backoff = Object.freeze({ ...(backoff as object) });
     }
     rule = Object.freeze(copy);
   } else {
@@ -103,9 +104,9 @@ export function normalizeRule(
   }
   let backoff = settings.backoff;
   if (rule.backoff !== undefined) {
-    // closekit's own floors (1013) give way to a lower cap chosen by the app rather than failing its options.
-    const own = where.origin === 'defaults' && rule.backoff.minMs !== undefined
-      ? { ...rule.backoff, minMs: Math.min(rule.backoff.minMs, settings.backoff.maxMs) }
+    // A floor from closekit's table or a preset (1013) gives way to a lower cap the app chose, rather than failing its options.
+    const own = where.origin !== 'app' && typeof rule.backoff.minMs === 'number'
+      ? { ...rule.backoff, minMs: Math.min(rule.backoff.minMs, typeof rule.backoff.maxMs === 'number' ? rule.backoff.maxMs : settings.backoff.maxMs) }
       : rule.backoff;
     backoff = resolveBackoff(own, settings.backoff, `${path}.backoff`);
   }
