@@ -45,6 +45,11 @@ describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
       opened: fact.opened,
       ...fact.result,
     });
+    expect(seen.decision).toMatchObject(fact.decision);
+    if (fact.decision.action === 'stop') expect(seen.decision?.cause).toBe('policy');
+    else expect(seen.decision).toMatchObject({ attempt: 1, delayMs: expect.any(Number) });
+    // 1013 Try Again Later keeps a 5 s floor even on a first attempt.
+    if (fact.code === 1013) expect(seen.decision?.delayMs).toBeGreaterThanOrEqual(5000);
   });
 
   const echo = () => planUrl(server.wsBase, `client-close-${keys++}`, [{ do: 'echo' }]);

@@ -13,6 +13,13 @@ export interface ExpectedResult {
   readonly local: boolean;
 }
 
+/** What closekit's policy must decide (defaults plus the app's `Unauthorized: 'reauth'`). */
+export interface ExpectedDecision {
+  readonly action: 'reconnect' | 'reauth' | 'stop';
+  /** The matched rule: where it was found, under which key, from whose table. */
+  readonly rule: { readonly source: string; readonly key: string; readonly origin: string };
+}
+
 export interface FactCase {
   /** A short test name. */
   readonly title: string;
@@ -29,12 +36,24 @@ export interface FactCase {
   readonly wasClean: boolean;
   readonly opened: boolean;
   readonly result: ExpectedResult;
+  readonly decision: ExpectedDecision;
 }
 
 const standard = (name: string, local = false): ExpectedResult => ({ kind: 'standard', name, range: 'standard', local });
 const library = (name: string | undefined): ExpectedResult => ({ kind: 'library', name, range: 'library', local: false });
 const application = (name: string | undefined): ExpectedResult => ({ kind: 'application', name, range: 'application', local: false });
 const reserved = (range: ExpectedResult['range']): ExpectedResult => ({ kind: 'reserved', name: undefined, range, local: false });
+
+// DESIGN.md's default table, decision by decision.
+const byCode = (action: ExpectedDecision['action'], code: number): ExpectedDecision => ({
+  action,
+  rule: { source: 'code', key: String(code), origin: 'defaults' },
+});
+const byDefault: ExpectedDecision = { action: 'reconnect', rule: { source: 'default', key: 'default', origin: 'defaults' } };
+const byAppName = (action: ExpectedDecision['action'], name: string): ExpectedDecision => ({
+  action,
+  rule: { source: 'name', key: name, origin: 'app' },
+});
 
 const ROW_CLOSE = 'closes with 1000–1003, 1007–1014, 3000, 3999, 4000, 4001, 4999';
 const ROW_RAW_PASS = 'writes a raw close frame with 999, 1004, 1016, 2000, 2999 or 5000';
@@ -46,41 +65,41 @@ const ROW_DESTROY = 'accepts, then destroys the TCP socket (or resets it)';
 const ROW_REFUSED = 'refuses the TCP connection';
 
 /** Codes `ws` sends itself, with what closekit must call them (the app contract names 4001). */
-const SENT_BY_WS: readonly (readonly [number, ExpectedResult])[] = [
-  [1000, standard('NormalClosure')],
-  [1001, standard('GoingAway')],
-  [1002, standard('ProtocolError')],
-  [1003, standard('UnsupportedData')],
-  [1007, standard('InvalidFramePayloadData')],
-  [1008, standard('PolicyViolation')],
-  [1009, standard('MessageTooBig')],
-  [1010, standard('MandatoryExtension')],
-  [1011, standard('InternalError')],
-  [1012, standard('ServiceRestart')],
-  [1013, standard('TryAgainLater')],
-  [1014, standard('BadGateway')],
-  [3000, library('Unauthorized')],
-  [3999, library(undefined)],
-  [4000, application(undefined)],
-  [4001, application('Unauthorized')],
-  [4999, application(undefined)],
+const SENT_BY_WS: readonly (readonly [number, ExpectedResult, ExpectedDecision])[] = [
+  [1000, standard('NormalClosure'), byCode('stop', 1000)],
+  [1001, standard('GoingAway'), byCode('reconnect', 1001)],
+  [1002, standard('ProtocolError'), byCode('stop', 1002)],
+  [1003, standard('UnsupportedData'), byCode('stop', 1003)],
+  [1007, standard('InvalidFramePayloadData'), byCode('stop', 1007)],
+  [1008, standard('PolicyViolation'), byCode('stop', 1008)],
+  [1009, standard('MessageTooBig'), byCode('stop', 1009)],
+  [1010, standard('MandatoryExtension'), byCode('stop', 1010)],
+  [1011, standard('InternalError'), byCode('reconnect', 1011)],
+  [1012, standard('ServiceRestart'), byCode('reconnect', 1012)],
+  [1013, standard('TryAgainLater'), byCode('reconnect', 1013)],
+  [1014, standard('BadGateway'), byCode('reconnect', 1014)],
+  [3000, library('Unauthorized'), byCode('reauth', 3000)],
+  [3999, library(undefined), byDefault],
+  [4000, application(undefined), byDefault],
+  [4001, application('Unauthorized'), byAppName('reauth', 'Unauthorized')],
+  [4999, application(undefined), byDefault],
 ];
 
 /** Codes `ws` refuses to send, written by hand; Chromium passes them through. */
-const PASSED_THROUGH: readonly (readonly [number, ExpectedResult])[] = [
-  [999, reserved('unused')],
-  [1004, reserved('standard')],
-  [1016, reserved('future')],
-  [2000, reserved('extension')],
-  [2999, reserved('extension')],
-  [5000, { kind: 'invalid', name: undefined, range: 'invalid', local: false }],
+const PASSED_THROUGH: readonly (readonly [number, ExpectedResult, ExpectedDecision])[] = [
+  [999, reserved('unused'), byDefault],
+  [1004, reserved('standard'), byDefault],
+  [1016, reserved('future'), byDefault],
+  [2000, reserved('extension'), byDefault],
+  [2999, reserved('extension'), byDefault],
+  [5000, { kind: 'invalid', name: undefined, range: 'invalid', local: false }, byDefault],
 ];
 
 const ABNORMAL = standard('AbnormalClosure', true);
 
 /** Every FACTS.md browser row, one case per code or variant. */
 export const FACT_CASES: readonly FactCase[] = [
-  ...SENT_BY_WS.map(([code, result]): FactCase => ({
+  ...SENT_BY_WS.map(([code, result, decision]): FactCase => ({
     title: `close ${code}`,
     row: ROW_CLOSE,
     server: [{ do: 'close', code, reason: `reason ${code}` }],
@@ -90,8 +109,9 @@ export const FACT_CASES: readonly FactCase[] = [
     wasClean: true,
     opened: true,
     result,
+    decision,
   })),
-  ...PASSED_THROUGH.map(([code, result]): FactCase => ({
+  ...PASSED_THROUGH.map(([code, result, decision]): FactCase => ({
     title: `raw close frame ${code}`,
     row: ROW_RAW_PASS,
     server: [{ do: 'raw-close', code, reason: `raw ${code}` }],
@@ -101,6 +121,7 @@ export const FACT_CASES: readonly FactCase[] = [
     wasClean: true,
     opened: true,
     result,
+    decision,
   })),
   ...[1005, 1006, 1015].map((code): FactCase => ({
     title: `raw close frame ${code}`,
@@ -112,6 +133,7 @@ export const FACT_CASES: readonly FactCase[] = [
     wasClean: false,
     opened: true,
     result: ABNORMAL,
+    decision: byCode('reconnect', 1006),
   })),
   {
     title: 'empty close frame',
@@ -123,6 +145,7 @@ export const FACT_CASES: readonly FactCase[] = [
     wasClean: true,
     opened: true,
     result: standard('NoStatusReceived', true),
+    decision: byCode('reconnect', 1005),
   },
   {
     title: 'close reason that is not UTF-8',
@@ -134,6 +157,7 @@ export const FACT_CASES: readonly FactCase[] = [
     wasClean: false,
     opened: true,
     result: ABNORMAL,
+    decision: byCode('reconnect', 1006),
   },
   ...[401, 403].map((status): FactCase => ({
     title: `upgrade rejected with HTTP ${status}`,
@@ -145,6 +169,7 @@ export const FACT_CASES: readonly FactCase[] = [
     wasClean: false,
     opened: false,
     result: ABNORMAL,
+    decision: byCode('reconnect', 1006),
   })),
   ...(['destroy', 'reset'] as const).map((action): FactCase => ({
     title: `accepted, then TCP ${action === 'destroy' ? 'destroyed' : 'reset'}`,
@@ -157,6 +182,7 @@ export const FACT_CASES: readonly FactCase[] = [
     wasClean: false,
     opened: true,
     result: ABNORMAL,
+    decision: byCode('reconnect', 1006),
   })),
   {
     title: 'connection refused',
@@ -168,5 +194,6 @@ export const FACT_CASES: readonly FactCase[] = [
     wasClean: false,
     opened: false,
     result: ABNORMAL,
+    decision: byCode('reconnect', 1006),
   },
 ];

@@ -22,6 +22,24 @@ export const APP_CODES = { Unauthorized: 4001, Forbidden: 4003, RateLimited: 402
 /** A WebSocket event, in the order the page saw it. */
 export type WireEvent = 'open' | 'error' | 'close';
 
+/**
+ * The rules every runtime decides with: closekit's defaults, plus the app's
+ * one rule (its Unauthorized code means refresh the token). `random` is fixed
+ * so delays compare across runtimes.
+ */
+export const POLICY_RULES = { Unauthorized: 'reauth' } as const;
+/** The fixed random source (full jitter picks the middle of the window). */
+export const FIXED_RANDOM = 0.5;
+
+/** A decision as plain JSON, with the matched rule reduced to where it came from. */
+export interface DecisionSummary {
+  readonly action: 'reconnect' | 'reauth' | 'stop';
+  readonly delayMs?: number;
+  readonly attempt?: number;
+  readonly cause?: string;
+  readonly rule: { readonly source: string; readonly key: string; readonly origin: string };
+}
+
 /** What a raw WebSocket reported, and what closekit made of it. */
 export interface Observation {
   readonly events: WireEvent[];
@@ -29,6 +47,8 @@ export interface Observation {
   readonly close: { readonly code: number; readonly reason: string; readonly wasClean: boolean } | null;
   /** `classify(close, { codes, opened })` from the built bundle. */
   readonly result: Closekit.CloseResult | null;
+  /** `createPolicy({ codes, rules: POLICY_RULES }).decide(result)` on a first attempt. */
+  readonly decision: DecisionSummary | null;
 }
 
 export interface ObserveOptions {
@@ -45,6 +65,7 @@ export interface ObserveOptions {
 export function observe(runtime: Runtime, url: string, options: ObserveOptions = {}): Promise<Observation> {
   const { closekit } = runtime;
   const codes = closekit.defineCloseCodes(APP_CODES);
+  const policy = closekit.createPolicy({ codes, rules: POLICY_RULES, random: () => FIXED_RANDOM });
   return new Promise((resolve) => {
     const events: WireEvent[] = [];
     let opened = false;
@@ -52,7 +73,7 @@ export function observe(runtime: Runtime, url: string, options: ObserveOptions =
     const timer = setTimeout(() => {
       ws.onclose = null;
       ws.close();
-      resolve({ events, close: null, result: null });
+      resolve({ events, close: null, result: null, decision: null });
     }, options.timeoutMs ?? 5000);
     ws.onopen = () => {
       opened = true;
@@ -66,7 +87,8 @@ export function observe(runtime: Runtime, url: string, options: ObserveOptions =
       clearTimeout(timer);
       events.push('close');
       const close = { code: event.code, reason: event.reason, wasClean: event.wasClean };
-      resolve({ events, close, result: plain(closekit.classify(close, { codes, opened })) });
+      const result = closekit.classify(close, { codes, opened });
+      resolve({ events, close, result: plain(result), decision: summarize(policy.decide(result)) });
     };
   });
 }
@@ -143,6 +165,14 @@ function describeThrown(closekit: ClosekitModule, error: unknown): Thrown {
     isCloseCodeError: closekit.isCloseCodeError(error),
     rule: closekit.isCloseCodeError(error) ? error.rule : null,
   };
+}
+
+/** A decision as plain JSON. */
+export function summarize(decision: Closekit.Decision): DecisionSummary {
+  const rule = { source: decision.rule.source, key: decision.rule.key, origin: decision.rule.origin };
+  return decision.action === 'stop'
+    ? { action: decision.action, cause: decision.cause, rule }
+    : { action: decision.action, delayMs: decision.delayMs, attempt: decision.attempt, rule };
 }
 
 /** A JSON-safe copy (a result crosses from the page to Node). */
