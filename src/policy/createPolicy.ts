@@ -93,12 +93,12 @@ function rangeOf(table: Table, code: number): Entry | undefined {
  * How a close finds its rule, most specific first. The app's `rules` and the
  * `preset`'s are searched together, and at each step the app's rule wins:
  *
- * 1. exact code (`4001`)
- * 2. app code name (`Unauthorized`, with the `codes` option)
- * 3. range (`'4100-4199'`, inclusive; the narrowest matching range wins)
- * 4. kind (`'standard'`, `'library'`, `'application'`, `'reserved'`, `'invalid'`)
- * 5. closekit's default rule for that exact code ({@link defaultRules})
- * 6. `default` (the app's, else the preset's, else closekit's: reconnect)
+ * 1. exact code (`4001`), then app code name (`Unauthorized`, with the `codes`
+ *    option); a name is one code, so the app's name rule beats a preset's code rule
+ * 2. range (`'4100-4199'`, inclusive; the narrowest matching range wins)
+ * 3. kind (`'standard'`, `'library'`, `'application'`, `'reserved'`, `'invalid'`)
+ * 4. closekit's default rule for that exact code ({@link defaultRules})
+ * 5. `default` (the app's, else the preset's, else closekit's: reconnect)
  *
  * So anything the app or its preset says about a code wins over closekit's
  * table, and `default` only decides codes that nobody names.
@@ -151,18 +151,14 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   const tables = [app, preset];
 
   const lookup = (code: number): Entry => {
+    const appName = Number.isInteger(code) ? contract.nameOf?.(code) : undefined;
+    const name = typeof appName === 'string' ? appName : undefined;
+    // A name stands for exactly one code, so the app's name rule outranks a preset's rule for that code.
     for (const t of tables) {
-      const hit = t.codes.get(code);
+      const hit = t.codes.get(code) ?? (name === undefined ? undefined : t.names.get(name));
       if (hit !== undefined) return hit;
     }
     if (Number.isInteger(code)) {
-      const name = contract.nameOf?.(code);
-      if (typeof name === 'string') {
-        for (const t of tables) {
-          const hit = t.names.get(name);
-          if (hit !== undefined) return hit;
-        }
-      }
       for (const t of tables) {
         const hit = rangeOf(t, code);
         if (hit !== undefined) return hit;
@@ -197,21 +193,31 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     return { action, delayMs: Math.round(delayMs), attempt: next, rule };
   };
 
+  // The effective table in lookup order: a code or name rule is listed when it is the one that decides
+  // its code; a range or kind when no earlier table has the same key.
   const rules: MatchedRule[] = [];
   const seen = new Set<string>();
-  const list = (entries: Iterable<Entry>): void => {
+  const codeOfName = (name: string): number => {
+    const code = field(field(given['codes'], 'codes'), name);
+    return typeof code === 'number' ? code : NaN;
+  };
+  const listExact = (entries: Iterable<[number, Entry]>): void => {
+    for (const [code, entry] of [...entries].sort((a, b) => a[0] - b[0])) if (lookup(code) === entry) rules.push(entry.matched);
+  };
+  const listKeyed = (entries: Iterable<Entry>): void => {
     for (const entry of entries) {
       const id = `${entry.matched.source}:${entry.matched.key}`;
       if (!seen.has(id)) rules.push(entry.matched);
       seen.add(id);
     }
   };
-  const byCode = (t: Table) => [...t.codes.entries()].sort((a, b) => a[0] - b[0]).map(([, e]) => e);
-  for (const t of tables) list(byCode(t));
-  for (const t of tables) list(t.names.values());
-  for (const t of tables) list(t.ranges);
-  for (const t of tables) list(t.kinds.values());
-  list(byCode(defaults));
+  for (const t of tables) {
+    listExact(t.codes.entries());
+    listExact([...t.names.entries()].map(([name, entry]): [number, Entry] => [codeOfName(name), entry]));
+  }
+  for (const t of tables) listKeyed(t.ranges);
+  for (const t of tables) listKeyed(t.kinds.values());
+  listExact(defaults.codes.entries());
   rules.push(fallback.matched);
 
   const explain = (code: number): string => {
