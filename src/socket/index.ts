@@ -1,0 +1,26 @@
+export { ManagedSocket, createSocket } from './socket';
+export { SocketError, isSocketError } from './errors';
+export type { SocketErrorCode } from './errors';
+export type {
+  AuthOptions,
+  CloseInfo,
+  DroppedInfo,
+  HeartbeatOptions,
+  OnlineSource,
+  OpenInfo,
+  QueueOptions,
+  QueueOverflow,
+  ReauthInfo,
+  ReconnectingInfo,
+  RefreshContext,
+  RejectedResult,
+  SendData,
+  SocketEventName,
+  SocketEvents,
+  SocketOptions,
+  SocketState,
+  StateChange,
+  StoppedInfo,
+  UrlSource,
+  VisibilitySource,
+} from './types';

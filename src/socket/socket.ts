@@ -1,0 +1,539 @@
+// The effect runner: owns the WebSocket, the timers and the emitter, and runs
+// what the pure machine in machine.ts decides. Inputs are processed one at a
+// time (run to completion), so a listener that calls back into the socket is
+// handled after the current step, never in the middle of it.
+import { EventEmitter } from 'eventemitter3';
+import { classify, type CloseEventLike, type CloseResult } from '../classify';
+import type { CloseCodeMap } from '../codes';
+import { ReadyState, type TimerHandle, type WebSocketLike } from '../environment';
+import { validateClientClose } from '../validate';
+import { SocketError, describeThrown } from './errors';
+import { Heartbeat } from './heartbeat';
+import { initialContext, transition, type Effect, type Input, type MachineConfig, type MachineContext, type TimerName } from './machine';
+import { resolveOptions, type ResolvedOptions } from './options';
+import { MessageQueue } from './queue';
+import type { SendData, SocketEvents, SocketOptions, SocketState, UrlSource } from './types';
+
+type Listener = (...args: never[]) => void;
+type EventName = keyof SocketEvents;
+type ListenerOf<N extends string, E extends EventName> = EventEmitter.EventListener<SocketEvents<N>, E>;
+
+const noop = (): void => {};
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(describeThrown(value));
+}
+
+/**
+ * A WebSocket that classifies every close, asks its policy what to do, and
+ * acts on it: reconnect with backoff, re-authenticate, or stop. Created by
+ * {@link createSocket}; an eventemitter3 emitter typed by {@link SocketEvents}.
+ *
+ * Listeners are isolated: one that throws is reported through `error` and
+ * the socket carries on.
+ *
+ * @example
+ * const off = socket.subscribe('rejected', (r) => console.log(r.name));
+ * off();
+ */
+export class ManagedSocket<N extends string = string> extends EventEmitter<SocketEvents<N>> {
+  private readonly options: ResolvedOptions;
+  private readonly config: MachineConfig;
+  private context: MachineContext;
+  private readonly inbox: Input[] = [];
+  private processing = false;
+  private disposed = false;
+  private ws: WebSocketLike | undefined;
+  private resolvedUrl: string | undefined;
+  private readonly timerHandles = new Map<TimerName | 'start', TimerHandle>();
+  private readonly queue: MessageQueue | undefined;
+  private readonly heartbeat: Heartbeat | undefined;
+  private readonly unsubscribers: (() => void)[] = [];
+  private readonly guarded = new WeakMap<Listener, Listener>();
+  private reportingError = false;
+
+  /** @internal Use {@link createSocket}. */
+  constructor(url: UrlSource, options?: SocketOptions) {
+    super();
+    const o = resolveOptions(url, options);
+    this.options = o;
+    const codes = o.codes;
+    const policy = o.policy;
+    this.config = {
+      classify: (event: CloseEventLike, opened: boolean) => classify(event, { codes, opened }),
+      decide: (result, context) => policy.decide(result, context),
+      resetAfterMs: o.resetAfterMs,
+      connectTimeoutMs: o.connectTimeoutMs,
+      canRefresh: o.refresh !== undefined,
+    };
+    this.queue = o.queue === undefined ? undefined : new MessageQueue(o.queue.max, o.queue.overflow);
+    const hb = o.heartbeat;
+    if (hb !== undefined) {
+      this.heartbeat = new Heartbeat(o.timers, hb.intervalMs, hb.timeoutMs, {
+        ping: () => this.sendPing(),
+        dead: () => this.dispatch({ type: 'heartbeat-dead', epoch: this.context.epoch, at: o.clock.now() }),
+      });
+    }
+
+    let online = true;
+    let visible = true;
+    if (o.online !== undefined) {
+      const source = o.online;
+      online = this.callHook(() => source.isOnline(), true) !== false;
+      const off = this.callHook(() => source.subscribe((value) => this.dispatch({ type: 'online', online: value !== false })), undefined);
+      if (typeof off === 'function') this.unsubscribers.push(off);
+    }
+    if (o.visibility !== undefined) {
+      const source = o.visibility;
+      visible = this.callHook(() => source.isVisible(), true) !== false;
+      const off = this.callHook(() => source.subscribe((value) => this.dispatch({ type: 'visible', visible: value !== false })), undefined);
+      if (typeof off === 'function') this.unsubscribers.push(off);
+    }
+    this.context = initialContext(online, visible);
+    // Connect on the next tick, so listeners added right after createSocket() see every event.
+    if (!o.startClosed) this.setTimer('start', 0, () => this.dispatch({ type: 'start' }));
+  }
+
+  // ---- properties ----------------------------------------------------------
+
+  /** Where the socket is in its life. */
+  get state(): SocketState {
+    return this.context.state;
+  }
+
+  /**
+   * Consecutive failed attempts in this run: 0 while the first connection is
+   * tried (and after a stable open or `reconnect()`), 1 during the first retry…
+   */
+  get attempt(): number {
+    return this.context.failures;
+  }
+
+  /** The last close, classified; undefined before the first. */
+  get lastClose(): CloseResult<N> | undefined {
+    return this.context.lastClose as CloseResult<N> | undefined;
+  }
+
+  /** The URL of the last attempt (as the `url` function returned it); undefined before the first. */
+  get url(): string | undefined {
+    return this.resolvedUrl;
+  }
+
+  /** The subprotocol the server chose on the current connection, or `''`. */
+  get protocol(): string {
+    return this.context.state === 'open' || this.context.state === 'closing' ? (this.ws?.protocol ?? '') : '';
+  }
+
+  /** The underlying WebSocket's `readyState` (`ReadyState.CLOSED` when there is none). */
+  get readyState(): number {
+    if (this.ws !== undefined) return this.ws.readyState;
+    return this.context.state === 'connecting' ? ReadyState.CONNECTING : ReadyState.CLOSED;
+  }
+
+  // ---- methods -------------------------------------------------------------
+
+  /**
+   * Sends `data` now when open, else queues it (delivered in order after the
+   * next open). Throws a `SocketError` after the run stopped (`stopped`),
+   * after `dispose()` (`disposed`), with the queue off (`not-open`) or full
+   * under `overflow: 'error'` (`queue-full`).
+   */
+  send(data: SendData): void {
+    if (this.disposed) throw new SocketError('disposed', 'send() after dispose(): this socket is gone; create a new one.');
+    if (this.context.state === 'stopped') {
+      throw new SocketError('stopped', "send() after the socket stopped: call reconnect() first, or listen for 'stopped'.");
+    }
+    const ws = this.ws;
+    if (this.context.state === 'open' && ws !== undefined && ws.readyState === ReadyState.OPEN && (this.queue === undefined || this.queue.size === 0)) {
+      ws.send(data as never);
+      return;
+    }
+    if (this.queue === undefined) {
+      throw new SocketError('not-open', `send() while ${this.context.state} and options.queue is false: wait for 'open', or turn the queue on.`);
+    }
+    const dropped = this.queue.push(data);
+    if (dropped.length > 0) this.emitSafely('dropped', { messages: dropped });
+  }
+
+  /**
+   * Closes the connection with `code` (default 1000) and `reason`, and stops
+   * reconnecting (`stopped` with cause `client`). The code and reason are
+   * checked first, as a browser would: a `CloseCodeError` is thrown for
+   * anything but 1000 or 3000–4999, or a reason over 123 UTF-8 bytes, and
+   * the socket stays as it was.
+   */
+  close(code: number = 1000, reason?: string): void {
+    validateClientClose(code, reason);
+    this.dispatch({ type: 'close', code, reason });
+  }
+
+  /**
+   * Starts a new attempt now: drops the current connection or wait if any,
+   * resets the attempt counters, and also restarts a stopped socket.
+   */
+  reconnect(): void {
+    if (this.disposed) throw new SocketError('disposed', 'reconnect() after dispose(): this socket is gone; create a new one.');
+    this.dispatch({ type: 'reconnect' });
+  }
+
+  /**
+   * Closes everything for good: the connection, every timer, the online and
+   * visibility subscriptions, and every listener (after a final `stopped`
+   * with cause `client` if the run was still going). Idempotent.
+   */
+  dispose(): void {
+    if (this.disposed) return;
+    // Run at once, even from inside a listener: whatever was queued behind it is moot.
+    this.inbox.length = 0;
+    const { context, effects } = transition(this.context, { type: 'dispose' }, this.config);
+    this.context = context;
+    for (const effect of effects) this.run(effect);
+    this.disposed = true;
+    this.clearAllTimers();
+    this.heartbeat?.stop();
+    this.detach('disposed');
+    for (const off of this.unsubscribers.splice(0)) this.callHook(off, undefined);
+    this.inbox.length = 0;
+    this.removeAllListeners();
+  }
+
+  /**
+   * Adds `listener` for `event` and returns a function that removes it.
+   *
+   * @example
+   * const off = socket.subscribe('message', render);
+   * // later
+   * off();
+   */
+  subscribe<E extends EventName>(event: E, listener: ListenerOf<N, E>): () => void {
+    this.on(event, listener);
+    return () => {
+      this.off(event, listener);
+    };
+  }
+
+  // Listeners are stored wrapped so a throwing one is isolated; `off` maps back.
+  override on<E extends EventName>(event: E, fn: ListenerOf<N, E>, context?: unknown): this {
+    return super.on(event as never, this.guard(event, fn as unknown as Listener) as never, context);
+  }
+
+  override addListener<E extends EventName>(event: E, fn: ListenerOf<N, E>, context?: unknown): this {
+    return this.on(event, fn, context);
+  }
+
+  override once<E extends EventName>(event: E, fn: ListenerOf<N, E>, context?: unknown): this {
+    return super.once(event as never, this.guard(event, fn as unknown as Listener) as never, context);
+  }
+
+  override off<E extends EventName>(event: E, fn?: ListenerOf<N, E>, context?: unknown, once?: boolean): this {
+    const wrapped = fn === undefined ? undefined : this.guarded.get(fn as unknown as Listener);
+    if (fn !== undefined && wrapped === undefined) return this;
+    return super.off(event as never, wrapped as never, context, once);
+  }
+
+  override removeListener<E extends EventName>(event: E, fn?: ListenerOf<N, E>, context?: unknown, once?: boolean): this {
+    return this.off(event, fn, context, once);
+  }
+
+  override listeners<E extends EventName>(event: E): ListenerOf<N, E>[] {
+    return super.listeners(event as never).map((fn) => ((fn as { original?: Listener }).original ?? fn) as unknown as ListenerOf<N, E>);
+  }
+
+  // ---- effect runner -------------------------------------------------------
+
+  private dispatch(input: Input): void {
+    if (this.disposed) return;
+    this.inbox.push(input);
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      for (let next = this.inbox.shift(); next !== undefined && !this.disposed; next = this.inbox.shift()) {
+        const { context, effects } = transition(this.context, next, this.config);
+        this.context = context;
+        for (const effect of effects) {
+          if (this.disposed) return;
+          this.run(effect);
+        }
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private run(effect: Effect): void {
+    const o = this.options;
+    switch (effect.type) {
+      case 'emit':
+        this.emitSafely(effect.event, effect.payload as never);
+        return;
+      case 'resolve-url':
+        this.resolveUrl(effect.epoch);
+        return;
+      case 'connect':
+        this.connect(effect.epoch, effect.url);
+        return;
+      case 'abandon':
+        this.detach(effect.reason);
+        return;
+      case 'close-socket':
+        this.ws?.close(effect.code, effect.reason);
+        return;
+      case 'set-timer': {
+        const timer = effect.timer;
+        this.setTimer(timer, effect.delayMs, () => this.dispatch({ type: 'timer', timer, at: o.clock.now() }));
+        return;
+      }
+      case 'clear-timer':
+        this.clearTimer(effect.timer);
+        return;
+      case 'heartbeat':
+        if (effect.running) this.heartbeat?.start();
+        else this.heartbeat?.stop();
+        return;
+      case 'flush':
+        this.flush();
+        return;
+      case 'refresh':
+        this.refresh(effect.epoch, effect.attempt, effect.result);
+        return;
+      case 'stopped': {
+        const pending = this.queue?.drain() ?? [];
+        this.emitSafely('stopped', { cause: effect.cause, result: effect.result as CloseResult<N> | undefined, pending });
+        return;
+      }
+    }
+  }
+
+  private resolveUrl(epoch: number): void {
+    const source = this.options.url;
+    const failed = (error: unknown): void => {
+      const cause = toError(error);
+      this.dispatch({
+        type: 'url-failed',
+        epoch,
+        error: new SocketError('url-failed', `The url function failed: ${describeThrown(error)}. The attempt counts as failed.`, cause),
+      });
+    };
+    const resolved = (value: unknown): void => {
+      if (typeof value === 'string' || (typeof URL !== 'undefined' && value instanceof URL)) {
+        this.dispatch({ type: 'url-resolved', epoch, url: String(value) });
+      } else {
+        failed(new TypeError(`the url function must return a string or a URL (or a promise of one), got ${typeof value}`));
+      }
+    };
+    if (typeof source !== 'function') {
+      resolved(source);
+      return;
+    }
+    let value: unknown;
+    try {
+      value = source();
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function') {
+      Promise.resolve(value as PromiseLike<unknown>).then(resolved, failed);
+    } else resolved(value);
+  }
+
+  private connect(epoch: number, url: string): void {
+    const o = this.options;
+    this.detach('replaced');
+    this.resolvedUrl = url;
+    let ws: WebSocketLike;
+    try {
+      ws = o.protocols === undefined ? new o.WebSocket(url) : new o.WebSocket(url, o.protocols);
+    } catch (error) {
+      this.dispatch({
+        type: 'connect-failed',
+        epoch,
+        error: new SocketError('connect-failed', `new WebSocket(${JSON.stringify(url)}) threw: ${describeThrown(error)}`, toError(error)),
+      });
+      return;
+    }
+    this.ws = ws;
+    if (o.binaryType !== undefined) ws.binaryType = o.binaryType;
+    ws.onopen = () => this.dispatch({ type: 'socket-open', epoch, at: o.clock.now(), protocol: ws.protocol ?? '' });
+    ws.onclose = (event) => this.dispatch({ type: 'socket-close', epoch, event, at: o.clock.now() });
+    // The close that always follows an error carries everything a browser will tell us.
+    ws.onerror = noop;
+    ws.onmessage = (event) => this.received(ws, event.data);
+  }
+
+  /** Stops listening to the current WebSocket and closes it if it is still up. */
+  private detach(reason: string): void {
+    const ws = this.ws;
+    if (ws === undefined) return;
+    this.ws = undefined;
+    // Handlers become no-ops rather than null: the `ws` package throws on an 'error' event nobody listens to.
+    ws.onopen = noop;
+    ws.onmessage = noop;
+    ws.onclose = noop;
+    ws.onerror = noop;
+    try {
+      if (ws.readyState === ReadyState.OPEN) ws.close(1000, reason);
+      else if (ws.readyState === ReadyState.CONNECTING) ws.close();
+    } catch {
+      // Already closing or closed under us; nothing left to release.
+    }
+  }
+
+  private received(ws: WebSocketLike, data: unknown): void {
+    if (ws !== this.ws || this.disposed) return;
+    const hb = this.options.heartbeat;
+    if (hb !== undefined) {
+      this.heartbeat?.alive();
+      const isPong = this.callHook(() => hb.isPong(data), false, 'heartbeat.isPong');
+      if (isPong === true) return;
+    }
+    this.emitSafely('message', data);
+  }
+
+  private sendPing(): void {
+    const ws = this.ws;
+    const hb = this.options.heartbeat;
+    if (ws === undefined || hb === undefined || ws.readyState !== ReadyState.OPEN) return;
+    const message = hb.message;
+    const data = typeof message === 'function' ? this.callHook(message, undefined, 'heartbeat.message') : message;
+    if (data === undefined) return;
+    try {
+      ws.send(data as never);
+    } catch (error) {
+      this.reportError(new SocketError('hook-failed', `Sending the heartbeat ping failed: ${describeThrown(error)}`, error));
+    }
+  }
+
+  private flush(): void {
+    const queue = this.queue;
+    const ws = this.ws;
+    if (queue === undefined || ws === undefined) return;
+    while (queue.size > 0 && ws.readyState === ReadyState.OPEN) {
+      const data = queue.peek() as SendData;
+      try {
+        ws.send(data as never);
+      } catch (error) {
+        queue.shift();
+        this.reportError(new SocketError('send-failed', `A queued message could not be sent: ${describeThrown(error)}`, error));
+        this.emitSafely('dropped', { messages: [data] });
+        continue;
+      }
+      queue.shift();
+    }
+  }
+
+  private refresh(epoch: number, attempt: number, result: CloseResult): void {
+    const refresh = this.options.refresh;
+    const failed = (error: unknown): void => {
+      this.dispatch({
+        type: 'refresh-failed',
+        epoch,
+        error: new SocketError('refresh-failed', `auth.refresh failed: ${describeThrown(error)}`, toError(error)),
+      });
+    };
+    if (refresh === undefined) {
+      failed(new Error('no auth.refresh is configured'));
+      return;
+    }
+    let value: unknown;
+    try {
+      value = refresh({ attempt, result: result as CloseResult<string> });
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    Promise.resolve(value).then(() => this.dispatch({ type: 'refresh-done', epoch }), failed);
+  }
+
+  // ---- timers --------------------------------------------------------------
+
+  private setTimer(timer: TimerName | 'start', delayMs: number, callback: () => void): void {
+    this.clearTimer(timer);
+    const handle = this.options.timers.setTimeout(() => {
+      this.timerHandles.delete(timer);
+      callback();
+    }, delayMs);
+    this.timerHandles.set(timer, handle);
+  }
+
+  private clearTimer(timer: TimerName | 'start'): void {
+    if (!this.timerHandles.has(timer)) return;
+    this.options.timers.clearTimeout(this.timerHandles.get(timer));
+    this.timerHandles.delete(timer);
+  }
+
+  private clearAllTimers(): void {
+    for (const timer of [...this.timerHandles.keys()]) this.clearTimer(timer);
+  }
+
+  // ---- isolation -----------------------------------------------------------
+
+  private guard(event: EventName, fn: Listener): Listener {
+    if (typeof fn !== 'function') throw new TypeError(`on('${event}', listener): listener must be a function, got ${typeof fn}.`);
+    const existing = this.guarded.get(fn);
+    if (existing !== undefined) return existing;
+    const socket = this;
+    const wrapped = Object.assign(
+      function (this: unknown, ...args: never[]): void {
+        try {
+          fn.apply(this, args);
+        } catch (error) {
+          socket.listenerFailed(error);
+        }
+      },
+      { original: fn },
+    );
+    this.guarded.set(fn, wrapped);
+    return wrapped;
+  }
+
+  private listenerFailed(error: unknown): void {
+    // A throwing 'error' listener is dropped: reporting it through 'error' again could loop.
+    if (this.reportingError) return;
+    this.reportError(new SocketError('listener-failed', `A listener threw: ${describeThrown(error)}`, error));
+  }
+
+  private reportError(error: Error): void {
+    this.emitSafely('error', error as never);
+  }
+
+  private emitSafely<E extends EventName>(event: E, payload: Parameters<SocketEvents<N>[E]>[0]): void {
+    const wasReporting = this.reportingError;
+    if (event === 'error') this.reportingError = true;
+    try {
+      (this.emit as (event: EventName, payload: unknown) => boolean)(event, payload);
+    } finally {
+      this.reportingError = wasReporting;
+    }
+  }
+
+  private callHook<T, F>(hook: () => T, fallback: F, name?: string): T | F {
+    try {
+      return hook();
+    } catch (error) {
+      this.reportError(new SocketError('hook-failed', `${name ?? 'A hook'} threw: ${describeThrown(error)}`, error));
+      return fallback;
+    }
+  }
+}
+
+/**
+ * Creates a {@link ManagedSocket} and starts connecting (on the next tick,
+ * unless `startClosed`). `url` may be a function, called before every
+ * attempt. With `codes`, results and events carry the app's code names.
+ *
+ * @example
+ * const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+ * const socket = createSocket(() => `wss://example.test/live?token=${token}`, {
+ *   codes: AppCodes,
+ *   policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' } },
+ *   auth: { refresh: () => renewToken() },
+ * });
+ * socket.on('rejected', (r) => console.log(r.name)); // 'Unauthorized' | 'Forbidden' | …
+ */
+export function createSocket<const M extends CloseCodeMap = Record<never, number>>(
+  url: UrlSource,
+  options?: SocketOptions<M>,
+): ManagedSocket<keyof M & string> {
+  return new ManagedSocket<keyof M & string>(url, options as SocketOptions | undefined);
+}

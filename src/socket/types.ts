@@ -1,0 +1,205 @@
+import type { ApplicationCloseResult, CloseResult, LibraryCloseResult } from '../classify';
+import type { CloseCodeContract, CloseCodeMap } from '../codes';
+import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../environment';
+import type { Decision, Policy, PolicyOptions, StopCause } from '../policy/types';
+
+/**
+ * Where a {@link ManagedSocket} is in its life:
+ * `idle` (not started, see `startClosed`) → `connecting` → `open` → `closing`
+ * (after `close()`) · `waiting` (backoff delay, or paused while offline/hidden)
+ * · `reauthenticating` (`auth.refresh` running) · `stopped` (final until `reconnect()`).
+ */
+export type SocketState = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'reauthenticating' | 'stopped';
+
+/** What `send()` accepts: anything a browser `WebSocket.send` takes. */
+export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView;
+
+/** A URL, or a function (sync or async) called before every attempt — e.g. to put a fresh token in the query. */
+export type UrlSource = string | URL | (() => string | URL | PromiseLike<string | URL>);
+
+/** Tells the socket whether the network is up. Default: `navigator.onLine` and the window's `online`/`offline` events. */
+export interface OnlineSource {
+  /** True when the network is believed to be up. */
+  isOnline(): boolean;
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: (online: boolean) => void): () => void;
+}
+
+/** Tells the socket whether the page is visible. Default: `document.visibilityState` and `visibilitychange`. */
+export interface VisibilitySource {
+  /** True when the page is visible. */
+  isVisible(): boolean;
+  /** Calls `listener` on every change; returns the unsubscribe function. */
+  subscribe(listener: (visible: boolean) => void): () => void;
+}
+
+/**
+ * Dead-connection detection. Every `intervalMs` while open the socket sends
+ * `message`; if nothing arrives within `timeoutMs` after it, the connection
+ * is declared dead, closed, and handled as a 1006 on an opened connection.
+ * Any incoming message counts as a sign of life; pongs are not emitted as `message`.
+ */
+export interface HeartbeatOptions {
+  /** Time between a reply (or the open) and the next ping, in ms. */
+  readonly intervalMs: number;
+  /** How long to wait for any reply after a ping, in ms. */
+  readonly timeoutMs: number;
+  /** The ping payload, or a function making it. @default 'ping' */
+  readonly message?: SendData | (() => SendData);
+  /** Recognises the server's pong, which is then not emitted as `message`. @default (data) => data === 'pong' */
+  readonly isPong?: (data: unknown) => boolean;
+}
+
+/** What `send()` does when the queue is full. */
+export type QueueOverflow = 'drop-oldest' | 'drop-newest' | 'error';
+
+/** The buffer for messages sent while not open. */
+export interface QueueOptions {
+  /** Most messages kept. @default 100 */
+  readonly max?: number;
+  /**
+   * `drop-oldest` evicts the oldest queued message, `drop-newest` refuses the
+   * new one (both reported in a `dropped` event); `error` makes `send()` throw
+   * a `SocketError` (`queue-full`). @default 'drop-oldest'
+   */
+  readonly overflow?: QueueOverflow;
+}
+
+/** What `auth.refresh` is called with. */
+export interface RefreshContext<N extends string = string> {
+  /** Which consecutive re-authentication this is, from 1. */
+  readonly attempt: number;
+  /** The close that asked for it. */
+  readonly result: CloseResult<N>;
+}
+
+/** Re-authentication hook. */
+export interface AuthOptions<N extends string = string> {
+  /**
+   * Called on a `reauth` decision before reconnecting (the `url` function is
+   * called again afterwards, so it can read the fresh token). Resolve when
+   * done; reject or throw to stop with cause `reauth-failed`.
+   */
+  readonly refresh: (context: RefreshContext<N>) => unknown;
+}
+
+/**
+ * Options for {@link createSocket}. Everything that touches the outside world
+ * is injectable.
+ */
+export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
+  /** Subprotocols offered to the server. */
+  readonly protocols?: string | readonly string[];
+  /** The app's close-code contract from `defineCloseCodes`, so results and events carry its names. */
+  readonly codes?: CloseCodeContract<M>;
+  /** A policy from `createPolicy`, or its options. @default createPolicy({ codes }) */
+  readonly policy?: Policy<keyof M & string> | PolicyOptions<M>;
+  /** Re-authentication; without it a `reauth` decision stops with cause `reauth-failed`. */
+  readonly auth?: AuthOptions<keyof M & string>;
+  /** The WebSocket constructor. @default globalThis.WebSocket */
+  readonly WebSocket?: WebSocketConstructorLike;
+  /** Set on every underlying socket when given; otherwise the constructor's default. */
+  readonly binaryType?: string;
+  /**
+   * How long one attempt may take from its start (including an async `url`)
+   * to `open`; then it is abandoned and handled as a 1006 that never opened.
+   * Also bounds how long `close()` waits for the closing handshake. @default 10000
+   */
+  readonly connectTimeoutMs?: number;
+  /** Ping/pong dead-connection detection. @default off */
+  readonly heartbeat?: HeartbeatOptions | false;
+  /** Buffer for `send()` while not open, or `false` to make such a `send()` throw. @default { max: 100, overflow: 'drop-oldest' } */
+  readonly queue?: QueueOptions | false;
+  /** Do not start attempts while offline; retry at once when back online. @default true where an online source exists (browsers) */
+  readonly pauseWhenOffline?: boolean;
+  /** Do not start attempts while the page is hidden; retry at once when visible. @default false */
+  readonly pauseWhenHidden?: boolean;
+  /** The network source for `pauseWhenOffline`. @default navigator.onLine + window events */
+  readonly online?: OnlineSource;
+  /** The visibility source for `pauseWhenHidden`. @default document.visibilityState */
+  readonly visibility?: VisibilitySource;
+  /** Do not connect until `reconnect()` is called. @default false */
+  readonly startClosed?: boolean;
+  /** @default Date */
+  readonly clock?: Clock;
+  /** @default globalThis.setTimeout / clearTimeout */
+  readonly timers?: Timers;
+  /** Used by the policy built from options. @default Math.random */
+  readonly random?: RandomSource;
+}
+
+/** Payload of `state`. */
+export interface StateChange {
+  readonly state: SocketState;
+  readonly previous: SocketState;
+}
+
+/** Payload of `open`. */
+export interface OpenInfo {
+  /** How many consecutive attempts failed before this one (0: the first try succeeded). */
+  readonly attempt: number;
+  /** The subprotocol the server chose, or `''`. */
+  readonly protocol: string;
+}
+
+/** Payload of `close`: every close, with what the socket is about to do. */
+export interface CloseInfo<N extends string = string> {
+  readonly result: CloseResult<N>;
+  readonly decision: Decision;
+}
+
+/** Payload of `reconnecting`. */
+export interface ReconnectingInfo<N extends string = string> {
+  /** The number of this reconnect attempt: 1 for the first retry, 2 for the next… (as in the policy's decision). */
+  readonly attempt: number;
+  /** How long until it starts. */
+  readonly delayMs: number;
+  /** The close that led here. */
+  readonly result: CloseResult<N>;
+}
+
+/** Payload of `reauth`. */
+export interface ReauthInfo<N extends string = string> {
+  /** Which consecutive re-authentication this is, from 1. */
+  readonly attempt: number;
+  readonly result: CloseResult<N>;
+}
+
+/** Payload of `stopped`. */
+export interface StoppedInfo<N extends string = string> {
+  readonly cause: StopCause;
+  /** The last close, or undefined when the run stopped before any close. */
+  readonly result: CloseResult<N> | undefined;
+  /** Messages passed to `send()` and never delivered, in order. */
+  readonly pending: readonly SendData[];
+}
+
+/** Payload of `dropped`. */
+export interface DroppedInfo {
+  /** Exactly the messages lost to queue overflow, in the order they were sent. */
+  readonly messages: readonly SendData[];
+}
+
+/** A close the server refused us with: an application (4000–4999) or library (3000–3999) code. */
+export type RejectedResult<N extends string = string> = ApplicationCloseResult<N> | LibraryCloseResult<N>;
+
+/**
+ * The typed event map of a {@link ManagedSocket} (eventemitter3 listener
+ * signatures). `N` is the union of the app's close-code names.
+ */
+export interface SocketEvents<N extends string = string> {
+  state: (change: StateChange) => void;
+  open: (info: OpenInfo) => void;
+  /** The `data` of each incoming `MessageEvent` (pongs excluded). */
+  message: (data: unknown) => void;
+  close: (info: CloseInfo<N>) => void;
+  rejected: (result: RejectedResult<N>) => void;
+  reconnecting: (info: ReconnectingInfo<N>) => void;
+  reauth: (info: ReauthInfo<N>) => void;
+  stopped: (info: StoppedInfo<N>) => void;
+  dropped: (info: DroppedInfo) => void;
+  error: (error: Error) => void;
+}
+
+/** The name of a {@link SocketEvents} event. */
+export type SocketEventName = keyof SocketEvents;

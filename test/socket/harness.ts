@@ -1,0 +1,55 @@
+// Unit-test harness: a socket wired to closekit/testing's fake clock and
+// scripted fake server, with every event recorded in order.
+import { defineCloseCodes } from '../../src/codes';
+import { createSocket, type ManagedSocket, type SocketEvents, type SocketOptions, type UrlSource } from '../../src/socket';
+import { createFakeClock, createFakeServer, type FakeClock, type FakeServer } from '../../src/testing';
+
+export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+type AppNames = keyof typeof AppCodes.codes & string;
+
+export interface Recorded {
+  readonly event: keyof SocketEvents;
+  readonly payload: unknown;
+  readonly at: number;
+}
+
+export interface Harness {
+  readonly clock: FakeClock;
+  readonly server: FakeServer<AppNames>;
+  readonly socket: ManagedSocket<AppNames>;
+  readonly events: Recorded[];
+  /** The names of the recorded events, with `state` shown as `state:<new state>`. */
+  names(): string[];
+  of<E extends keyof SocketEvents>(event: E): Parameters<SocketEvents<AppNames>[E]>[0][];
+}
+
+const EVENTS: readonly (keyof SocketEvents)[] = ['state', 'open', 'message', 'close', 'rejected', 'reconnecting', 'reauth', 'stopped', 'dropped', 'error'];
+
+/** Fixed random 0.5 so delays are predictable; a zero-latency fake server. */
+export function setup(
+  options: Omit<SocketOptions<typeof AppCodes.codes>, 'codes'> & { readonly url?: UrlSource; readonly random?: () => number } = {},
+): Harness {
+  const clock = createFakeClock();
+  const server = createFakeServer({ clock, codes: AppCodes });
+  const { url = 'ws://app.test/live', ...rest } = options;
+  const socket = createSocket(url, {
+    codes: AppCodes,
+    WebSocket: server.WebSocket,
+    clock,
+    timers: clock,
+    random: () => 0.5,
+    pauseWhenOffline: false,
+    ...rest,
+  } as SocketOptions<typeof AppCodes.codes>);
+  const events: Recorded[] = [];
+  for (const event of EVENTS) socket.on(event, (payload: unknown) => events.push({ event, payload, at: clock.now() }));
+  return {
+    clock,
+    server,
+    socket,
+    events,
+    names: () => events.map((e) => (e.event === 'state' ? `state:${(e.payload as { state: string }).state}` : e.event)),
+    of: <E extends keyof SocketEvents>(event: E) =>
+      events.filter((e) => e.event === event).map((e) => e.payload) as Parameters<SocketEvents<AppNames>[E]>[0][],
+  };
+}
