@@ -1,0 +1,153 @@
+// Parity: the same probes (./support/probe.ts) run against the same server in
+// Chromium and in Node with undici's WebSocket, both through the built dist/.
+// Where the runtimes agree, their observations must be identical, down to the
+// classified result and the decision. Where they truly differ, the difference
+// is written out below, and a difference that stops being true fails too.
+import { WebSocket as UndiciWebSocket } from 'undici';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildPageBundle, importDist } from './support/bundle';
+import { describeWithChromium, launchChromium, openPage } from './support/chromium';
+import { FACT_CASES, type FactCase } from './support/facts';
+import { clientCloseInPage, observeInPage } from './support/page';
+import { planUrl } from './support/plan';
+import { clientClose, observe, type Observation, type Runtime } from './support/probe';
+import { refusedUrl, startLoopbackServer, type LoopbackServer } from './support/server';
+
+/** One run of a FACTS case in one runtime, plus how many upgrade requests the server got for it. */
+interface Run extends Observation {
+  readonly upgradeRequests: number;
+}
+
+type DeepPartial<T> = { readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object | null ? DeepPartial<T[K]> : T[K] };
+
+interface ExpectedDifference {
+  /** The FACTS cases (by title) where Node differs from Chromium. */
+  readonly cases: readonly string[];
+  /** What differs, in words. */
+  readonly difference: string;
+  /** What Node reports instead, over Chromium's observation. */
+  readonly node: DeepPartial<Run>;
+}
+
+const abnormal = {
+  events: ['open', 'error', 'close'],
+  close: { code: 1006, reason: '', wasClean: false },
+  result: { code: 1006, reason: '', wasClean: false, kind: 'standard', name: 'AbnormalClosure', range: 'standard', local: true },
+  decision: { rule: { source: 'code', key: '1006', origin: 'defaults' } },
+} as const;
+
+/** Every way undici's WebSocket (Node) and Chromium are known to differ here. */
+const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
+  {
+    cases: ['raw close frame 999', 'raw close frame 1004', 'raw close frame 1016', 'raw close frame 2000', 'raw close frame 2999', 'raw close frame 5000'],
+    difference:
+      'Chromium passes a close code that is invalid on the wire through to CloseEvent.code (clean close); undici fails the connection instead: error, then 1006 with wasClean false — so closekit classifies it AbnormalClosure and reconnects under the 1006 rule, not the default rule.',
+    node: abnormal,
+  },
+  {
+    cases: ['accepted, then TCP destroyed', 'accepted, then TCP reset'],
+    difference: 'when an open connection loses TCP, undici fires `error` before `close`; Chromium fires no `error` event. The close and what closekit makes of it are the same.',
+    node: { events: ['open', 'error', 'close'] },
+  },
+  {
+    cases: ['upgrade rejected with HTTP 401'],
+    difference: 'undici sends an upgrade request that the server rejects with 401 a second time, for one `new WebSocket()`; Chromium sends it once. Count attempts on the client side, never at the server.',
+    node: { upgradeRequests: 2 },
+  },
+];
+
+const differenceFor = (title: string): ExpectedDifference | undefined => EXPECTED_DIFFERENCES.find((entry) => entry.cases.includes(title));
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `base` with `patch` laid over it: objects merge key by key, anything else replaces. */
+function overlay<T>(base: T, patch: DeepPartial<T>): T {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch as T;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) merged[key] = overlay(base[key], value as never);
+  return merged as T;
+}
+
+describeWithChromium()('parity: Chromium and Node (undici) through dist/', () => {
+  let browser: Browser;
+  let server: LoopbackServer;
+  let node: Runtime;
+  let context: BrowserContext;
+  let page: Page;
+  let keys = 0;
+
+  beforeAll(async () => {
+    server = await startLoopbackServer(await buildPageBundle());
+    node = { closekit: await importDist(), WebSocket: UndiciWebSocket as unknown as Runtime['WebSocket'] };
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  beforeEach(async () => {
+    ({ context, page } = await openPage(browser, server.pageUrl));
+  });
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  async function run(fact: FactCase, inRuntime: (url: string) => Promise<Observation>): Promise<Run> {
+    const key = `parity-${keys++}`;
+    const url = fact.server === 'refused' ? await refusedUrl() : planUrl(server.wsBase, key, fact.server);
+    const observation = await inRuntime(url);
+    return { ...observation, upgradeRequests: server.connectionsFor(key).length };
+  }
+
+  it('every expected difference names FACTS cases that exist', () => {
+    const titles = FACT_CASES.map((fact) => fact.title);
+    for (const entry of EXPECTED_DIFFERENCES) for (const title of entry.cases) expect(titles).toContain(title);
+  });
+
+  for (const fact of FACT_CASES) {
+    const difference = differenceFor(fact.title);
+    const label = difference === undefined ? 'identical' : 'differs as documented';
+    it(`${fact.title}: ${label}`, async () => {
+      const options = fact.greet === undefined ? {} : { greet: fact.greet };
+      const chromium = await run(fact, (url) => observeInPage(page, url, options));
+      const undici = await run(fact, (url) => observe(node, url, options));
+
+      // Chromium is the reference: it must still match FACTS.md.
+      expect(chromium.close).toEqual({ code: fact.code, reason: fact.reason, wasClean: fact.wasClean });
+      expect(chromium.upgradeRequests).toBe(fact.server === 'refused' ? 0 : 1);
+
+      if (difference === undefined) {
+        expect(undici).toEqual(chromium);
+      } else {
+        const expected = overlay(chromium, difference.node);
+        expect(expected, `stale entry in EXPECTED_DIFFERENCES: Node now matches Chromium for ${fact.title}`).not.toEqual(chromium);
+        expect(undici, difference.difference).toEqual(expected);
+      }
+    });
+  }
+
+  const clientCloseCases: readonly (readonly [string, number | undefined, string | undefined])[] = [
+    ['close(1001)', 1001, undefined],
+    ['close(5000)', 5000, undefined],
+    ['close(4000, 41 × "€")', 4000, '€'.repeat(41)],
+    ['close(4000, 42 × "€")', 4000, '€'.repeat(42)],
+    ['close()', undefined, undefined],
+    ['close(1000, "bye")', 1000, 'bye'],
+  ];
+  for (const [title, code, reason] of clientCloseCases) {
+    it(`client ${title}: identical (native exception, closekit's CloseCodeError, readyState, close event, what the server got)`, async () => {
+      const chromiumKey = `parity-${keys++}`;
+      const undiciKey = `parity-${keys++}`;
+      const chromium = await clientCloseInPage(page, planUrl(server.wsBase, chromiumKey, [{ do: 'echo' }]), code, reason);
+      const undici = await clientClose(node, planUrl(server.wsBase, undiciKey, [{ do: 'echo' }]), code, reason);
+      expect(undici).toEqual(chromium);
+      // A throwing close() leaves the socket open; the probe then closes it without a code.
+      await expect.poll(() => server.closesFor(undiciKey).length).toBe(1);
+      await expect.poll(() => server.closesFor(chromiumKey).length).toBe(1);
+      expect(server.closesFor(undiciKey)).toEqual(server.closesFor(chromiumKey));
+    });
+  }
+});
