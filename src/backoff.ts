@@ -1,5 +1,6 @@
 import type { RandomSource } from './environment';
 import { PolicyError, show } from './errors';
+import { didYouMean } from './policy/hint';
 import type { BackoffOptions, Jitter } from './policy/types';
 
 /** Backoff settings with every field filled in and checked. */
@@ -35,7 +36,7 @@ export function resolveBackoff(value: unknown, base: ResolvedBackoff = DEFAULT_B
   const given = value as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!BACKOFF_KEYS.includes(key)) {
-      throw new PolicyError(`${path}.${key}`, given[key], `${path}.${key} is not a backoff option; valid options are ${BACKOFF_KEYS.join(', ')}.`);
+      throw new PolicyError(`${path}.${key}`, given[key], `${path}.${key} is not a backoff option; valid options are ${BACKOFF_KEYS.join(', ')}.${didYouMean(key, BACKOFF_KEYS)}`);
     }
   }
   const durationOf = (key: 'initialMs' | 'maxMs' | 'minMs'): number => {

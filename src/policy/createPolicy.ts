@@ -4,6 +4,7 @@ import { nameOfCode, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
 import { PolicyError, show } from '../errors';
 import { defaultRule, defaultRules } from './defaults';
+import { didYouMean } from './hint';
 import { checkLimit, fillTable, newTable, normalizeRule, type Entry, type NormalizeSettings, type Table } from './normalize';
 import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions } from './types';
 
@@ -43,7 +44,7 @@ function checkOptions(options: unknown): Record<string, unknown> {
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!OPTION_KEYS.includes(key)) {
-      throw new PolicyError(key, given[key], `${key} is not a policy option; valid options are ${OPTION_KEYS.join(', ')}.`);
+      throw new PolicyError(key, given[key], `${key} is not a policy option; valid options are ${OPTION_KEYS.join(', ')}.${didYouMean(key, OPTION_KEYS)}`);
     }
   }
   return given;
@@ -67,7 +68,7 @@ function checkPreset(preset: unknown): { name: string; rules: unknown; fallback:
   const given = preset as Record<string, unknown>;
   for (const key of Object.keys(given)) {
     if (!PRESET_KEYS.includes(key)) {
-      throw new PolicyError(`preset.${key}`, given[key], `preset.${key} is not part of a preset; a preset has ${PRESET_KEYS.join(', ')}.`);
+      throw new PolicyError(`preset.${key}`, given[key], `preset.${key} is not part of a preset; a preset has ${PRESET_KEYS.join(', ')}.${didYouMean(key, PRESET_KEYS)}`);
     }
   }
   const name = given['name'];

@@ -3,6 +3,7 @@
 import { resolveBackoff, type ResolvedBackoff } from '../backoff';
 import type { CloseKind } from '../classify';
 import { PolicyError, show } from '../errors';
+import { didYouMean } from './hint';
 import type { Action, MatchedRule, RuleObject, RuleSource } from './types';
 
 /** A rule with everything `decide` needs already worked out. */
@@ -75,7 +76,7 @@ export function normalizeRule(
     const given = value as Record<string, unknown>;
     for (const key of Object.keys(given)) {
       if (!RULE_KEYS.includes(key)) {
-        throw new PolicyError(`${path}.${key}`, given[key], `${path}.${key} is not a rule option; a rule object may have ${RULE_KEYS.join(', ')}.`);
+        throw new PolicyError(`${path}.${key}`, given[key], `${path}.${key} is not a rule option; a rule object may have ${RULE_KEYS.join(', ')}.${didYouMean(key, RULE_KEYS)}`);
       }
     }
     if (!ACTIONS.includes(given['action'] as Action)) {
@@ -168,7 +169,7 @@ export function fillTable(table: Table, rules: unknown, path: string, settings: 
     throw new PolicyError(
       rulePath,
       key,
-      `${rulePath}: ${show(key)} is not a rule key; use a code (4001), a range ('4100-4199'), a kind (${KINDS.join(', ')})${names}.`,
+      `${rulePath}: ${show(key)} is not a rule key; use a code (4001), a range ('4100-4199'), a kind (${KINDS.join(', ')})${names}.${didYouMean(key, [...KINDS, ...settings.names])}`,
     );
   }
   // Narrowest range first; equal widths by lower bound, so the order is stable.
