@@ -126,9 +126,11 @@ export function clientClose(runtime: Runtime, url: string, code: number | undefi
     ws.onerror = () => {};
     ws.onopen = () => {
       let closekitThrew: Thrown | null = null;
+      // Through a typed local: TypeScript only runs assertion signatures on declared names.
+      const validateClientClose: (code: unknown, reason?: unknown) => void = closekit.validateClientClose;
       if (code !== undefined) {
         try {
-          closekit.validateClientClose(code, reason);
+          validateClientClose(code, reason);
         } catch (error) {
           closekitThrew = describeThrown(closekit, error);
         }
