@@ -1,1 +1,10 @@
-export {};
+// closekit/server: the server half for Node with `ws`. Never imported by the
+// browser entry; its types need neither `ws` nor `@types/node`.
+export { closeWith, createCloser, rejectAfterAccept } from './close';
+export type { Closer, CloseWithOptions, SendableCodeName, SentClose, ServerCloseCode } from './close';
+export { trimReason } from './reason';
+export { checkOrigin } from './origin';
+export type { AllowedOrigins, CheckOriginOptions } from './origin';
+export { createUpgradeHandler, guardUpgrade, rejectUpgrade, whyNotWebSocket } from './upgrade';
+export type { UpgradeGuardOptions, UpgradeHandlerOptions, UpgradeRejection } from './upgrade';
+export type { ClosableSocket, UpgradeRequestLike, UpgradeServerLike, UpgradeSocketLike } from './types';

@@ -1,0 +1,149 @@
+import { CloseCode, isSendableCode, type CloseCodeContract, type CloseCodeMap, type CloseCodeName } from '../codes';
+import { CloseCodeError, show } from '../errors';
+import { trimReason } from './reason';
+import type { ClosableSocket } from './types';
+
+/** Names of the IANA codes a server may send (all but 1005, 1006 and 1015), e.g. `'TryAgainLater'`. */
+export type SendableCodeName = Exclude<CloseCodeName, 'NoStatusReceived' | 'AbnormalClosure' | 'TLSHandshake'>;
+
+/** A code for {@link closeWith}: a number, an IANA name, or a name from the app's contract. */
+export type ServerCloseCode<N extends string = never> = number | SendableCodeName | N;
+
+/** Options for {@link closeWith} and {@link rejectAfterAccept}. */
+export interface CloseWithOptions<M extends CloseCodeMap = CloseCodeMap> {
+  /** The app's contract from `defineCloseCodes`, so `code` can be one of its names. */
+  readonly codes?: CloseCodeContract<M>;
+}
+
+/** What was put in the close frame. */
+export interface SentClose {
+  readonly code: number;
+  /** The reason after trimming to 123 UTF-8 bytes. */
+  readonly reason: string;
+}
+
+// Why each refused band may not be sent, for the error message.
+function whyNotSendable(code: number): string {
+  if (!Number.isInteger(code)) return 'a close code is an integer';
+  if (code === 1005 || code === 1006 || code === 1015) {
+    return `${code} is reported by the client itself and must never be sent in a close frame (RFC 6455 §7.4.1)`;
+  }
+  if (code === 1004) return '1004 is reserved and has no meaning';
+  if (code >= 0 && code <= 999) return '0–999 are not used';
+  if (code >= 1016 && code <= 2999) return '1016–2999 are reserved for the standard and for extensions';
+  return 'codes above 4999 (or negative) are not valid close codes';
+}
+
+/** Turns a number or a name into a code that may go on the wire, or throws a `CloseCodeError`. */
+export function resolveServerCode(code: unknown, codes?: CloseCodeContract): number {
+  let value: unknown = code;
+  if (typeof code === 'string') {
+    // The app's names win over the IANA names (an app may call 4001 `Unauthorized`).
+    if (codes !== undefined && Object.prototype.hasOwnProperty.call(codes.codes, code)) value = codes.codeOf(code);
+    else if (Object.prototype.hasOwnProperty.call(CloseCode, code)) value = CloseCode[code as CloseCodeName];
+    else {
+      const known = codes === undefined ? 'no `codes` contract was given' : `the contract defines: ${codes.names.join(', ') || '(none)'}`;
+      throw new CloseCodeError('unknown-name', code, `Unknown close code name ${show(code)}; ${known}, plus the IANA names such as 'TryAgainLater'.`);
+    }
+  }
+  if (typeof value !== 'number' || !isSendableCode(value)) {
+    const reason = typeof value === 'number' ? whyNotSendable(value) : 'a close code is a number or a code name';
+    throw new CloseCodeError(
+      'not-sendable',
+      code,
+      `Cannot close with ${show(code)}: ${reason}. A server may send 1000–1003, 1007–1014 and 3000–4999.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Closes a server-side WebSocket (`ws`) with a code the client can act on.
+ * `code` may be a number, an IANA name (`'TryAgainLater'`) or, with
+ * `{ codes }`, a name from the app's contract. Codes that may not appear on
+ * the wire (0–999, 1004, 1005, 1006, 1015, 1016–2999, 5000+, non-integers)
+ * throw a `CloseCodeError` with rule `not-sendable` and nothing is sent;
+ * an unknown name throws with rule `unknown-name`. The reason is trimmed to
+ * 123 UTF-8 bytes on a character boundary (see {@link trimReason}).
+ * For a contract bound once, see {@link createCloser}.
+ *
+ * @example
+ * closeWith(ws, 1013, 'busy, retry in a minute');
+ * closeWith(ws, 'RateLimited', 'slow down', { codes: AppCodes }); // 4029
+ */
+export function closeWith(ws: ClosableSocket, code: ServerCloseCode, reason?: string, options?: CloseWithOptions<Record<never, number>>): SentClose;
+export function closeWith<M extends CloseCodeMap>(
+  ws: ClosableSocket,
+  code: ServerCloseCode<keyof M & string>,
+  reason: string | undefined,
+  options: CloseWithOptions<M> & { readonly codes: CloseCodeContract<M> },
+): SentClose;
+export function closeWith(ws: ClosableSocket, code: ServerCloseCode<string>, reason?: string, options?: CloseWithOptions): SentClose {
+  return sendClose(ws, code, reason, options?.codes);
+}
+
+function sendClose(ws: ClosableSocket, code: unknown, reason: string | undefined, codes: CloseCodeContract | undefined): SentClose {
+  // Everything is checked before anything is sent: a bad code leaves the socket open.
+  const wireCode = resolveServerCode(code, codes);
+  const text = trimReason(reason ?? '');
+  ws.close(wireCode, text);
+  return { code: wireCode, reason: text };
+}
+
+/**
+ * The accept-then-close pattern: call it on a connection you have just
+ * accepted (in `wss.on('connection')` or the `handleUpgrade` callback) to
+ * turn the client away *with a reason it can read*. The client sees `open`,
+ * then `close` with this code and reason, `wasClean: true` — where an HTTP
+ * 401/403 on the upgrade would only give it a bare 1006. Validation and
+ * trimming are those of {@link closeWith}; any message the client manages to
+ * send before the close arrives should be ignored by the caller.
+ *
+ * @example
+ * wss.on('connection', (ws, request) => {
+ *   if (!validToken(request)) return rejectAfterAccept(ws, 'Unauthorized', 'token expired', { codes: AppCodes });
+ *   serve(ws);
+ * });
+ */
+export function rejectAfterAccept(ws: ClosableSocket, code: ServerCloseCode, reason?: string, options?: CloseWithOptions<Record<never, number>>): SentClose;
+export function rejectAfterAccept<M extends CloseCodeMap>(
+  ws: ClosableSocket,
+  code: ServerCloseCode<keyof M & string>,
+  reason: string | undefined,
+  options: CloseWithOptions<M> & { readonly codes: CloseCodeContract<M> },
+): SentClose;
+export function rejectAfterAccept(ws: ClosableSocket, code: ServerCloseCode<string>, reason?: string, options?: CloseWithOptions): SentClose {
+  return sendClose(ws, code, reason, options?.codes);
+}
+
+/** {@link closeWith} and {@link rejectAfterAccept} bound to one contract. Made by {@link createCloser}. */
+export interface Closer<M extends CloseCodeMap> {
+  /** The contract the names come from. */
+  readonly codes: CloseCodeContract<M>;
+  /** {@link closeWith} with the contract's names. */
+  closeWith(ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string): SentClose;
+  /** {@link rejectAfterAccept} with the contract's names. */
+  rejectAfterAccept(ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string): SentClose;
+}
+
+/**
+ * Binds {@link closeWith} and {@link rejectAfterAccept} to the app's
+ * contract, so server code names its codes exactly as the client does. The
+ * functions do not need `this`; destructure them.
+ *
+ * @example
+ * import { AppCodes } from './close-codes'; // the same module the client imports
+ * const { closeWith, rejectAfterAccept } = createCloser(AppCodes);
+ * closeWith(ws, 'RateLimited');                      // 4029
+ * rejectAfterAccept(ws, 'Unauthorized', 'token expired');
+ */
+export function createCloser<M extends CloseCodeMap>(codes: CloseCodeContract<M>): Closer<M> {
+  if (codes === null || typeof codes !== 'object' || typeof codes.codeOf !== 'function') {
+    throw new TypeError(`createCloser expects a contract from defineCloseCodes, got ${show(codes)}.`);
+  }
+  return Object.freeze({
+    codes,
+    closeWith: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string) => sendClose(ws, code, reason, codes),
+    rejectAfterAccept: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string) => sendClose(ws, code, reason, codes),
+  });
+}

@@ -1,0 +1,35 @@
+// Structural stand-ins for the `ws` and `node:http` types the server half
+// touches, so closekit/server's declarations need neither `ws` nor
+// `@types/node`. A `ws` WebSocket, an `http.IncomingMessage` and a
+// `net.Socket` all fit.
+
+/** The part of a server-side WebSocket (e.g. `ws`'s `WebSocket`) that {@link closeWith} uses. */
+export interface ClosableSocket {
+  /** 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. */
+  readonly readyState: number;
+  close(code?: number, reason?: string): void;
+}
+
+/** The part of an HTTP request (`http.IncomingMessage`) the upgrade checks read. */
+export interface UpgradeRequestLike {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: { readonly [header: string]: string | string[] | undefined };
+}
+
+/** The raw socket of an `upgrade` event (a `net.Socket` / `stream.Duplex`). */
+export interface UpgradeSocketLike {
+  write(chunk: string): unknown;
+  destroy(): unknown;
+  end?(chunk: string): unknown;
+  once?(event: 'finish', listener: () => void): unknown;
+  on?(event: 'error', listener: (error: Error) => void): unknown;
+  readonly writable?: boolean;
+  readonly destroyed?: boolean;
+}
+
+/** The part of a `ws` `WebSocketServer` that {@link createUpgradeHandler} uses. */
+export interface UpgradeServerLike<W = unknown> {
+  handleUpgrade(request: UpgradeRequestLike, socket: UpgradeSocketLike, head: unknown, callback: (ws: W, request: UpgradeRequestLike) => void): void;
+  emit(event: 'connection', ws: W, request: UpgradeRequestLike): unknown;
+}
