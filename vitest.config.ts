@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
@@ -7,5 +7,21 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     teardownTimeout: 10_000,
+    projects: [
+      { extends: true, test: { name: 'unit', exclude: [...configDefaults.exclude, 'test/browser/**'] } },
+      {
+        // Real Chromium against a loopback server (test/browser/README.md): skipped
+        // without a browser, required in CI. Not `extends: true`, which would append
+        // the root include; slower hooks because each file launches Chromium.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/support/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          teardownTimeout: 10_000,
+        },
+      },
+    ],
   },
 });
