@@ -23,4 +23,5 @@ export type {
   StoppedInfo,
   UrlSource,
   VisibilitySource,
+  WebSocketClass,
 } from './types';

@@ -11,6 +11,29 @@ import type { Decision, Policy, PolicyOptions, StopCause } from '../policy/types
  */
 export type SocketState = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'reauthenticating' | 'stopped';
 
+// Method-style signatures are checked bivariantly: that is what lets the DOM's,
+// undici's and ws's `WebSocket` classes (whose handlers take an `Event`) fit.
+type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+
+/**
+ * The WebSocket classes `createSocket` accepts: the browser's, undici's, the
+ * `ws` package's, closekit/testing's fake — anything shaped like them.
+ */
+export type WebSocketClass = new (
+  url: string,
+  protocols?: string | string[],
+) => {
+  readonly readyState: number;
+  readonly protocol: string;
+  binaryType: string;
+  onopen: Handler<never> | null;
+  onmessage: Handler<{ readonly data: unknown }> | null;
+  onerror: Handler<never> | null;
+  onclose: Handler<{ readonly code: number; readonly reason: string; readonly wasClean: boolean }> | null;
+  send(data: never): void;
+  close(code?: number, reason?: string): void;
+};
+
 /** What `send()` accepts: anything a browser `WebSocket.send` takes. */
 export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView;
 
@@ -96,8 +119,8 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly policy?: Policy<keyof M & string> | PolicyOptions<M>;
   /** Re-authentication; without it a `reauth` decision stops with cause `reauth-failed`. */
   readonly auth?: AuthOptions<keyof M & string>;
-  /** The WebSocket constructor. @default globalThis.WebSocket */
-  readonly WebSocket?: WebSocketConstructorLike;
+  /** The WebSocket class: pass undici's or `ws`'s in Node. @default globalThis.WebSocket */
+  readonly WebSocket?: WebSocketClass | WebSocketConstructorLike;
   /** Set on every underlying socket when given; otherwise the constructor's default. */
   readonly binaryType?: string;
   /**
