@@ -48,3 +48,29 @@ export type {
 export { clientStopRule, createPolicy, defaultRule, defaultRules } from './policy';
 export { DEFAULT_BACKOFF, baseDelayMs, computeDelay, createBackoff, expectedDelayMs, resolveBackoff } from './backoff';
 export type { Backoff, ResolvedBackoff } from './backoff';
+export { ManagedSocket, SocketError, createSocket, isSocketError } from './socket';
+export type {
+  AuthOptions,
+  CloseInfo,
+  DroppedInfo,
+  HeartbeatOptions,
+  OnlineSource,
+  OpenInfo,
+  QueueOptions,
+  QueueOverflow,
+  ReauthInfo,
+  ReconnectingInfo,
+  RefreshContext,
+  RejectedResult,
+  SendData,
+  SocketErrorCode,
+  SocketEventName,
+  SocketEvents,
+  SocketOptions,
+  SocketState,
+  StateChange,
+  StoppedInfo,
+  UrlSource,
+  VisibilitySource,
+  WebSocketClass,
+} from './socket';
