@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { CloseCode, defineCloseCodes, isCloseCodeError } from '../../src/index';
+import { closeWith, createCloser, rejectAfterAccept, type ClosableSocket } from '../../src/server/index';
+import { AppCodes } from '../../examples/app/codes';
+
+/** Records what would go into the close frame. */
+function recorder(readyState = 1) {
+  const calls: [number | undefined, string | undefined][] = [];
+  const ws: ClosableSocket = { readyState, close: (code, reason) => void calls.push([code, reason]) };
+  return { ws, calls };
+}
+
+describe('closeWith: which codes may be sent', () => {
+  const sendable = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4029, 4999];
+  it.each(sendable)('sends %i', (code) => {
+    const { ws, calls } = recorder();
+    expect(closeWith(ws, code, 'why')).toEqual({ code, reason: 'why' });
+    expect(calls).toEqual([[code, 'why']]);
+  });
+
+  const refused = [0, 1, 999, 1004, 1005, 1006, 1015, 1016, 1999, 2000, 2999, 5000, 65535, 70000, -1, 4000.5, Number.NaN, Infinity];
+  it.each(refused)('refuses %s with not-sendable and sends nothing', (code) => {
+    const { ws, calls } = recorder();
+    let caught: unknown;
+    try {
+      closeWith(ws, code);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isCloseCodeError(caught)).toBe(true);
+    expect(caught).toMatchObject({ name: 'CloseCodeError', rule: 'not-sendable', value: code });
+    expect(calls).toEqual([]);
+  });
+
+  it('explains why a local-only code may not be sent', () => {
+    const { ws } = recorder();
+    expect(() => closeWith(ws, 1006)).toThrow(/reported by the client itself.*RFC 6455 §7\.4\.1/);
+    expect(() => closeWith(ws, 2000)).toThrow(/1016–2999 are reserved/);
+  });
+
+  it('refuses values that are not codes at all', () => {
+    const { ws } = recorder();
+    expect(() => closeWith(ws, null as unknown as number)).toThrow(expect.objectContaining({ rule: 'not-sendable' }));
+    expect(() => closeWith(ws, '4001' as 'TryAgainLater')).toThrow(expect.objectContaining({ rule: 'unknown-name' }));
+  });
+});
+
+describe('closeWith: names', () => {
+  it('takes an IANA name of a sendable code', () => {
+    const { ws, calls } = recorder();
+    closeWith(ws, 'TryAgainLater', 'busy');
+    closeWith(ws, 'PolicyViolation');
+    expect(calls).toEqual([
+      [CloseCode.TryAgainLater, 'busy'],
+      [CloseCode.PolicyViolation, ''],
+    ]);
+  });
+
+  it('refuses the IANA names of local-only codes', () => {
+    const { ws } = recorder();
+    expect(() => closeWith(ws, 'AbnormalClosure' as 'TryAgainLater')).toThrow(expect.objectContaining({ rule: 'not-sendable' }));
+  });
+
+  it("takes a name from the app's contract with { codes }", () => {
+    const { ws, calls } = recorder();
+    expect(closeWith(ws, 'RateLimited', 'slow down', { codes: AppCodes })).toEqual({ code: 4029, reason: 'slow down' });
+    expect(calls).toEqual([[4029, 'slow down']]);
+  });
+
+  it("the contract's names win over the IANA names", () => {
+    const { ws, calls } = recorder();
+    closeWith(ws, 'Unauthorized', undefined, { codes: AppCodes });
+    closeWith(ws, 'Unauthorized');
+    expect(calls).toEqual([
+      [4001, ''],
+      [3000, ''],
+    ]);
+  });
+
+  it('an unknown name says which names exist', () => {
+    const { ws } = recorder();
+    expect(() => closeWith(ws, 'RateLimitd' as 'RateLimited', undefined, { codes: AppCodes })).toThrow(
+      /Unknown close code name "RateLimitd"; the contract defines: Unauthorized, Forbidden, RateLimited/,
+    );
+  });
+});
+
+describe('createCloser', () => {
+  it('binds the contract, so closeWith(ws, "RateLimited") works destructured', () => {
+    const { closeWith: close, rejectAfterAccept: reject, codes } = createCloser(AppCodes);
+    const { ws, calls } = recorder();
+    close(ws, 'RateLimited');
+    reject(ws, 'Unauthorized', 'token expired');
+    close(ws, 1013);
+    expect(calls).toEqual([
+      [4029, ''],
+      [4001, 'token expired'],
+      [1013, ''],
+    ]);
+    expect(codes).toBe(AppCodes);
+  });
+
+  it('refuses something that is not a contract', () => {
+    expect(() => createCloser({} as typeof AppCodes)).toThrow(TypeError);
+  });
+
+  it('works with any contract, including 3xxx library codes', () => {
+    const Library = defineCloseCodes({ SessionExpired: 3401 });
+    const { ws, calls } = recorder();
+    createCloser(Library).closeWith(ws, 'SessionExpired');
+    expect(calls).toEqual([[3401, '']]);
+  });
+});
+
+describe('reasons', () => {
+  it('trims a long reason to 123 UTF-8 bytes before sending', () => {
+    const { ws, calls } = recorder();
+    const sent = closeWith(ws, 4000, '€'.repeat(50));
+    expect(sent.reason).toBe('€'.repeat(41));
+    expect(calls[0]?.[1]).toBe('€'.repeat(41));
+  });
+
+  it('refuses a reason that is not a string', () => {
+    const { ws } = recorder();
+    expect(() => closeWith(ws, 4000, 42 as unknown as string)).toThrow(expect.objectContaining({ rule: 'reason-not-string' }));
+  });
+});
+
+describe('rejectAfterAccept', () => {
+  it('validates and trims like closeWith, and closes at once', () => {
+    const { ws, calls } = recorder();
+    expect(rejectAfterAccept(ws, 4001, 'token expired')).toEqual({ code: 4001, reason: 'token expired' });
+    expect(rejectAfterAccept(ws, 'Forbidden', undefined, { codes: AppCodes })).toEqual({ code: 4003, reason: '' });
+    expect(() => rejectAfterAccept(ws, 1006)).toThrow(expect.objectContaining({ rule: 'not-sendable' }));
+    expect(calls).toEqual([
+      [4001, 'token expired'],
+      [4003, ''],
+    ]);
+  });
+});
