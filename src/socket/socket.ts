@@ -226,8 +226,8 @@ export class ManagedSocket<N extends string = string> extends EventEmitter<Socke
   }
 
   override off<E extends EventName>(event: E, fn?: ListenerOf<N, E>, context?: unknown, once?: boolean): this {
-    const wrapped = fn === undefined ? undefined : this.guarded.get(fn as unknown as Listener);
-    if (fn !== undefined && wrapped === undefined) return this;
+    // eventemitter3 removes a spent `once` listener by its stored (wrapped) function, so that passes through as is.
+    const wrapped = fn === undefined ? undefined : (this.guarded.get(fn as unknown as Listener) ?? fn);
     return super.off(event as never, wrapped as never, context, once);
   }
 
