@@ -27,7 +27,7 @@ interface Row {
   readonly note?: string;
 }
 
-function addRow(row: Row): void {
+function addRow(row: Row): HTMLTableRowElement {
   const tr = document.createElement('tr');
   tr.dataset['event'] = row.event;
   if (row.server === true) tr.className = 'server';
@@ -52,6 +52,7 @@ function addRow(row: Row): void {
   const body = $<HTMLTableSectionElement>('timeline');
   body.append(tr);
   tr.scrollIntoView({ block: 'nearest' });
+  return tr;
 }
 
 // ---- policy -------------------------------------------------------------------
@@ -78,8 +79,11 @@ const livePolicy: Policy<Names> = {
   },
 };
 
+let edits = 0;
 function applyPolicy(text: string): void {
   const status = $<HTMLParagraphElement>('policy-status');
+  // Counts every edit the page has applied or refused, so a test can wait for this one.
+  status.dataset['edits'] = String(++edits);
   try {
     const options = JSON.parse(text) as PolicyOptions<typeof AppCodes.codes>;
     current = createPolicy({ ...options, codes: AppCodes });
@@ -122,7 +126,14 @@ const socket = createSocket(() => `ws://${location.host}/live?session=${session}
   },
 });
 
-const why = (result: CloseResult<Names>, decision: Decision) => `${describe(result)} Rule: ${decision.rule.key} (${decision.rule.origin}).`;
+/** describe()'s sentence, then which rule decided: `app rule for Unauthorized`, `closekit default for 1012`. */
+function why(result: CloseResult<Names>, decision: Decision): string {
+  const { origin, source, key } = decision.rule;
+  const sentence = describe(result).replace(/\.$/, '');
+  if (origin === 'client') return `${sentence} · the page called close()`;
+  const whose = origin === 'app' ? 'app rule' : origin === 'preset' ? 'preset rule' : 'closekit default';
+  return `${sentence} · ${whose} for ${source === 'default' ? 'unnamed codes' : key}`;
+}
 
 socket.on('state', ({ state }) => {
   const pill = $('state');
@@ -131,7 +142,6 @@ socket.on('state', ({ state }) => {
   if (state === 'connecting') addRow({ event: 'connecting', note: `token ${token}` });
 });
 socket.on('open', ({ attempt }) => addRow({ event: 'open', note: attempt > 1 ? `after ${attempt} attempts` : '' }));
-socket.on('message', (data) => addRow({ event: 'message', note: String(data) }));
 socket.on('close', ({ result, decision }) =>
   addRow({ event: 'close', code: result.code, name: result.name, kind: result.kind, decision, note: why(result, decision) }),
 );
@@ -143,10 +153,17 @@ socket.on('error', (error) => addRow({ event: 'error', note: error.message }));
 
 // ---- buttons --------------------------------------------------------------------
 
+// The server's row goes in before the request, so it precedes the close it causes.
 async function control(body: object, label: string): Promise<void> {
-  const response = await fetch(`/control?session=${session}`, { method: 'POST', body: JSON.stringify(body) });
-  const answer = (await response.json()) as { done?: string; error?: string };
-  addRow({ event: label, server: true, note: answer.done ?? `could not: ${answer.error ?? response.statusText}` });
+  const row = addRow({ event: label, server: true, note: '…' });
+  const note = row.querySelector('td.note') as HTMLTableCellElement;
+  try {
+    const response = await fetch(`/control?session=${session}`, { method: 'POST', body: JSON.stringify(body) });
+    const answer = (await response.json()) as { done?: string; error?: string };
+    note.textContent = answer.done ?? `could not: ${answer.error ?? response.statusText}`;
+  } catch (error) {
+    note.textContent = `could not reach the server: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 const closeButtons: readonly [code: number, label: string, reason: string][] = [
@@ -160,10 +177,10 @@ const closeButtons: readonly [code: number, label: string, reason: string][] = [
   [4003, 'Forbidden', 'account suspended'],
   [4029, 'RateLimited', 'slow down'],
   [3000, 'IANA Unauthorized', 'unauthorized'],
-  [1004, 'reserved · raw frame', ''],
-  [2000, 'extension · raw frame', ''],
-  [5000, 'invalid · raw frame', ''],
-  [1006, 'on the wire · raw frame', ''],
+  [1004, 'reserved', ''],
+  [2000, 'extension', ''],
+  [5000, 'invalid', ''],
+  [1006, 'never on the wire', ''],
 ];
 
 const codes = $('codes');
@@ -177,9 +194,9 @@ for (const [code, label, reason] of closeButtons) {
   codes.append(button);
 }
 const extra: readonly [id: string, html: string, body: object][] = [
-  ['empty', '<b>no code</b> <small>empty close frame</small>', { action: 'empty' }],
+  ['empty', '<b>no code</b> <small>empty frame</small>', { action: 'empty' }],
   ['drop', '<b>drop</b> <small>cut TCP, no frame</small>', { action: 'drop' }],
-  ['refuse', '<b>HTTP 401</b> <small>on the next handshake</small>', { action: 'refuse', status: 401 }],
+  ['refuse', '<b>HTTP 401</b> <small>at upgrade</small>', { action: 'refuse', status: 401 }],
 ];
 for (const [id, html, body] of extra) {
   const button = document.createElement('button');

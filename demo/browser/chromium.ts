@@ -1,0 +1,29 @@
+// Launches the Chromium the repository's browser tests use: CHROME_PATH, else
+// Debian's /usr/bin/chromium, headless, with flags that keep it local and quiet.
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+const LAUNCH_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** The browser binary: `CHROME_PATH`, else `/usr/bin/chromium`. */
+export function chromiumPath(): string {
+  const configured = process.env['CHROME_PATH'];
+  return configured !== undefined && configured !== '' ? configured : '/usr/bin/chromium';
+}
+
+/** Headless Chromium, or an error that says how to get one. */
+export function launchChromium(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  if (!existsSync(executablePath)) {
+    throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install chromium) or set CHROME_PATH.`);
+  }
+  return chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS, timeout: 30_000 });
+}
