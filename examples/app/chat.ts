@@ -1,0 +1,84 @@
+// A small app module as an app would write it: a chat connection that keeps
+// itself signed in. The server turns an expired token away with Unauthorized
+// (4001) after accepting the upgrade; the app refreshes the token and
+// reconnects with the new one. Forbidden (4003) is final.
+//
+// In an app these imports read `from 'closekit'`; the repository's examples
+// import the source so they run without a build.
+import { createSocket, type Clock, type ManagedSocket, type RandomSource, type SendData, type Timers, type WebSocketClass } from '../../src/index';
+import { AppCodes } from './codes';
+
+/** Where the app keeps its access token. */
+export interface TokenStore {
+  /** The token to connect with now. */
+  current(): string;
+  /** Gets a new token (e.g. from a refresh endpoint); rejects when the user must sign in again. */
+  refresh(): Promise<void>;
+}
+
+/** What the UI shows. */
+export type ChatStatus = 'connecting' | 'online' | 'reconnecting' | 'signed-out' | 'offline';
+
+export interface ChatOptions {
+  /** e.g. `wss://chat.example.com/live`; the token goes in the query string. */
+  readonly url: string;
+  readonly tokens: TokenStore;
+  /** Called with each chat message from the server. */
+  readonly onMessage?: (text: string) => void;
+  /** Called whenever the status shown to the user changes. */
+  readonly onStatus?: (status: ChatStatus) => void;
+  // What touches the outside world, injectable for tests (defaults: the browser's).
+  readonly WebSocket?: WebSocketClass;
+  readonly clock?: Clock;
+  readonly timers?: Timers;
+  readonly random?: RandomSource;
+}
+
+export interface Chat {
+  readonly socket: ManagedSocket<keyof typeof AppCodes.codes & string>;
+  readonly status: ChatStatus;
+  send(text: SendData): void;
+  leave(): void;
+}
+
+/** Connects to the chat and keeps the connection signed in. */
+export function connectChat(options: ChatOptions): Chat {
+  const { url, tokens, onMessage, onStatus, ...environment } = options;
+  let status: ChatStatus = 'connecting';
+  const show = (next: ChatStatus): void => {
+    if (next === status) return;
+    status = next;
+    onStatus?.(next);
+  };
+
+  const socket = createSocket(() => `${url}?token=${encodeURIComponent(tokens.current())}`, {
+    codes: AppCodes,
+    policy: {
+      codes: AppCodes,
+      rules: {
+        Unauthorized: 'reauth', // 4001: refresh the token, then reconnect
+        Forbidden: 'stop', // 4003: retrying will not help
+        RateLimited: { action: 'reconnect', backoff: { initialMs: 5_000 } }, // 4029: back off harder
+      },
+    },
+    auth: { refresh: () => tokens.refresh() },
+    ...environment,
+  });
+
+  socket.on('open', () => show('online'));
+  socket.on('message', (data) => onMessage?.(String(data)));
+  socket.on('reconnecting', () => show('reconnecting'));
+  socket.on('stopped', ({ cause, result }) => {
+    const signedOut = cause === 'reauth-failed' || cause === 'reauth-exhausted' || (result?.kind === 'application' && result.name === 'Forbidden');
+    show(signedOut ? 'signed-out' : 'offline');
+  });
+
+  return {
+    socket,
+    get status() {
+      return status;
+    },
+    send: (text) => socket.send(text),
+    leave: () => socket.dispose(),
+  };
+}
