@@ -10,6 +10,7 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The built ESM entry the suite exercises. */
 export const DIST_INDEX = fileURLToPath(new URL('../../../dist/index.js', import.meta.url));
 const PROBE = fileURLToPath(new URL('./probe.ts', import.meta.url));
+const DRIVER = fileURLToPath(new URL('./socket-driver.ts', import.meta.url));
 
 /** Throws unless dist/ has been built. */
 export function assertBuilt(): void {
@@ -18,7 +19,7 @@ export function assertBuilt(): void {
 
 /**
  * Bundles dist/index.js and the probes into one browser ESM script that
- * sets `globalThis.closekit` and `globalThis.probe`. A Node-only import in
+ * sets `globalThis.closekit`, `globalThis.probe` and `globalThis.driver`. A Node-only import in
  * dist/index.js fails this build, as it would fail an app's.
  */
 export async function buildPageBundle(): Promise<string> {
@@ -28,8 +29,10 @@ export async function buildPageBundle(): Promise<string> {
       contents: [
         `import * as closekit from ${JSON.stringify(DIST_INDEX)};`,
         `import * as probe from ${JSON.stringify(PROBE)};`,
+        `import * as driver from ${JSON.stringify(DRIVER)};`,
         'globalThis.closekit = closekit;',
         'globalThis.probe = probe;',
+        'globalThis.driver = driver;',
       ].join('\n'),
       resolveDir: ROOT,
       loader: 'js',

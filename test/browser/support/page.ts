@@ -3,11 +3,13 @@
 // globalThis (see ./bundle.ts).
 import type { Page } from 'playwright-core';
 import type * as Probe from './probe';
+import type * as Driver from './socket-driver';
 
 /** What the page bundle puts on globalThis. */
 export interface PageGlobals {
   readonly closekit: Probe.ClosekitModule;
   readonly probe: typeof Probe;
+  readonly driver: typeof Driver;
 }
 
 /** `observe()` in the page, with Chromium's WebSocket. */
@@ -30,4 +32,38 @@ export function clientCloseInPage(page: Page, url: string, code: number | undefi
     },
     { url, code, reason },
   );
+}
+
+/** `startSocket()` in the page, with Chromium's WebSocket. */
+export function startSocketInPage(page: Page, id: string, scenario: Driver.SocketScenario): Promise<void> {
+  return page.evaluate(
+    ({ id, scenario }) => {
+      const page = globalThis as unknown as PageGlobals;
+      page.driver.startSocket({ closekit: page.closekit, WebSocket }, id, scenario);
+    },
+    { id, scenario },
+  );
+}
+
+/** `waitFor()` in the page. */
+export function waitForInPage(page: Page, id: string, type: string, count = 1, timeoutMs = 5000): Promise<Driver.LoggedEvent[]> {
+  return page.evaluate(
+    ({ id, type, count, timeoutMs }) => (globalThis as unknown as PageGlobals).driver.waitFor(id, type, count, timeoutMs),
+    { id, type, count, timeoutMs },
+  );
+}
+
+/** `act()` in the page. */
+export function actInPage(page: Page, id: string, action: Driver.Action): Promise<Driver.ActOutcome> {
+  return page.evaluate(({ id, action }) => (globalThis as unknown as PageGlobals).driver.act(id, action), { id, action });
+}
+
+/** `eventsOf()` in the page. */
+export function eventsInPage(page: Page, id: string): Promise<Driver.LoggedEvent[]> {
+  return page.evaluate((id) => (globalThis as unknown as PageGlobals).driver.eventsOf(id), id);
+}
+
+/** `stateOf()` in the page. */
+export function stateInPage(page: Page, id: string): Promise<string> {
+  return page.evaluate((id) => (globalThis as unknown as PageGlobals).driver.stateOf(id), id);
 }

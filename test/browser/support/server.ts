@@ -33,6 +33,8 @@ export interface LoopbackServer {
   readonly connections: ConnectionRecord[];
   /** Text messages received, by key, in arrival order. */
   messagesFor(key: string): string[];
+  /** Destroys the TCP sockets of every connection under `key` (no close frame), as a crashed server or a cut cable would; returns how many. */
+  drop(key: string): number;
   /** The close codes and reasons the server received from clients, by key. */
   closesFor(key: string): { code: number; reason: string }[];
   connectionsFor(key: string): ConnectionRecord[];
@@ -47,6 +49,7 @@ export async function startLoopbackServer(bundle: string): Promise<LoopbackServe
   const messages = new Map<string, string[]>();
   const closes = new Map<string, { code: number; reason: string }[]>();
   const counters = new Map<string, number>();
+  const socketsByKey = new Map<string, Set<Socket>>();
   const wss = new WebSocketServer({ noServer: true });
 
   const http = createServer((request, response) => {
@@ -78,6 +81,10 @@ export async function startLoopbackServer(bundle: string): Promise<LoopbackServe
     counters.set(key, index + 1);
     const step = steps[Math.min(index, steps.length - 1)] as Step;
     const token = url.searchParams.get('token');
+    const group = socketsByKey.get(key) ?? new Set<Socket>();
+    socketsByKey.set(key, group);
+    group.add(socket);
+    socket.on('close', () => group.delete(socket));
     connections.push({ key, index, step, url: url.pathname + url.search, token });
     const received = messages.get(key) ?? [];
     messages.set(key, received);
@@ -95,6 +102,12 @@ export async function startLoopbackServer(bundle: string): Promise<LoopbackServe
     connections,
     messagesFor: (key) => messages.get(key) ?? [],
     closesFor: (key) => closes.get(key) ?? [],
+    drop(key) {
+      const group = socketsByKey.get(key) ?? new Set<Socket>();
+      const count = group.size;
+      for (const socket of group) socket.destroy();
+      return count;
+    },
     connectionsFor: (key) => connections.filter((record) => record.key === key),
     async close() {
       for (const client of wss.clients) client.terminate();
