@@ -37,7 +37,8 @@ describe('url', () => {
     const h = setup({ url, policy: fixed });
     await h.clock.advanceAsync(0);
     expect(h.of('error')).toHaveLength(1);
-    expect(isSocketError(h.of('error')[0]) && (h.of('error')[0] as { code: string }).code).toBe('url-failed');
+    const [error] = h.of('error');
+    expect(isSocketError(error) && error.code).toBe('url-failed');
     expect(h.of('close')[0]?.result).toMatchObject({ code: 1006, opened: false });
     expect(h.of('reconnecting')).toMatchObject([{ attempt: 1, delayMs: 100 }]);
     expect(h.server.attempts).toBe(0);
