@@ -43,7 +43,8 @@ export function scaledPolicy(scenario: Scenario, factor: number): { options: Pol
     ...(scenario.preset === undefined ? {} : { preset: scenario.preset }),
     ...(scenario.rules === undefined ? {} : { rules: scenario.rules }),
   };
-  const rules: Record<string, Rule> = { ...scenario.rules };
+  const rules: Record<string, Rule> = {};
+  for (const [key, rule] of Object.entries(scenario.rules ?? {})) if (rule !== undefined) rules[key] = rule;
   const floors: string[] = [];
   // Rules copied into the app's table to scale them still say whose they were.
   const origins = new Map<string, MatchedRule['origin']>();

@@ -7,12 +7,12 @@ import { startPlayground } from './playground-server';
 
 const OUT = fileURLToPath(new URL('../../docs/playground.png', import.meta.url));
 
-/** Clicks the server button for `code` and waits until the timeline has `rows` more rows matching `until`. */
+/** Clicks `selector`, then waits for a new timeline row containing `until`. */
 async function click(page: Page, selector: string, until: string): Promise<void> {
   const before = await page.locator('#timeline tr').count();
   await page.click(selector);
   await page.waitForFunction(
-    ({ before, until }) => [...document.querySelectorAll('#timeline tr')].slice(before).some((tr) => tr.textContent?.includes(until)),
+    ({ before, until }) => Array.from(document.querySelectorAll('#timeline tr')).slice(before).some((tr) => tr.textContent?.includes(until)),
     { before, until },
     { timeout: 10_000 },
   );

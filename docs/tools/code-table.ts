@@ -14,7 +14,7 @@ export const END = '<!-- /section:codes -->';
 
 /** Who may put `code` in a close frame. */
 function sender(code: number): string {
-  if (code === 1005 || code === 1006 || code === 1015) return 'never sent: the client reports it';
+  if (classify({ code }).local) return 'never sent: the client reports it';
   if (isClientCloseCode(code)) return 'server, or the page via `close()`';
   if (isSendableCode(code)) return 'server';
   return NOT_SENDABLE;
@@ -52,14 +52,14 @@ export function renderCodeTable(): string {
   };
 
   bandRow('unused');
-  for (let code = band('standard').min; code <= band('standard').max; code++) {
+  for (let code: number = band('standard').min; code <= band('standard').max; code++) {
     const entry = named.find(([, value]) => value === code);
     if (entry === undefined) {
       row(String(code), '—', `\`${classify({ code }).kind}\``, 'Reserved, no meaning.', NOT_SENDABLE);
       continue;
     }
     const { sentence } = meaning(code);
-    const local = code === 1005 || code === 1006 || code === 1015 ? ' `local`' : '';
+    const local = classify({ code }).local ? ' `local`' : '';
     row(String(code), `\`${entry[0]}\``, `\`standard\`${local}`, `${sentence}.`, sender(code));
   }
   bandRow('future');
