@@ -2,6 +2,8 @@
 // imported the way an app imports it ('closekit', 'closekit/server', …).
 // Each block is written to test/docs/.samples/ (git-ignored) as its own module
 // and type-checked in one TypeScript program with closekit's strict settings.
+// (A fresh TypeScript program with the DOM and Node types takes seconds on a
+// busy machine, hence the longer timeouts.)
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,14 +83,14 @@ describe('README code samples', () => {
   it('every ```ts block compiles against the built package', () => {
     if (!existsSync(join(root, 'dist', 'index.d.ts'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     expect(compile(samples)).toEqual([]);
-  });
+  }, 60_000);
 
   it('reports a broken sample at its README line', () => {
     if (!existsSync(join(root, 'dist', 'index.d.ts'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     const errors = compile([{ line: 40, code: "import { classify } from 'closekit';\nconst n: number = classify({ code: 1000 }).reason;" }]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^README\.md:41: Type 'string' is not assignable to type 'number'/);
-  });
+  }, 60_000);
 
   it('finds blocks the way a reader sees them', () => {
     const found = extractSamples(['text', '```ts', 'const a = 1;', '```', '```sh', 'npm i', '```', '```typescript', 'let b;', '```'].join('\n'));
