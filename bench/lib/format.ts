@@ -9,7 +9,12 @@ export function formatNumber(value: number, digits = 0): string {
 /** Renders rows as an aligned plain-text table (numbers right-aligned). */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const numeric = header.map((_, column) => rows.length > 0 && rows.every((row) => /^[-+~≤<>=0-9.,%× ]+$|^—$/.test(row[column] ?? '')));
+  // A column is right-aligned when most of its cells are figures ("not built yet" and "—" do not count against it).
+  const isFigure = (cell: string): boolean => /^[-+~≤<>=0-9.,%×]+( ?(s|B|ms|×))?$/.test(cell);
+  const numeric = header.map((_, column) => {
+    const cells = rows.map((row) => row[column] ?? '').filter((cell) => cell !== '—' && cell !== 'not built yet' && cell !== 'never');
+    return cells.length > 0 && cells.every(isFigure);
+  });
   const line = (row: readonly string[]): string =>
     row
       .map((cell, column) => (numeric[column] ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))

@@ -1,0 +1,74 @@
+// Why a target was missed and what would close the gap, keyed by target id
+// prefix. Only printed for targets this run actually missed; figures come
+// from the run, the reasoning from reading the code each figure measures.
+import { formatNumber } from './lib/format';
+import { stormScenario } from './storm';
+import type { BenchFigures } from './targets';
+
+const n = (value: number, digits = 0): string => formatNumber(value, digits);
+
+export const missNotes: Readonly<Record<string, (figures: BenchFigures) => string>> = {
+  'size.classify': (figures) => {
+    const result = figures.size?.find((entry) => entry.id === 'closekit:classify');
+    const gzip = result?.status === 'ok' ? result.gzipBytes : undefined;
+    return (
+      `classify weighs ${gzip === undefined ? '?' : n(gzip)} B gzip, ${gzip === undefined ? '?' : n(gzip - 599)} B over. ` +
+      'Almost all of it is data, not logic: the 18 PascalCase names of the CloseCode object (about 300 B of barely compressible text), the range table, a Map built from the names, and five near-identical result literals. ' +
+      'What would close it: return one result shape built in one place (kind and name as the only differences), compute the range with comparisons instead of a table of objects, and look names up directly in the CloseCode object reversed lazily; ' +
+      'if that is still over, move the standard names behind `describe()` / a `names` option so classify alone carries numbers only.'
+    );
+  },
+  'size.client': () =>
+    'The full client carries eventemitter3 (about 1,300 B gzip on its own, FACTS.md) plus classify, the policy and the state machine. ' +
+    'What would close it: a smaller typed emitter in place of eventemitter3 (a DESIGN.md change), or moving optional features (heartbeat, offline/visibility pausing, the send queue) out of the default import.',
+  'storm.peak': (figures) => {
+    const closekit = figures.storm?.find((result) => result.id === 'closekit');
+    const variant = figures.storm?.find((result) => result.group === 'variant');
+    const spread = figures.storm?.find((result) => result.id === 'reconnecting-websocket');
+    if (closekit === undefined) return 'closekit did not run.';
+    const { clients, bucketMs, serverBackMs } = stormScenario;
+    let text =
+      `closekit's default rule for 1012 uses the general backoff: full jitter over [0, 500 ms) for the first retry, so ${n(clients)} clients make about ${n(clients / (500 / bucketMs))} attempts per ${bucketMs} ms in the first half second, ` +
+      `and every attempt the server refuses comes back as a 1006 that retries within [0, 1 s), [0, 2 s)… on top of it: the peak is ${n(closekit.peakBucket)} at ${(closekit.peakAtMs / 1000).toFixed(1)} s, ${n(closekit.totalAttempts)} attempts in all. ` +
+      'partysocket (fixed 3 s, no jitter) and reconnecting-websocket in one realm (one shared random draw) send all their clients in a single bucket, so against them the gap is the width of closekit\'s first window. ';
+    if (spread !== undefined) {
+      const limit = spread.peakBucket / 5;
+      const secondsForOneAttemptEach = (clients / limit) * (bucketMs / 1000);
+      text +=
+        `Against reconnecting-websocket with one draw per browser (its 1–5 s first delay spreads ${n(clients)} clients at about ${n(spread.peakBucket)} per bucket), a fifth of its peak is ${n(limit, 1)} per ${bucketMs} ms: ` +
+        `at that rate ${n(clients)} clients need ${n(secondsForOneAttemptEach, 1)} s just to make one attempt each, which no policy can combine with 99% back within 10 s of the server's return (${(serverBackMs + 10_000) / 1000} s after the close). That pair of targets is not jointly reachable against that row. `;
+    }
+    if (variant !== undefined) {
+      text +=
+        `What would close the gap with partysocket and the shared-draw case: a wider first window for 1012, which says "I am restarting". The variant row (${variant.label}) measures ${n(variant.peakBucket)} per ${bucketMs} ms, ${n(variant.totalAttempts)} attempts, ` +
+        `and 99% back ${variant.reconnected99Ms === undefined ? 'never' : `${((variant.reconnected99Ms - serverBackMs) / 1000).toFixed(2)} s`} after the server's return — fewer attempts and a faster recovery than the default, because fewer clients are pushed into long 1006 backoffs by refusals. ` +
+        'Changing the default is the policy owner\'s decision (src/policy/defaults.ts); this benchmark only measures it.';
+    }
+    return text;
+  },
+  'storm.recovery': (figures) => {
+    const closekit = figures.storm?.find((result) => result.id === 'closekit');
+    return (
+      `Clients whose attempts were refused before ${stormScenario.serverBackMs / 1000} s climb the 1006 backoff (full jitter, doubling from 500 ms to 30 s); the last of them wait up to the cap. ` +
+      `${closekit === undefined ? '' : `The last client was back at ${closekit.reconnected100Ms === undefined ? 'never' : `${(closekit.reconnected100Ms / 1000).toFixed(1)} s`}. `}` +
+      'What would close it: a lower cap, or not counting refusals during a restart window towards the backoff exponent.'
+    );
+  },
+  overhead: (figures) => {
+    const spreads = (figures.overhead ?? []).map((result) => {
+      const chunkRates = [...result.bareChunks, ...result.managedChunks];
+      const low = Math.min(...chunkRates);
+      const high = Math.max(...chunkRates);
+      return `${result.client}: chunks range ${n(low)}–${n(high)} msg/s (±${n(((high - low) / (high + low)) * 100, 0)}%)`;
+    });
+    return (
+      'Per message the ManagedSocket adds one eventemitter3 emit, a state check and the heartbeat/pong check on top of the bare client. ' +
+      `Part of a small gap can be noise on a shared machine (${spreads.join('; ')}). ` +
+      'What would close it: skip the pong check when no heartbeat is configured and forward `event.data` without extra wrapping; measure again on an idle machine.'
+    );
+  },
+  'memory.heap': () =>
+    'Something is kept per cycle (a listener, a closure over the old WebSocket, or the close history). What would close it: a heap snapshot diff between two runs of the cycle loop (node --inspect), then release what the old attempt holds on close.',
+  'memory.timers': () =>
+    'A timer survives dispose(): dispose() must clear the backoff, connect-timeout and heartbeat timers, and the fake server\'s own closing timers have already run when this is counted.',
+};

@@ -1,0 +1,194 @@
+// Message overhead: echo 64-byte messages over a loopback `ws` server through a
+// ManagedSocket and through the bare client it wraps, in the same run. Messages
+// are pipelined (a fixed window in flight) so the wire is never idle. Each
+// side's 100,000 messages go in short chunks that alternate with the other
+// side's, so both see the same machine load even when it drifts.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { WebSocket as UndiciWebSocket } from 'undici';
+import { WebSocket as WsWebSocket } from 'ws';
+import type { WebSocketConstructorLike } from 'closekit';
+
+export const overheadScenario = {
+  messages: 100_000,
+  messageBytes: 64,
+  /** Messages in flight at once. */
+  window: 256,
+  /** Each side's messages are sent in this many chunks, alternating bare and managed. */
+  chunks: 20,
+  warmupMessages: 5_000,
+  /** A round that takes longer than this fails the section instead of hanging. */
+  roundTimeoutMs: 60_000,
+} as const;
+
+/** One client library, bare and wrapped. */
+export interface OverheadResult {
+  readonly client: string;
+  /** All of the bare side's messages over its total time. */
+  readonly bareMessagesPerSecond: number;
+  readonly managedMessagesPerSecond: number;
+  /** managed ÷ bare; 1.00 means no measurable overhead. */
+  readonly ratio: number;
+  /** Client CPU time per message, µs (a cross-check that machine load disturbs less than wall time). */
+  readonly bareCpuMicrosPerMessage: number;
+  readonly managedCpuMicrosPerMessage: number;
+  /** bare CPU ÷ managed CPU per message: the throughput ratio if the client's CPU were the limit. */
+  readonly cpuRatio: number;
+  /** Per-chunk rates, to show the noise. */
+  readonly bareChunks: number[];
+  readonly managedChunks: number[];
+}
+
+/** The least a pump needs: send a string, hear each echo. */
+interface Channel {
+  send(data: string): void;
+  onMessage(listener: () => void): void;
+  close(): void;
+}
+
+const payload = 'x'.repeat(overheadScenario.messageBytes);
+
+interface PumpTime {
+  readonly wallMs: number;
+  /** CPU time of this process (the clients only: the server runs in another process). */
+  readonly cpuMs: number;
+}
+
+function pump(channel: Channel, total: number): Promise<PumpTime> {
+  const { window, roundTimeoutMs } = overheadScenario;
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let received = 0;
+    const started = performance.now();
+    const cpuStarted = process.cpuUsage();
+    const timeout = setTimeout(() => reject(new Error(`echo round timed out after ${roundTimeoutMs} ms (${received}/${total})`)), roundTimeoutMs);
+    channel.onMessage(() => {
+      received += 1;
+      if (sent < total) {
+        sent += 1;
+        channel.send(payload);
+      }
+      if (received === total) {
+        clearTimeout(timeout);
+        const cpu = process.cpuUsage(cpuStarted);
+        resolve({ wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 });
+      }
+    });
+    for (; sent < Math.min(window, total); sent++) channel.send(payload);
+  });
+}
+
+/** A browser-style WebSocket (ws or undici) used directly. */
+function bareChannel(Constructor: WebSocketConstructorLike, url: string): Promise<Channel> {
+  return new Promise((resolve, reject) => {
+    const socket = new Constructor(url);
+    let listener: () => void = () => {};
+    socket.onmessage = () => listener();
+    socket.onerror = () => reject(new Error(`could not connect to ${url}`));
+    socket.onopen = () =>
+      resolve({
+        send: (data) => socket.send(data as never),
+        onMessage: (next) => {
+          listener = next;
+        },
+        close: () => socket.close(),
+      });
+  });
+}
+
+/** The same constructor wrapped in a ManagedSocket with default options. */
+async function managedChannel(Constructor: WebSocketConstructorLike, url: string): Promise<Channel> {
+  const { createSocket } = await import('closekit');
+  const socket = createSocket(url, { WebSocket: Constructor });
+  let listener: () => void = () => {};
+  socket.on('message', () => listener());
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('stopped', () => reject(new Error(`ManagedSocket stopped before opening ${url}`)));
+  });
+  return {
+    send: (data) => socket.send(data),
+    onMessage: (next) => {
+      listener = next;
+    },
+    close: () => socket.dispose(),
+  };
+}
+
+async function startEchoServer(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./lib/echo-server.mjs', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('\n')) resolve(Number(output.trim()));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`echo server exited early (${String(code)})`)));
+  });
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+const clients: readonly { readonly name: string; readonly Constructor: WebSocketConstructorLike }[] = [
+  { name: 'ws 8', Constructor: WsWebSocket as unknown as WebSocketConstructorLike },
+  { name: 'undici 7', Constructor: UndiciWebSocket as unknown as WebSocketConstructorLike },
+];
+
+export async function runOverhead(): Promise<OverheadResult[]> {
+  const { messages, chunks, warmupMessages } = overheadScenario;
+  const chunkMessages = Math.ceil(messages / chunks);
+  const server = await startEchoServer();
+  const results: OverheadResult[] = [];
+  try {
+    for (const { name, Constructor } of clients) {
+      const bare = await bareChannel(Constructor, server.url);
+      const managed = await managedChannel(Constructor, server.url);
+      try {
+        await pump(bare, warmupMessages);
+        await pump(managed, warmupMessages);
+        const timeMs = { bare: 0, managed: 0 };
+        const cpuMs = { bare: 0, managed: 0 };
+        const bareChunks: number[] = [];
+        const managedChunks: number[] = [];
+        for (let chunk = 0; chunk < chunks; chunk++) {
+          // Alternate which goes first, so neither always runs right after the other.
+          const order = chunk % 2 === 0 ? (['bare', 'managed'] as const) : (['managed', 'bare'] as const);
+          for (const side of order) {
+            const time = await pump(side === 'bare' ? bare : managed, chunkMessages);
+            timeMs[side] += time.wallMs;
+            cpuMs[side] += time.cpuMs;
+            (side === 'bare' ? bareChunks : managedChunks).push((chunkMessages / time.wallMs) * 1000);
+          }
+        }
+        const total = chunkMessages * chunks;
+        const bareMessagesPerSecond = (total / timeMs.bare) * 1000;
+        const managedMessagesPerSecond = (total / timeMs.managed) * 1000;
+        results.push({
+          client: name,
+          bareMessagesPerSecond,
+          managedMessagesPerSecond,
+          ratio: managedMessagesPerSecond / bareMessagesPerSecond,
+          bareCpuMicrosPerMessage: (cpuMs.bare * 1000) / total,
+          managedCpuMicrosPerMessage: (cpuMs.managed * 1000) / total,
+          cpuRatio: cpuMs.bare / cpuMs.managed,
+          bareChunks,
+          managedChunks,
+        });
+      } finally {
+        bare.close();
+        managed.close();
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+  return results;
+}

@@ -1,0 +1,220 @@
+// Turns one run's figures into the printed table and bench/RESULTS.md.
+import { decisionScenario } from './decision';
+import { formatNumber, markdownTable, textTable } from './lib/format';
+import { memoryScenario } from './memory';
+import { missNotes } from './notes';
+import { overheadScenario } from './overhead';
+import { stormScenario, type StormResult } from './storm';
+import type { BenchFigures, TargetCheck } from './targets';
+
+export interface RunInfo {
+  readonly generatedAt: string;
+  readonly node: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly durationMs: number;
+  /** Whether RESULTS.md, results.json and storm.svg were written (only for a full run). */
+  readonly wroteFiles: boolean;
+  /** Sections that failed, with the error message. */
+  readonly errors: Readonly<Record<string, string>>;
+}
+
+const n = (value: number, digits = 0): string => formatNumber(value, digits);
+const verdict = (met: boolean | undefined): string => (met === undefined ? 'not measured' : met ? 'met' : 'MISSED');
+const secondsOrNever = (ms: number | undefined, offsetMs = 0): string => (ms === undefined ? 'never' : `${((ms - offsetMs) / 1000).toFixed(2)} s`);
+
+function sizeRows(figures: BenchFigures): string[][] {
+  return (figures.size ?? []).map((result) =>
+    result.status === 'ok'
+      ? [result.label, n(result.minBytes), n(result.gzipBytes), n(result.brotliBytes), result.factsGzip === undefined ? '—' : n(result.factsGzip)]
+      : [result.label, 'not built yet', '—', '—', '—'],
+  );
+}
+
+function stormRows(storm: readonly StormResult[]): string[][] {
+  return storm.map((result) => [
+    result.label,
+    n(result.peakBucket),
+    `${(result.peakAtMs / 1000).toFixed(1)} s`,
+    n(result.peakToMean, 1),
+    n(result.worstSecond),
+    n(result.totalAttempts),
+    secondsOrNever(result.reconnected99Ms),
+    secondsOrNever(result.reconnected99Ms, stormScenario.serverBackMs),
+  ]);
+}
+
+const stormHeader = ['library', 'peak /100 ms', 'peak at', 'peak/mean', 'worst second', 'attempts', '99% back (from close)', '(from server return)'];
+
+const overheadHeader = ['client', 'bare msg/s', 'ManagedSocket msg/s', 'ratio', 'bare CPU µs/msg', 'managed CPU µs/msg', 'CPU ratio'];
+
+function overheadRows(figures: BenchFigures): string[][] {
+  return (figures.overhead ?? []).map((result) => [
+    result.client,
+    n(result.bareMessagesPerSecond),
+    n(result.managedMessagesPerSecond),
+    n(result.ratio, 3),
+    n(result.bareCpuMicrosPerMessage, 2),
+    n(result.managedCpuMicrosPerMessage, 2),
+    n(result.cpuRatio, 3),
+  ]);
+}
+
+/** The table printed at the end of `npm run bench`. */
+export function consoleReport(figures: BenchFigures, checks: readonly TargetCheck[], info: RunInfo): string {
+  const parts: string[] = [];
+  if (figures.size !== undefined) {
+    parts.push('Size (esbuild --bundle --minify, browser ESM, one import; bytes)');
+    parts.push(textTable(['entry', 'min', 'gzip -9', 'brotli', 'FACTS gzip'], sizeRows(figures)));
+  }
+  if (figures.storm !== undefined) {
+    parts.push(`Retry storm (${n(stormScenario.clients)} clients, 1012 at t=0, server back at ${stormScenario.serverBackMs / 1000} s)`);
+    parts.push(textTable(stormHeader, stormRows(figures.storm)));
+  }
+  if (figures.overhead !== undefined) {
+    parts.push(`Message overhead (${n(overheadScenario.messages)} × ${overheadScenario.messageBytes} B echoes each, in ${overheadScenario.chunks} alternating chunks)`);
+    parts.push(textTable(overheadHeader, overheadRows(figures)));
+  }
+  if (figures.decision !== undefined) {
+    const d = figures.decision;
+    parts.push(`Decision cost: classify + decide ${n(d.nsPerDecision)} ns (${n(d.decisionsPerSecond)} /s); classify alone ${n(d.nsPerClassify)} ns`);
+  }
+  if (figures.memory !== undefined) {
+    const m = figures.memory;
+    parts.push(
+      `Memory (${n(memoryScenario.cycles)} cycles): reconnect cycles +${n(m.reconnectCycles.heapGrowthBytes)} B heap, ${m.reconnectCycles.pendingTimersAfterDispose} timers after dispose; ` +
+        `create/dispose +${n(m.createDisposeCycles.heapGrowthBytes)} B heap, ${m.createDisposeCycles.pendingTimersAfterDispose} timers`,
+    );
+  }
+  parts.push('Targets');
+  parts.push(textTable(['target', 'measured', 'result'], checks.map((check) => [check.target, check.measured, verdict(check.met)])));
+  for (const [section, message] of Object.entries(info.errors)) parts.push(`SECTION FAILED: ${section}: ${message}`);
+  parts.push(
+    info.wroteFiles
+      ? `Wrote bench/RESULTS.md, bench/results.json and bench/storm.svg; ${(info.durationMs / 1000).toFixed(1)} s in all.`
+      : `Partial run (${(info.durationMs / 1000).toFixed(1)} s): files not written; run every section (npm run bench) to write them.`,
+  );
+  return parts.join('\n\n');
+}
+
+/** bench/RESULTS.md. */
+export function markdownReport(figures: BenchFigures, checks: readonly TargetCheck[], info: RunInfo): string {
+  const lines: string[] = [];
+  const push = (...text: string[]): void => {
+    lines.push(...text);
+  };
+  push(
+    '# closekit benchmarks',
+    '',
+    '<!-- Generated by `npm run bench` (bench/run.ts). Do not edit by hand: the next run overwrites it. -->',
+    '',
+    `Reproduce with \`npm run bench\` (builds dist/, then runs bench/run.ts; about ${Math.ceil(info.durationMs / 60_000)} min on this machine).`,
+    `Last run: ${info.generatedAt} · Node ${info.node} · ${info.cores} × ${info.cpu}. Figures in ns and messages/s depend on the machine; sizes, storm counts and memory figures do not.`,
+    '',
+    '## Targets',
+    '',
+    markdownTable(['target', 'measured', 'result'], checks.map((check) => [check.target, check.measured, check.met === false ? '**missed**' : verdict(check.met)])),
+    '',
+  );
+  const missed = checks.filter((check) => check.met === false);
+  if (missed.length > 0) {
+    push('### Missed targets: why, and what would close the gap', '');
+    const explained = new Set<string>();
+    for (const check of missed) {
+      const key = Object.keys(missNotes).find((prefix) => check.id.startsWith(prefix));
+      if (key === undefined || explained.has(key)) continue;
+      explained.add(key);
+      push(`- **${check.target}** — ${(missNotes[key] as (figures: BenchFigures) => string)(figures)}`, '');
+    }
+  }
+  for (const [section, message] of Object.entries(info.errors)) push(`> **Section failed: ${section}.** ${message}`, '');
+
+  if (figures.size !== undefined) {
+    push(
+      '## 1. Size',
+      '',
+      'Each entry is one import (`import { x } from …; console.log(x)`) bundled with esbuild (bundle, minify, ESM, platform browser), then gzip -9 and brotli (quality 11).',
+      'closekit is resolved through its own package.json `exports` to the built `dist/`, exactly as an app’s bundler would; `eventemitter3` and `tslib` are bundled in.',
+      'The anchors are measured in the same run with the same settings; “FACTS gzip” is the figure in FACTS.md (measured elsewhere, so a few bytes apart).',
+      '',
+      markdownTable(['entry', 'min B', 'gzip -9 B', 'brotli B', 'FACTS gzip B'], sizeRows(figures), ['l', 'r', 'r', 'r', 'r']),
+      '',
+      'CI checks the closekit entries against byte budgets: `node --import tsx bench/size-budget.ts` (bytes only, deterministic).',
+      '',
+    );
+  }
+  if (figures.storm !== undefined) {
+    const s = stormScenario;
+    push(
+      '## 2. Retry storm',
+      '',
+      `${n(s.clients)} clients hold open connections (for ${s.warmupMs / 1000} s, so every library has reset its retry counter). At t = 0 the server closes all of them with ${s.closeCode} (Service Restart) and refuses every attempt until t = ${s.serverBackMs / 1000} s (a refusal is an error, then close 1006, as in a browser); from then on it accepts. Every attempt takes ${s.latencyMs} ms to open or be refused.`,
+      'Each library runs its real code with its defaults on one virtual clock and one fake WebSocket: closekit gets the clock, timers and a seeded random injected; the anchors read the globals, so `setTimeout`, `clearTimeout`, `Date.now` and `Math.random` (seeded) are replaced for the length of their run and restored afterwards.',
+      `An attempt is one \`new WebSocket()\`. Buckets are ${s.bucketMs} ms; peak/mean divides the peak by the mean bucket from the close until 99% were back; the worst second is the most attempts in any ten consecutive buckets.`,
+      '',
+      markdownTable(stormHeader, stormRows(figures.storm), ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+      '',
+      ...figures.storm.map((result) => `- *${result.label}*: ${result.note}.`),
+      '',
+      '![Connection attempts per 100 ms after the restart, one panel per library](storm.svg)',
+      '',
+    );
+  }
+  if (figures.overhead !== undefined) {
+    const o = overheadScenario;
+    push(
+      '## 3. Message overhead',
+      '',
+      `${n(o.messages)} messages of ${o.messageBytes} bytes are echoed by a \`ws\` server on 127.0.0.1 (in a worker thread), ${o.window} in flight at a time, through a ManagedSocket (default options) and through the bare client it wraps, on two connections opened side by side. Each side's messages go in ${o.chunks} chunks that alternate with the other side's, so a change in machine load hits both; the rate is all messages over the side's total time.`,
+      '',
+      markdownTable(overheadHeader, overheadRows(figures), ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
+      '',
+      'The CPU columns are the client process’s CPU time per message (the echo server runs in a separate process); their ratio (bare ÷ managed) is what the throughput ratio would be if the client’s CPU were the only limit, and it is far less disturbed by other load on the machine than wall time.',
+      '',
+      `Chunk rates, lowest–highest (msg/s): ${figures.overhead.map((result) => `${result.client} bare ${n(Math.min(...result.bareChunks))}–${n(Math.max(...result.bareChunks))}, managed ${n(Math.min(...result.managedChunks))}–${n(Math.max(...result.managedChunks))}`).join('; ')}.`,
+      '',
+    );
+  }
+  if (figures.decision !== undefined) {
+    const d = figures.decision;
+    push(
+      '## 4. Decision cost',
+      '',
+      `\`policy.decide(classify(event), { attempt })\` over a fixed, seeded mix of ${decisionScenario.events} closes (mostly 1006 and restarts, some app codes, 10% arbitrary integers), default policy with a fixed random source; median of ${decisionScenario.samples} samples of ${n(decisionScenario.operationsPerSample)}.`,
+      '',
+      markdownTable(
+        ['operation', 'ns per call', 'calls per second'],
+        [
+          ['classify + decide', n(d.nsPerDecision), n(d.decisionsPerSecond)],
+          ['classify alone', n(d.nsPerClassify), n(1e9 / d.nsPerClassify)],
+        ],
+        ['l', 'r', 'r'],
+      ),
+      '',
+    );
+  }
+  if (figures.memory !== undefined) {
+    const m = figures.memory;
+    push(
+      '## 5. Memory and leaks',
+      '',
+      `On the fake WebSocket and virtual clock, after ${memoryScenario.warmupCycles} warm-up cycles; heap measured after forced GC (\`--expose-gc\`).`,
+      '',
+      markdownTable(
+        ['scenario', 'heap growth', 'pending timers after dispose()', 'listeners after dispose()'],
+        [
+          [
+            `one socket: open ${memoryScenario.openMs / 1000} s, server closes with ${memoryScenario.closeCode}, reconnect — ${n(memoryScenario.cycles)} times`,
+            `${n(m.reconnectCycles.heapGrowthBytes)} B`,
+            String(m.reconnectCycles.pendingTimersAfterDispose),
+            String(m.reconnectCycles.listenersAfterDispose),
+          ],
+          [`${n(memoryScenario.cycles)} sockets created, opened, disposed`, `${n(m.createDisposeCycles.heapGrowthBytes)} B`, String(m.createDisposeCycles.pendingTimersAfterDispose), '—'],
+        ],
+        ['l', 'r', 'r', 'r'],
+      ),
+      '',
+    );
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
