@@ -1,0 +1,69 @@
+// The pure transition on its own: no timers, no WebSocket, no emitter.
+import { describe, expect, it } from 'vitest';
+import { classify } from '../../src/classify';
+import { createPolicy } from '../../src/policy';
+import { initialContext, transition, type Effect, type Input, type MachineConfig, type MachineContext } from '../../src/socket/machine';
+
+const policy = createPolicy({ backoff: { initialMs: 100, jitter: 'none' }, rules: { 4001: 'reauth' } });
+const config: MachineConfig = {
+  classify: (event, opened) => classify(event, { opened }),
+  decide: (result, context) => policy.decide(result, context),
+  resetAfterMs: 5000,
+  connectTimeoutMs: 1000,
+  canRefresh: true,
+};
+
+function run(inputs: (Input | ((c: MachineContext) => Input))[], context = initialContext(true, true)) {
+  const effects: Effect[] = [];
+  for (const input of inputs) {
+    const t = transition(context, typeof input === 'function' ? input(context) : input, config);
+    context = t.context;
+    effects.push(...t.effects);
+  }
+  return { context, effects, types: effects.map((e) => (e.type === 'emit' ? `emit:${e.event}` : e.type)) };
+}
+
+const connect = [{ type: 'start' }, (c: MachineContext) => ({ type: 'url-resolved', epoch: c.epoch, url: 'ws://x' })] as const;
+const opened = (c: MachineContext): Input => ({ type: 'socket-open', epoch: c.epoch, at: 0, protocol: '' });
+
+describe('transition', () => {
+  it('returns effects in order and never runs them', () => {
+    const { context, types } = run([...connect, opened]);
+    expect(context.state).toBe('open');
+    expect(types).toEqual(['emit:state', 'set-timer', 'resolve-url', 'connect', 'clear-timer', 'flush', 'heartbeat', 'emit:state', 'emit:open']);
+  });
+
+  it('ignores inputs from an abandoned attempt (old epoch)', () => {
+    const before = run([...connect]).context;
+    const after = transition(before, { type: 'socket-open', epoch: before.epoch - 1, at: 0, protocol: '' }, config);
+    expect(after.context).toBe(before);
+    expect(after.effects).toEqual([]);
+  });
+
+  it('gives up on a closing handshake the server never answers', () => {
+    const { context, effects } = run([...connect, opened, { type: 'close', code: 4000, reason: 'bye' }, { type: 'timer', timer: 'closing', at: 5 }]);
+    expect(context.state).toBe('stopped');
+    expect(effects).toContainEqual({ type: 'abandon', reason: 'close timeout' });
+    expect(effects.at(-1)).toMatchObject({ type: 'stopped', cause: 'client', result: { code: 4000, reason: 'bye', wasClean: false } });
+  });
+
+  it('a stable open resets the counters before the policy decides', () => {
+    const refused = (c: MachineContext): Input => ({ type: 'socket-close', epoch: c.epoch, event: { code: 1006 }, at: 0 });
+    const retry: Input = { type: 'timer', timer: 'retry', at: 0 };
+    const url = (c: MachineContext): Input => ({ type: 'url-resolved', epoch: c.epoch, url: 'ws://x' });
+    const { context } = run([...connect, refused, retry, url, refused, retry, url]);
+    expect(context.failures).toBe(2);
+    const open = run([(c) => ({ type: 'socket-open', epoch: c.epoch, at: 1000, protocol: '' }), (c) => ({ type: 'socket-close', epoch: c.epoch, event: { code: 1006 }, at: 7000 })], context);
+    expect(open.context.failures).toBe(1);
+    expect(open.effects).toContainEqual(expect.objectContaining({ event: 'reconnecting', payload: expect.objectContaining({ attempt: 1, delayMs: 100 }) }));
+  });
+
+  it('does nothing once stopped except reconnect', () => {
+    const stopped = run([{ type: 'close', code: 1000, reason: undefined }]).context;
+    expect(stopped.state).toBe('stopped');
+    for (const input of [{ type: 'start' }, { type: 'timer', timer: 'retry', at: 0 }, { type: 'online', online: true }] as Input[]) {
+      expect(transition(stopped, input, config).effects).toEqual([]);
+    }
+    expect(transition(stopped, { type: 'reconnect' }, config).context.state).toBe('connecting');
+  });
+});

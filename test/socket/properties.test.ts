@@ -1,0 +1,122 @@
+// Random programs of server behaviour, network changes and app calls against
+// the fake server: the guarantees of DESIGN.md must hold for every one.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { setup } from './harness';
+
+type Step =
+  | { kind: 'advance'; ms: number }
+  | { kind: 'drop' }
+  | { kind: 'restart'; downForMs: number }
+  | { kind: 'serverClose'; code: number }
+  | { kind: 'script'; behaviour: 'refuse' | 'hang' | 'accept' | number }
+  | { kind: 'send' }
+  | { kind: 'reconnect' }
+  | { kind: 'close' }
+  | { kind: 'network'; online: boolean };
+
+const CODES = [1000, 1001, 1008, 1011, 1012, 1013, 3000, 3003, 4000, 4001, 4003, 4029, 4999];
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 3000 }) }) },
+  fc.record({ kind: fc.constant('drop' as const) }),
+  fc.record({ kind: fc.constant('restart' as const), downForMs: fc.integer({ min: 0, max: 2000 }) }),
+  fc.record({ kind: fc.constant('serverClose' as const), code: fc.constantFrom(...CODES) }),
+  fc.record({ kind: fc.constant('script' as const), behaviour: fc.constantFrom<'refuse' | 'hang' | 'accept' | number>('refuse', 'hang', 'accept', ...CODES) }),
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('send' as const) }) },
+  fc.record({ kind: fc.constant('reconnect' as const) }),
+  fc.record({ kind: fc.constant('close' as const) }),
+  fc.record({ kind: fc.constant('network' as const), online: fc.boolean() }),
+);
+
+describe('socket properties', () => {
+  it('never loses a message sent while not open silently, never reorders or duplicates, and leaves nothing behind', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), fc.boolean(), async (steps, withHeartbeat) => {
+        let online = true;
+        const onlineListeners = new Set<(v: boolean) => void>();
+        const h = setup({
+          policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' }, backoff: { initialMs: 50, maxMs: 1000 }, maxAttempts: 8 },
+          auth: { refresh: async () => {} },
+          queue: { max: 20, overflow: 'drop-oldest' },
+          connectTimeoutMs: 1000,
+          heartbeat: withHeartbeat ? { intervalMs: 500, timeoutMs: 300 } : false,
+          pauseWhenOffline: true,
+          online: {
+            isOnline: () => online,
+            subscribe: (l) => (onlineListeners.add(l), () => onlineListeners.delete(l)),
+          },
+          random: () => 0.5,
+        });
+        h.server.setAutoPong(true);
+        let next = 0;
+        const sentWhileNotOpen: string[] = [];
+        for (const s of steps) {
+          switch (s.kind) {
+            case 'advance':
+              await h.clock.advanceAsync(s.ms);
+              break;
+            case 'drop':
+              h.server.dropAll();
+              break;
+            case 'restart':
+              h.server.restart({ downForMs: s.downForMs });
+              break;
+            case 'serverClose':
+              h.server.closeAll(s.code);
+              break;
+            case 'script':
+              if (s.behaviour === 'refuse') h.server.refuseNext();
+              else if (s.behaviour === 'hang') h.server.hangNext();
+              else if (s.behaviour === 'accept') h.server.acceptNext();
+              else h.server.rejectNext(s.behaviour);
+              break;
+            case 'send': {
+              if (h.socket.state === 'stopped') {
+                expect(() => h.socket.send('x')).toThrow();
+                break;
+              }
+              const message = String(next++);
+              if (h.socket.state !== 'open') sentWhileNotOpen.push(message);
+              h.socket.send(message);
+              break;
+            }
+            case 'reconnect':
+              h.socket.reconnect();
+              break;
+            case 'close':
+              h.socket.close();
+              break;
+            case 'network':
+              online = s.online;
+              for (const l of onlineListeners) l(s.online);
+              break;
+          }
+        }
+        await h.clock.advanceAsync(10_000);
+        h.socket.dispose();
+        await h.clock.runAllAsync();
+
+        // nothing left behind
+        expect(h.clock.pending()).toBe(0);
+        expect(onlineListeners.size).toBe(0);
+        expect(h.server.openConnections).toHaveLength(0);
+        // in order, at most once
+        const received = h.server.received.filter((m) => m !== 'ping').map(Number);
+        expect(received).toEqual([...received].sort((a, b) => a - b));
+        expect(new Set(received).size).toBe(received.length);
+        // accounted for: delivered, dropped, or handed back at stopped
+        const dropped = new Set(h.of('dropped').flatMap((d) => d.messages));
+        const pending = new Set(h.of('stopped').flatMap((s) => s.pending));
+        for (const m of sentWhileNotOpen) {
+          const where = [h.server.received.includes(m), dropped.has(m), pending.has(m)].filter(Boolean).length;
+          expect(where, `message ${m}`).toBe(1);
+        }
+        // every run ends in exactly one stopped per stop, and no error other than reported ones
+        expect(h.socket.state).toBe('stopped');
+        expect(h.of('error').every((e) => e instanceof Error)).toBe(true);
+      }),
+      { numRuns: Number(process.env.SOCKET_PROPERTY_RUNS ?? 150) },
+    );
+  });
+});
