@@ -1,6 +1,5 @@
 import type { RandomSource } from './environment';
-import { PolicyError, show } from './errors';
-import { didYouMean } from './policy/hint';
+import { checkKeys, checkNumber, checkOneOf, fail, isRecord } from './policy/check';
 import type { BackoffOptions, Jitter } from './policy/types';
 
 /** Backoff settings with every field filled in and checked. */
@@ -30,49 +29,22 @@ const BACKOFF_KEYS: readonly string[] = ['initialMs', 'maxMs', 'factor', 'jitter
  */
 export function resolveBackoff(value: unknown, base: ResolvedBackoff = DEFAULT_BACKOFF, path = 'backoff'): ResolvedBackoff {
   if (value === undefined) return base;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new PolicyError(path, value, `${path} must be an object such as { initialMs: 500, maxMs: 30000, factor: 2, jitter: 'full' }, got ${show(value)}.`);
-  }
-  const given = value as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!BACKOFF_KEYS.includes(key)) {
-      throw new PolicyError(`${path}.${key}`, given[key], `${path}.${key} is not a backoff option; valid options are ${BACKOFF_KEYS.join(', ')}.${didYouMean(key, BACKOFF_KEYS)}`);
-    }
-  }
-  const durationOf = (key: 'initialMs' | 'maxMs' | 'minMs'): number => {
-    const v = given[key];
-    if (v === undefined) return base[key];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new PolicyError(`${path}.${key}`, v, `${path}.${key} must be a finite number of milliseconds ≥ 0, got ${show(v)}.`);
-    }
-    return v;
+  if (!isRecord(value)) return fail(path, value, "an object such as { initialMs: 500, maxMs: 30000, factor: 2, jitter: 'full' }");
+  checkKeys(value, BACKOFF_KEYS, `${path}.`);
+  const pick = <K extends keyof ResolvedBackoff>(key: K, check: (v: unknown, at: string) => ResolvedBackoff[K]): ResolvedBackoff[K] =>
+    value[key] === undefined ? base[key] : check(value[key], `${path}.${key}`);
+  const ms = (v: unknown, at: string) => checkNumber(v, at, 0);
+  const resolved: ResolvedBackoff = {
+    initialMs: pick('initialMs', ms),
+    maxMs: pick('maxMs', ms),
+    minMs: pick('minMs', ms),
+    factor: pick('factor', (v, at) => checkNumber(v, at, 1, false, 'a finite number ≥ 1 (1 keeps the delay constant, 2 doubles it)')),
+    jitter: pick('jitter', (v, at) => checkOneOf(v, JITTERS, at)),
   };
-  const initialMs = durationOf('initialMs');
-  const maxMs = durationOf('maxMs');
-  const minMs = durationOf('minMs');
-  let factor = base.factor;
-  if (given['factor'] !== undefined) {
-    const v = given['factor'];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 1) {
-      throw new PolicyError(`${path}.factor`, v, `${path}.factor must be a finite number ≥ 1 (1 keeps the delay constant, 2 doubles it), got ${show(v)}.`);
-    }
-    factor = v;
+  for (const key of ['initialMs', 'minMs'] as const) {
+    if (resolved[key] > resolved.maxMs) fail(`${path}.${key}`, resolved[key], `no more than ${path}.maxMs (${resolved.maxMs})`);
   }
-  let jitter = base.jitter;
-  if (given['jitter'] !== undefined) {
-    const v = given['jitter'];
-    if (!JITTERS.includes(v as Jitter)) {
-      throw new PolicyError(`${path}.jitter`, v, `${path}.jitter must be one of ${JITTERS.map((j) => `'${j}'`).join(', ')}, got ${show(v)}.`);
-    }
-    jitter = v as Jitter;
-  }
-  if (initialMs > maxMs) {
-    throw new PolicyError(`${path}.initialMs`, initialMs, `${path}.initialMs (${initialMs}) must not exceed ${path}.maxMs (${maxMs}).`);
-  }
-  if (minMs > maxMs) {
-    throw new PolicyError(`${path}.minMs`, minMs, `${path}.minMs (${minMs}) must not exceed ${path}.maxMs (${maxMs}); the floor has to lie under the cap.`);
-  }
-  return Object.freeze({ initialMs, maxMs, factor, jitter, minMs });
+  return Object.freeze(resolved);
 }
 
 // Inputs here may come from an app's own counters: anything odd counts as 0.
@@ -178,9 +150,7 @@ export interface Backoff {
  * backoff.delay(1) // 500–1000
  */
 export function createBackoff(options?: BackoffOptions, random: RandomSource = Math.random): Backoff {
-  if (typeof random !== 'function') {
-    throw new PolicyError('random', random, `random must be a function returning a number in [0, 1), such as Math.random; got ${show(random)}.`);
-  }
+  if (typeof random !== 'function') fail('random', random, 'a function returning a number in [0, 1), such as Math.random');
   const resolved = resolveBackoff(options);
   return Object.freeze({
     options: resolved,

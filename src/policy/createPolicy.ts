@@ -2,14 +2,10 @@ import { computeDelay, resolveBackoff } from '../backoff';
 import { classify, type CloseResult } from '../classify';
 import { nameOfCode, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
-import { PolicyError, show } from '../errors';
+import { checkKeys, checkNumber, fail, isRecord } from './check';
 import { defaultRule, defaultRules } from './defaults';
-import { didYouMean } from './hint';
-import { checkLimit, fillTable, newTable, normalizeRule, type Entry, type NormalizeSettings, type Table } from './normalize';
+import { fillTable, newTable, normalizeRule, type Entry, type NormalizeSettings, type Table } from './normalize';
 import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions } from './types';
-
-const OPTION_KEYS: readonly string[] = ['codes', 'rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs', 'preset', 'random'];
-const PRESET_KEYS: readonly string[] = ['name', 'rules', 'default'];
 
 /**
  * The rule behind a stop the app asked for (`close()`); the socket puts it on
@@ -24,7 +20,6 @@ export const clientStopRule: MatchedRule = Object.freeze({
 
 // Reads a field without trusting the object: getters may throw, values may be anything.
 function field(object: unknown, key: string): unknown {
-  if (object === null || (typeof object !== 'object' && typeof object !== 'function')) return undefined;
   try {
     return (object as Record<string, unknown>)[key];
   } catch {
@@ -32,58 +27,9 @@ function field(object: unknown, key: string): unknown {
   }
 }
 
+// Counters come from the app's own bookkeeping: anything odd counts as 0.
 function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-}
-
-function checkOptions(options: unknown): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new PolicyError('options', options, `createPolicy expects an options object (or nothing for the defaults); got ${show(options)}.`);
-  }
-  const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!OPTION_KEYS.includes(key)) {
-      throw new PolicyError(key, given[key], `${key} is not a policy option; valid options are ${OPTION_KEYS.join(', ')}.${didYouMean(key, OPTION_KEYS)}`);
-    }
-  }
-  return given;
-}
-
-function contractNames(codes: unknown): { names: readonly string[]; nameOf: ((code: number) => unknown) | undefined } {
-  if (codes === undefined) return { names: [], nameOf: undefined };
-  const nameOf = field(codes, 'nameOf');
-  const names = field(codes, 'names');
-  if (typeof nameOf !== 'function' || !Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
-    throw new PolicyError('codes', codes, `codes must be a contract made by defineCloseCodes({ Unauthorized: 4001, … }); got ${show(codes)}.`);
-  }
-  return { names: names as string[], nameOf: (code: number) => (nameOf as (code: number) => unknown).call(codes, code) };
-}
-
-function checkPreset(preset: unknown): { name: string; rules: unknown; fallback: unknown } | undefined {
-  if (preset === undefined) return undefined;
-  if (preset === null || typeof preset !== 'object' || Array.isArray(preset)) {
-    throw new PolicyError('preset', preset, `preset must be a Preset such as pusher from 'closekit/presets' ({ name, rules, default? }); got ${show(preset)}.`);
-  }
-  const given = preset as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!PRESET_KEYS.includes(key)) {
-      throw new PolicyError(`preset.${key}`, given[key], `preset.${key} is not part of a preset; a preset has ${PRESET_KEYS.join(', ')}.${didYouMean(key, PRESET_KEYS)}`);
-    }
-  }
-  const name = given['name'];
-  if (typeof name !== 'string' || name.trim() === '') {
-    throw new PolicyError('preset.name', name, `preset.name must be a non-empty string naming the protocol, e.g. 'pusher'; got ${show(name)}.`);
-  }
-  if (given['rules'] === undefined) {
-    throw new PolicyError('preset.rules', undefined, `preset.rules must be an object of rules, e.g. { '4100-4199': 'reconnect' }; got undefined.`);
-  }
-  return { name, rules: given['rules'], fallback: given['default'] };
-}
-
-function rangeOf(table: Table, code: number): Entry | undefined {
-  for (const entry of table.ranges) if (code >= entry.min && code <= entry.max) return entry;
-  return undefined;
+  return typeof value === 'number' && value > 0 && value < Infinity ? Math.floor(value) : 0;
 }
 
 /**
@@ -118,64 +64,72 @@ function rangeOf(table: Table, code: number): Entry | undefined {
  * // { action: 'reconnect', delayMs: 1234, attempt: 3, rule: { source: 'range', key: '4100-4199', origin: 'app', … } }
  */
 export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: PolicyOptions<M>): Policy<keyof M & string> {
-  const given = checkOptions(options);
-  const contract = contractNames(given['codes']);
-  const random = given['random'] ?? Math.random;
-  if (typeof random !== 'function') {
-    throw new PolicyError('random', random, `random must be a function returning a number in [0, 1), such as Math.random; got ${show(random)}.`);
-  }
-  const maxAttempts = given['maxAttempts'] === undefined ? Infinity : checkLimit(given['maxAttempts'], 'maxAttempts', 1);
-  const maxReauth = given['maxReauth'] === undefined ? 2 : checkLimit(given['maxReauth'], 'maxReauth', 0);
-  const resetAfterMs = given['resetAfterMs'] ?? 5000;
-  if (typeof resetAfterMs !== 'number' || Number.isNaN(resetAfterMs) || resetAfterMs < 0) {
-    throw new PolicyError('resetAfterMs', resetAfterMs, `resetAfterMs must be a number of milliseconds ≥ 0 (Infinity: never reset); got ${show(resetAfterMs)}.`);
-  }
-  const settings: NormalizeSettings = { backoff: resolveBackoff(given['backoff']), maxAttempts, names: contract.names };
+  const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : fail('options', options, 'an options object, or nothing for the defaults');
+  checkKeys(given, ['codes', 'rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs', 'preset', 'random'], '');
+  const { codes, preset } = given;
+  const random = (given['random'] ?? Math.random) as RandomSource;
+  if (typeof random !== 'function') fail('random', random, 'a function returning a number in [0, 1), such as Math.random');
+  const nameOf = field(codes, 'nameOf');
+  const names = field(codes, 'names');
+  if (codes !== undefined && (typeof nameOf !== 'function' || !Array.isArray(names))) fail('codes', codes, 'a contract made by defineCloseCodes({ Unauthorized: 4001, … })');
+  const nameOfCodeInContract = (code: number): string | undefined => {
+    const name: unknown = Number.isInteger(code) && typeof nameOf === 'function' ? nameOf.call(codes, code) : undefined;
+    return typeof name === 'string' ? name : undefined;
+  };
+  const maxReauth = given['maxReauth'] === undefined ? 2 : checkNumber(given['maxReauth'], 'maxReauth', 0, true);
+  const resetAfterMs = given['resetAfterMs'] === undefined ? 5000 : checkNumber(given['resetAfterMs'], 'resetAfterMs', 0, given['resetAfterMs'] === Infinity, 'a number of milliseconds ≥ 0 (Infinity: never reset)');
+  const settings: NormalizeSettings = {
+    backoff: resolveBackoff(given['backoff']),
+    maxAttempts: given['maxAttempts'] === undefined ? Infinity : checkNumber(given['maxAttempts'], 'maxAttempts', 1, true),
+    names: (names as string[] | undefined) ?? [],
+  };
 
   const app = newTable('app');
-  fillTable(app, given['rules'], 'rules', settings);
-  if (given['default'] !== undefined) {
-    app.fallback = normalizeRule(given['default'], 'default', { source: 'default', key: 'default', origin: 'app' }, settings);
-  }
-  const presetInput = checkPreset(given['preset']);
-  const preset = newTable('preset');
-  if (presetInput !== undefined) {
-    fillTable(preset, presetInput.rules, 'preset.rules', settings);
-    if (presetInput.fallback !== undefined) {
-      preset.fallback = normalizeRule(presetInput.fallback, 'preset.default', { source: 'default', key: 'default', origin: 'preset' }, settings);
-    }
-  }
+  const fromPreset = newTable('preset');
   const defaults = newTable('defaults');
-  fillTable(defaults, defaultRules, 'defaultRules', settings);
-  defaults.fallback = normalizeRule(defaultRule, 'defaultRule', { source: 'default', key: 'default', origin: 'defaults' }, settings);
-  const fallback = (app.fallback ?? preset.fallback ?? defaults.fallback) as Entry;
-  const tables = [app, preset];
+  const load = (table: Table, source: Record<string, unknown>, path: string, defaultPath: string): void => {
+    fillTable(table, source['rules'], `${path}rules`, settings);
+    const fallback = source['default'];
+    if (fallback !== undefined) table.fallback = normalizeRule(fallback, defaultPath, 'default', 'default', table.origin, settings);
+  };
+  load(app, given, '', 'default');
+  let presetName = '';
+  if (preset !== undefined) {
+    if (!isRecord(preset)) fail('preset', preset, "a Preset such as pusher from 'closekit/presets' ({ name, rules, default? })");
+    checkKeys(preset, ['name', 'rules', 'default'], 'preset.');
+    presetName = preset['name'] as string;
+    if (typeof presetName !== 'string' || presetName.trim() === '') fail('preset.name', presetName, "a non-empty string naming the protocol, e.g. 'pusher'");
+    if (preset['rules'] === undefined) fail('preset.rules', undefined, "an object of rules, e.g. { '4100-4199': 'reconnect' }");
+    load(fromPreset, preset, 'preset.', 'preset.default');
+  }
+  load(defaults, { rules: defaultRules, default: defaultRule }, 'closekit.', 'closekit.default');
+  const fallback = (app.fallback ?? fromPreset.fallback ?? defaults.fallback) as Entry;
+  const tables = [app, fromPreset];
 
   const lookup = (code: number): Entry => {
-    const appName = Number.isInteger(code) ? contract.nameOf?.(code) : undefined;
-    const name = typeof appName === 'string' ? appName : undefined;
+    const name = nameOfCodeInContract(code);
     // A name stands for exactly one code, so the app's name rule outranks a preset's rule for that code.
     for (const t of tables) {
       const hit = t.codes.get(code) ?? (name === undefined ? undefined : t.names.get(name));
-      if (hit !== undefined) return hit;
+      if (hit) return hit;
     }
     if (Number.isInteger(code)) {
       for (const t of tables) {
-        const hit = rangeOf(t, code);
-        if (hit !== undefined) return hit;
+        const hit = t.ranges.find((e) => code >= (e.min as number) && code <= (e.max as number));
+        if (hit) return hit;
       }
     }
     const kind = classify({ code }).kind;
     for (const t of tables) {
       const hit = t.kinds.get(kind);
-      if (hit !== undefined) return hit;
+      if (hit) return hit;
     }
     return defaults.codes.get(code) ?? fallback;
   };
+  const toCode = (value: unknown): number => (typeof value === 'number' ? value : NaN);
 
   const decide = (result: CloseResult<keyof M & string>, context?: PolicyContext): Decision => {
-    const rawCode = field(result, 'code');
-    const entry = lookup(typeof rawCode === 'number' ? rawCode : NaN);
+    const entry = lookup(toCode(field(result, 'code')));
     const rule = entry.matched;
     const action = rule.rule.action;
     if (action === 'stop') return { action, cause: 'policy', rule };
@@ -183,68 +137,52 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     let reauthAttempt = count(field(context, 'reauthAttempt'));
     const uptimeMs = count(field(context, 'uptimeMs'));
     // Only a connection that really stayed open earns a fresh start.
-    if (uptimeMs > 0 && uptimeMs >= resetAfterMs) {
-      attempt = 0;
-      reauthAttempt = 0;
-    }
+    if (uptimeMs > 0 && uptimeMs >= resetAfterMs) attempt = reauthAttempt = 0;
     if (action === 'reauth' && reauthAttempt >= maxReauth) return { action: 'stop', cause: 'reauth-exhausted', rule };
-    if (attempt + 1 > entry.maxAttempts) return { action: 'stop', cause: 'max-attempts', rule };
-    const next = action === 'reauth' ? reauthAttempt + 1 : attempt + 1;
-    const delayMs = entry.delayMs ?? computeDelay(next, entry.backoff, random as RandomSource, count(field(context, 'previousDelayMs')));
+    if (attempt >= entry.maxAttempts) return { action: 'stop', cause: 'max-attempts', rule };
+    const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
+    const delayMs = entry.delayMs ?? computeDelay(next, entry.backoff, random, count(field(context, 'previousDelayMs')));
     return { action, delayMs: Math.round(delayMs), attempt: next, rule };
   };
 
-  // The effective table in lookup order: a code or name rule is listed when it is the one that decides
-  // its code; a range or kind when no earlier table has the same key.
+  // The effective table in lookup order: a code or name rule is listed when it is the one that
+  // decides its code; a range or kind when no earlier table has the same key.
   const rules: MatchedRule[] = [];
   const seen = new Set<string>();
-  const codeOfName = (name: string): number => {
-    const code = field(field(given['codes'], 'codes'), name);
-    return typeof code === 'number' ? code : NaN;
-  };
-  const listExact = (entries: Iterable<[number, Entry]>): void => {
-    for (const [code, entry] of [...entries].sort((a, b) => a[0] - b[0])) if (lookup(code) === entry) rules.push(entry.matched);
+  const listExact = (entries: [number, Entry][]): void => {
+    for (const [code, entry] of entries.sort((a, b) => a[0] - b[0])) if (lookup(code) === entry) rules.push(entry.matched);
   };
   const listKeyed = (entries: Iterable<Entry>): void => {
-    for (const entry of entries) {
-      const id = `${entry.matched.source}:${entry.matched.key}`;
-      if (!seen.has(id)) rules.push(entry.matched);
+    for (const { matched } of entries) {
+      const id = matched.source + matched.key;
+      if (!seen.has(id)) rules.push(matched);
       seen.add(id);
     }
   };
   for (const t of tables) {
-    listExact(t.codes.entries());
-    listExact([...t.names.entries()].map(([name, entry]): [number, Entry] => [codeOfName(name), entry]));
+    listExact([...t.codes]);
+    listExact([...t.names].map(([name, entry]): [number, Entry] => [toCode(field(field(codes, 'codes'), name)), entry]));
   }
   for (const t of tables) listKeyed(t.ranges);
   for (const t of tables) listKeyed(t.kinds.values());
-  listExact(defaults.codes.entries());
+  listExact([...defaults.codes]);
   rules.push(fallback.matched);
 
-  const explain = (code: number): string => {
-    const entry = lookup(typeof code === 'number' ? code : NaN);
-    return explainEntry(typeof code === 'number' ? code : NaN, contract.nameOf, entry, presetInput?.name);
+  const explain = (input: number): string => {
+    const code = toCode(input);
+    const entry = lookup(code);
+    const { source, key, origin, rule } = entry.matched;
+    const name = nameOfCodeInContract(code) ?? (Number.isInteger(code) ? nameOfCode(code) : undefined);
+    const floor = entry.backoff.minMs;
+    const how =
+      rule.action === 'stop' ? ''
+      : entry.delayMs === 0 ? ' at once'
+      : entry.delayMs !== undefined ? ` after ${Math.round(entry.delayMs)} ms`
+      : ` with backoff${floor > 0 ? ` (at least ${floor} ms)` : ''}`;
+    const whose = origin === 'app' ? 'app rule' : origin === 'preset' ? `preset '${presetName}' rule` : 'closekit default';
+    const what = source === 'default' ? 'codes no rule names' : `${source} ${source === 'name' || source === 'kind' ? `'${key}'` : key}`;
+    return `${code}${name === undefined ? '' : ` ${name}`} → ${rule.action}${how} (${whose} for ${what}).`;
   };
 
   return Object.freeze({ decide, explain, rules: Object.freeze(rules) });
-}
-
-function explainEntry(code: number, nameOf: ((code: number) => unknown) | undefined, entry: Entry, presetName: string | undefined): string {
-  const appName = Number.isInteger(code) ? nameOf?.(code) : undefined;
-  const name = typeof appName === 'string' ? appName : Number.isInteger(code) ? nameOfCode(code) : undefined;
-  const { source, key, origin, rule } = entry.matched;
-  let how: string = rule.action;
-  if (rule.action !== 'stop') {
-    if (entry.delayMs === 0) how += ' at once';
-    else if (entry.delayMs !== undefined) how += ` after ${entry.delayMs} ms`;
-    else how += entry.backoff.minMs > 0 ? ` with backoff (at least ${entry.backoff.minMs} ms)` : ' with backoff';
-  }
-  const whose = origin === 'app' ? 'app rule' : origin === 'preset' ? `preset '${presetName ?? ''}' rule` : 'closekit default';
-  const what =
-    source === 'code' ? `for code ${key}`
-    : source === 'name' ? `for name '${key}'`
-    : source === 'range' ? `for range ${key}`
-    : source === 'kind' ? `for kind '${key}'`
-    : 'for codes no rule names';
-  return `${String(code)}${name === undefined ? '' : ` ${name}`} → ${how} (${whose} ${what}).`;
 }
