@@ -23,7 +23,7 @@ function run(inputs: (Input | ((c: MachineContext) => Input))[], context = initi
   return { context, effects, types: effects.map((e) => (e.type === 'emit' ? `emit:${e.event}` : e.type)) };
 }
 
-const connect = [{ type: 'start' }, (c: MachineContext) => ({ type: 'url-resolved', epoch: c.epoch, url: 'ws://x' })] as const;
+const connect: (Input | ((c: MachineContext) => Input))[] = [{ type: 'start' }, (c) => ({ type: 'url-resolved', epoch: c.epoch, url: 'ws://x' })];
 const opened = (c: MachineContext): Input => ({ type: 'socket-open', epoch: c.epoch, at: 0, protocol: '' });
 
 describe('transition', () => {
