@@ -142,6 +142,31 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
       'CI checks the closekit entries against byte budgets: `node --import tsx bench/size-budget.ts` (bytes only, deterministic).',
       '',
     );
+    if (figures.sizeBreakdown !== undefined && figures.sizeBreakdown.length > 0) {
+      push(
+        '### Where the bytes go',
+        '',
+        'The same imports bundled from `src/` instead of `dist/`, so each source file shows (minified bytes per file). From `src/` the bundler drops every unused file (`sideEffects: false`); the difference to the `dist/` figure is code the single-file `dist/index.js` makes impossible to drop.',
+        '',
+        markdownTable(
+          ['entry', 'from dist/ (gzip)', 'from src/ (gzip)', 'largest files (min bytes)'],
+          figures.sizeBreakdown.map((breakdown) => {
+            const fromDist = figures.size?.find((result) => result.id === breakdown.id);
+            return [
+              breakdown.id.replace('closekit:', ''),
+              fromDist?.status === 'ok' ? `${n(fromDist.gzipBytes)} B` : '—',
+              `${n(breakdown.gzipBytes)} B`,
+              breakdown.files
+                .slice(0, 8)
+                .map((file) => `${file.file} ${n(file.bytes)}`)
+                .join(' · '),
+            ];
+          }),
+          ['l', 'r', 'r', 'l'],
+        ),
+        '',
+      );
+    }
   }
   if (figures.storm !== undefined) {
     const s = stormScenario;

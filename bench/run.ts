@@ -12,7 +12,7 @@ import { decisionScenario, runDecision } from './decision';
 import { memoryScenario, runMemory } from './memory';
 import { overheadScenario, runOverhead } from './overhead';
 import { consoleReport, markdownReport, type RunInfo } from './report';
-import { measureSizes } from './size';
+import { measureBreakdown, measureSizes } from './size';
 import { runStorm, stormScenario } from './storm';
 import { renderStormSvg } from './svg';
 import { checkTargets, type BenchFigures } from './targets';
@@ -50,6 +50,11 @@ async function section(name: Section, run: () => Promise<void>): Promise<void> {
 
 await section('size', async () => {
   figures.size = await measureSizes();
+  figures.sizeBreakdown = [
+    await measureBreakdown('closekit:classify', 'classify'),
+    await measureBreakdown('closekit:createPolicy', 'createPolicy'),
+    await measureBreakdown('closekit:createSocket', 'createSocket'),
+  ];
 });
 await section('storm', async () => {
   figures.storm = await runStorm();

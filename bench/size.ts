@@ -121,6 +121,43 @@ export async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
   };
 }
 
+/** Where one import's bytes come from: bundled from src/ so each source file is visible. */
+export interface SizeBreakdown {
+  readonly id: string;
+  readonly minBytes: number;
+  readonly gzipBytes: number;
+  /** Minified bytes per source file, largest first. */
+  readonly files: readonly { readonly file: string; readonly bytes: number }[];
+}
+
+/**
+ * Bundles `import { name } from 'src/index.ts'` with the same settings and
+ * reports bytes per source file. Bundled from src/ rather than dist/, the
+ * bundler can drop whole unused files (package.json has sideEffects: false),
+ * so the total is also what closekit would weigh if dist/ tree-shook as well
+ * as its sources do.
+ */
+export async function measureBreakdown(id: string, name: string): Promise<SizeBreakdown> {
+  const output = await build({
+    stdin: { contents: `import { ${name} } from './src/index.ts';\nconsole.log(${name});\n`, resolveDir: root, loader: 'ts', sourcefile: `${id}.ts` },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+    metafile: true,
+  });
+  const file = output.outputFiles[0];
+  const meta = Object.values(output.metafile.outputs)[0];
+  if (file === undefined || meta === undefined) throw new Error('esbuild produced no output');
+  const files = Object.entries(meta.inputs)
+    .map(([input, info]) => ({ file: input.replace(/^.*node_modules\//, ''), bytes: info.bytesInOutput }))
+    .filter((entry) => entry.bytes > 0 && entry.file !== `${id}.ts`)
+    .sort((a, b) => b.bytes - a.bytes);
+  return { id, minBytes: file.contents.byteLength, gzipBytes: gzipSync(file.contents, { level: 9 }).byteLength, files };
+}
+
 /** Measures closekit's entries and the anchors in one run. */
 export async function measureSizes(entries: readonly SizeEntry[] = [...closekitEntries, ...anchorEntries]): Promise<SizeResult[]> {
   const results: SizeResult[] = [];

@@ -3,12 +3,13 @@
 import type { DecisionResult } from './decision';
 import type { MemoryResult } from './memory';
 import type { OverheadResult } from './overhead';
-import type { SizeResult } from './size';
+import type { SizeBreakdown, SizeResult } from './size';
 import type { StormResult } from './storm';
 import { stormScenario } from './storm';
 
 export interface BenchFigures {
   readonly size?: readonly SizeResult[];
+  readonly sizeBreakdown?: readonly SizeBreakdown[];
   readonly storm?: readonly StormResult[];
   readonly overhead?: readonly OverheadResult[];
   readonly decision?: DecisionResult;
