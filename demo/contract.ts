@@ -9,7 +9,8 @@ export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, 
  * know what 4001 means to this app; the app says so once, by name.
  */
 export const AppRules = {
-  Unauthorized: 'reauth',
+  // Refresh the token at once, as closekit does for 3000; maxReauth (2) bounds it.
+  Unauthorized: { action: 'reauth', delayMs: 0 },
   Forbidden: 'stop',
   RateLimited: { action: 'reconnect', backoff: { minMs: 10_000 } },
 } as const satisfies PolicyRules<(typeof AppCodes.names)[number]>;
