@@ -197,3 +197,14 @@ export const FACT_CASES: readonly FactCase[] = [
     decision: byCode('reconnect', 1006),
   },
 ];
+
+/** The cases grouped by FACTS.md row, in table order: one test per row, one page per test. */
+export const FACT_ROWS: readonly { readonly row: string; readonly cases: readonly FactCase[] }[] = FACT_CASES.reduce<{ row: string; cases: FactCase[] }[]>(
+  (rows, fact) => {
+    const last = rows[rows.length - 1];
+    if (last !== undefined && last.row === fact.row) last.cases.push(fact);
+    else rows.push({ row: fact.row, cases: [fact] });
+    return rows;
+  },
+  [],
+);
