@@ -12,7 +12,7 @@ export interface ResolvedBackoff {
 }
 
 /** closekit's backoff: exponential from 500 ms, doubling, capped at 30 s, full jitter, no floor. */
-export const DEFAULT_BACKOFF: ResolvedBackoff = Object.freeze({
+export const DEFAULT_BACKOFF: ResolvedBackoff = /* @__PURE__ */ Object.freeze({
   initialMs: 500,
   maxMs: 30_000,
   factor: 2,

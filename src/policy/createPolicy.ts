@@ -11,11 +11,11 @@ import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions } from
  * The rule behind a stop the app asked for (`close()`); the socket puts it on
  * its own `stop` decisions with cause `client`.
  */
-export const clientStopRule: MatchedRule = Object.freeze({
+export const clientStopRule: MatchedRule = /* @__PURE__ */ Object.freeze({
   source: 'client',
   key: 'close()',
   origin: 'client',
-  rule: Object.freeze({ action: 'stop' }),
+  rule: /* @__PURE__ */ Object.freeze({ action: 'stop' }),
 });
 
 // Reads a field without trusting the object: getters may throw, values may be anything.

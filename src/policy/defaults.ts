@@ -8,7 +8,7 @@ import type { Rule } from './types';
  * Reconnects use the policy's backoff (exponential from 500 ms, doubling,
  * capped at 30 s, full jitter).
  */
-export const defaultRules = Object.freeze({
+export const defaultRules = /* @__PURE__ */ Object.freeze({
   // A deliberate, final close.
   1000: 'stop',
   // The server is shutting down or the page moved on; another node will take us.

@@ -54,8 +54,10 @@ export type Rule = Action | RuleObject;
 export type RangeKey = `${number}-${number}`;
 
 /**
- * Rules keyed by exact code, app code name, range (`'4100-4199'`) or kind.
- * Lookup order: exact code → app code name → range → kind → default.
+ * Rules keyed by exact code (0–65535), app code name, inclusive range within
+ * 0–4999 (`'4100-4199'`) or kind. Lookup order: exact code → app code name →
+ * range (narrowest first) → kind → closekit's rule for the code → default;
+ * at each step the app's rule wins over the preset's (see `createPolicy`).
  */
 export type PolicyRules<N extends string = string> = { readonly [code: number]: Rule } & {
   readonly [K in N | CloseKind]?: Rule;
@@ -105,9 +107,9 @@ export interface Preset {
 export interface PolicyOptions<M extends CloseCodeMap = CloseCodeMap> {
   /** The app's contract, so rules can be keyed by its names. */
   readonly codes?: CloseCodeContract<M>;
-  /** The app's rules; they win over the preset's and the defaults. */
+  /** The app's rules; at each lookup step they win over the preset's, and any of them wins over closekit's defaults. */
   readonly rules?: PolicyRules<keyof M & string>;
-  /** The rule when nothing else matches. @default { action: 'reconnect' } */
+  /** The rule for codes that no app, preset or closekit rule names. @default 'reconnect' (with backoff) */
   readonly default?: Rule;
   /** Backoff for every rule without its own. @default { initialMs: 500, factor: 2, maxMs: 30000, jitter: 'full' } */
   readonly backoff?: BackoffOptions;

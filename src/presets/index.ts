@@ -16,9 +16,9 @@ export type { Preset } from '../policy/types';
  * @example
  * createPolicy({ preset: graphqlWs, rules: { 4401: 'reauth' } }); // refresh the token instead of giving up
  */
-export const graphqlWs: Preset = Object.freeze({
+export const graphqlWs: Preset = /* @__PURE__ */ Object.freeze({
   name: 'graphql-ws',
-  rules: Object.freeze({
+  rules: /* @__PURE__ */ Object.freeze({
     '1000-1999': 'stop',
     1000: 'stop',
     1001: 'reconnect',
@@ -44,14 +44,15 @@ export const graphqlWs: Preset = Object.freeze({
 /**
  * Centrifugo's client conventions: 3000–3499 reconnect, 3500–3999 terminal,
  * 4000–4499 reconnect, 4500–4999 terminal, 1009 Message Too Big terminal, and
- * every other code below 3000 (1000 included) reconnect.
+ * every other code below 3000 (1000 included) reconnect; 1013 keeps
+ * closekit's 5 s floor. Codes from 5000 up fall to closekit's rules.
  *
  * @example
  * createPolicy({ preset: centrifugo, maxAttempts: 20 });
  */
-export const centrifugo: Preset = Object.freeze({
+export const centrifugo: Preset = /* @__PURE__ */ Object.freeze({
   name: 'centrifugo',
-  rules: Object.freeze({
+  rules: /* @__PURE__ */ Object.freeze({
     '0-2999': 'reconnect',
     1009: 'stop',
     // Centrifugo reconnects on 1013 like any code under 3000; closekit keeps its 5 s floor for it.
@@ -72,9 +73,9 @@ export const centrifugo: Preset = Object.freeze({
  * @example
  * createPolicy({ preset: pusher, maxAttempts: 10 }); // bounds the at-once retries of 4200–4299 too
  */
-export const pusher: Preset = Object.freeze({
+export const pusher: Preset = /* @__PURE__ */ Object.freeze({
   name: 'pusher',
-  rules: Object.freeze({
+  rules: /* @__PURE__ */ Object.freeze({
     // The policy cannot change the URL; it retries with backoff so a URL that stays ws:// does not spin.
     4000: 'reconnect',
     '4001-4099': 'stop',
