@@ -9,10 +9,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildPageBundle, importDist } from './support/bundle';
 import { describeWithChromium, launchChromium, openPage } from './support/chromium';
 import { FACT_CASES, FACT_ROWS, type FactCase } from './support/facts';
-import { clientCloseInPage, observeInPage } from './support/page';
+import { actInPage, clientCloseInPage, eventsInPage, observeInPage, startSocketInPage, waitForInPage } from './support/page';
 import { planUrl } from './support/plan';
 import { clientClose, observe, type Observation, type Runtime } from './support/probe';
 import { refusedUrl, startLoopbackServer, type LoopbackServer } from './support/server';
+import * as driver from './support/socket-driver';
 
 /** One run of a FACTS case in one runtime, plus how many upgrade requests the server got for it. */
 interface Run extends Observation {
@@ -85,6 +86,7 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
     browser = await launchChromium();
   });
   afterAll(async () => {
+    driver.disposeAll();
     await browser?.close();
     await server?.close();
   });
@@ -152,6 +154,78 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
       await expect.poll(() => server.closesFor(undiciKey).length).toBe(1);
       await expect.poll(() => server.closesFor(chromiumKey).length).toBe(1);
       expect.soft(server.closesFor(undiciKey), `${title}: at the server`).toEqual(server.closesFor(chromiumKey));
+    }
+  });
+
+  /** createSocket scenarios that do not depend on the browser's network emulation. */
+  const socketScenarios: readonly {
+    readonly title: string;
+    readonly scenario: Omit<driver.SocketScenario, 'base' | 'key'>;
+    readonly until: readonly [type: string, count: number];
+    readonly then?: readonly driver.Action[];
+  }[] = [
+    {
+      title: 're-auth with a refreshed token',
+      scenario: {
+        steps: [{ do: 'auth', token: 'fresh-1', code: 4001, reason: 'token expired' }],
+        auth: { initialToken: 'stale-0', refreshedToken: 'fresh-1' },
+        rules: { Unauthorized: 'reauth' },
+      },
+      until: ['open', 2],
+    },
+    {
+      title: 'queued messages after a 1012 restart',
+      scenario: {
+        steps: [{ do: 'close', code: 1012, reason: 'restarting' }, { do: 'echo' }],
+        rules: { 1012: { action: 'reconnect', delayMs: 100 } },
+        sendWhenWaiting: ['m1', 'm2', 'm3'],
+      },
+      until: ['message', 3],
+    },
+    {
+      title: 'close(1001) refused, then close(4000)',
+      scenario: { steps: [{ do: 'echo' }] },
+      until: ['open', 1],
+      then: [{ do: 'close', code: 1001 }, { do: 'close', code: 4000, reason: 'bye' }],
+    },
+    {
+      title: 'heartbeat unanswered',
+      scenario: { steps: [{ do: 'echo', pongs: 1, ping: 'ping' }, { do: 'echo' }], heartbeat: { intervalMs: 100, timeoutMs: 300 }, rules: { 1006: { action: 'reconnect', delayMs: 0 } } },
+      until: ['open', 2],
+    },
+    {
+      title: 'upgrade never answered',
+      scenario: { steps: [{ do: 'hold' }, { do: 'echo' }], connectTimeoutMs: 400, rules: { 1006: { action: 'reconnect', delayMs: 0 } } },
+      until: ['open', 1],
+    },
+    {
+      title: 'typed refusal 4003',
+      scenario: { steps: [{ do: 'close', code: 4003, reason: 'not yours' }], rules: { Forbidden: 'stop' } },
+      until: ['stopped', 1],
+    },
+  ];
+
+  /** A log without timings: what happened, in order. */
+  const sequence = (log: readonly driver.LoggedEvent[]) => log.map(({ type, data }) => ({ type, data }));
+
+  it('createSocket: the same scenarios give the same events, results and decisions in both', async () => {
+    for (const [index, { title, scenario, until, then = [] }] of socketScenarios.entries()) {
+      const chromiumKey = `parity-socket-${keys++}`;
+      const undiciKey = `parity-socket-${keys++}`;
+      const id = `socket-${index}`;
+      await startSocketInPage(page, id, { base: server.wsBase, key: chromiumKey, ...scenario });
+      driver.startSocket(node, id, { base: server.wsBase, key: undiciKey, ...scenario });
+      await Promise.all([waitForInPage(page, id, ...until), driver.waitFor(id, ...until)]);
+
+      for (const action of then) {
+        expect.soft(driver.act(id, action), `${title}: ${JSON.stringify(action)}`).toEqual(await actInPage(page, id, action));
+      }
+      if (then.length > 0) await Promise.all([waitForInPage(page, id, 'stopped'), driver.waitFor(id, 'stopped')]);
+
+      expect.soft(sequence(driver.eventsOf(id)), `${title}: socket events`).toEqual(sequence(await eventsInPage(page, id)));
+      const seenBy = (key: string) => server.connectionsFor(key).map(({ index: attempt, token }) => ({ attempt, token }));
+      expect.soft(seenBy(undiciKey), `${title}: connections at the server`).toEqual(seenBy(chromiumKey));
+      expect.soft(server.messagesFor(undiciKey), `${title}: messages at the server`).toEqual(server.messagesFor(chromiumKey));
     }
   });
 });
