@@ -45,3 +45,8 @@ export function renderDefaultTable(): string {
   rows.push(`| any other | — | ${describeRule(defaultRule)} | ${reasons['default'] ?? ''} |`);
   return ['| code | name | decision | why |', '|---|---|---|---|', ...rows].join('\n');
 }
+
+// `npx tsx test/policy/default-table.ts` prints the table to paste into the README.
+if (typeof process !== 'undefined' && process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  console.log(renderDefaultTable());
+}
