@@ -195,7 +195,7 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
     },
     {
       title: 'upgrade never answered',
-      scenario: { steps: [{ do: 'hold' }, { do: 'echo' }], connectTimeoutMs: 400, rules: { 1006: { action: 'reconnect', delayMs: 0 } } },
+      scenario: { steps: [{ do: 'hold' }, { do: 'echo' }], connectTimeoutMs: 1000, rules: { 1006: { action: 'reconnect', delayMs: 0 } } },
       until: ['open', 1],
     },
     {

@@ -169,7 +169,7 @@ describeWithChromium()('createSocket in Chromium, through dist/', () => {
   it('an upgrade that is never answered times out as a 1006 that never opened, then the next attempt connects', async () => {
     const key = await start({
       steps: [{ do: 'hold' }, { do: 'echo' }],
-      connectTimeoutMs: 500,
+      connectTimeoutMs: 1000,
       rules: { 1006: { action: 'reconnect', delayMs: 0 } },
     });
     const log = await waitForInPage(page, 's', 'open');
