@@ -5,7 +5,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { browserRequired, findChromium, missingBrowserMessage } from './locate';
 
 // Flags that keep a headless run quiet and local: no GPU, no background
-// fetches, no component updates, no QUIC probing.
+// fetches, no component updates, no QUIC probing, and no host name resolves
+// (the tests use the 127.0.0.1 literal only).
 const LAUNCH_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -14,6 +15,7 @@ const LAUNCH_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 
 /**
