@@ -2,11 +2,11 @@
 // what the pure machine in machine.ts decides. Inputs are processed one at a
 // time (run to completion), so a listener that calls back into the socket is
 // handled after the current step, never in the middle of it.
-import { EventEmitter } from 'eventemitter3';
 import { classify, type CloseEventLike, type CloseResult } from '../classify';
 import type { CloseCodeMap } from '../codes';
 import { ReadyState, type TimerHandle, type WebSocketLike } from '../environment';
 import { validateClientClose } from '../validate';
+import { GuardedEmitter } from './emitter';
 import { SocketError, describeThrown } from './errors';
 import { Heartbeat } from './heartbeat';
 import { initialContext, transition, type Effect, type Input, type MachineConfig, type MachineContext, type TimerName } from './machine';
@@ -14,9 +14,6 @@ import { resolveOptions, type ResolvedOptions } from './options';
 import { MessageQueue } from './queue';
 import type { SendData, SocketEvents, SocketOptions, SocketState, UrlSource } from './types';
 
-type Listener = (...args: never[]) => void;
-type EventName = keyof SocketEvents;
-type ListenerOf<N extends string, E extends EventName> = EventEmitter.EventListener<SocketEvents<N>, E>;
 
 const noop = (): void => {};
 
@@ -36,7 +33,7 @@ function toError(value: unknown): Error {
  * const off = socket.subscribe('rejected', (r) => console.log(r.name));
  * off();
  */
-export class ManagedSocket<N extends string = string> extends EventEmitter<SocketEvents<N>> {
+export class ManagedSocket<N extends string = string> extends GuardedEmitter<SocketEvents<N>> {
   private readonly options: ResolvedOptions;
   private readonly config: MachineConfig;
   private context: MachineContext;
@@ -49,8 +46,6 @@ export class ManagedSocket<N extends string = string> extends EventEmitter<Socke
   private readonly queue: MessageQueue | undefined;
   private readonly heartbeat: Heartbeat | undefined;
   private readonly unsubscribers: (() => void)[] = [];
-  private readonly guarded = new WeakMap<Listener, Listener>();
-  private reportingError = false;
 
   /** @internal Use {@link createSocket}. */
   constructor(url: UrlSource, options?: SocketOptions) {
@@ -197,48 +192,6 @@ export class ManagedSocket<N extends string = string> extends EventEmitter<Socke
     this.removeAllListeners();
   }
 
-  /**
-   * Adds `listener` for `event` and returns a function that removes it.
-   *
-   * @example
-   * const off = socket.subscribe('message', render);
-   * // later
-   * off();
-   */
-  subscribe<E extends EventName>(event: E, listener: ListenerOf<N, E>): () => void {
-    this.on(event, listener);
-    return () => {
-      this.off(event, listener);
-    };
-  }
-
-  // Listeners are stored wrapped so a throwing one is isolated; `off` maps back.
-  override on<E extends EventName>(event: E, fn: ListenerOf<N, E>, context?: unknown): this {
-    return super.on(event as never, this.guard(event, fn as unknown as Listener) as never, context);
-  }
-
-  override addListener<E extends EventName>(event: E, fn: ListenerOf<N, E>, context?: unknown): this {
-    return this.on(event, fn, context);
-  }
-
-  override once<E extends EventName>(event: E, fn: ListenerOf<N, E>, context?: unknown): this {
-    return super.once(event as never, this.guard(event, fn as unknown as Listener) as never, context);
-  }
-
-  override off<E extends EventName>(event: E, fn?: ListenerOf<N, E>, context?: unknown, once?: boolean): this {
-    // eventemitter3 removes a spent `once` listener by its stored (wrapped) function, so that passes through as is.
-    const wrapped = fn === undefined ? undefined : (this.guarded.get(fn as unknown as Listener) ?? fn);
-    return super.off(event as never, wrapped as never, context, once);
-  }
-
-  override removeListener<E extends EventName>(event: E, fn?: ListenerOf<N, E>, context?: unknown, once?: boolean): this {
-    return this.off(event, fn, context, once);
-  }
-
-  override listeners<E extends EventName>(event: E): ListenerOf<N, E>[] {
-    return super.listeners(event as never).map((fn) => ((fn as { original?: Listener }).original ?? fn) as unknown as ListenerOf<N, E>);
-  }
-
   // ---- effect runner -------------------------------------------------------
 
   private dispatch(input: Input): void {
@@ -264,7 +217,7 @@ export class ManagedSocket<N extends string = string> extends EventEmitter<Socke
     const o = this.options;
     switch (effect.type) {
       case 'emit':
-        this.emitSafely(effect.event, effect.payload as never);
+        (this.emitSafely as (event: string, payload: unknown) => void)(effect.event, effect.payload);
         return;
       case 'resolve-url':
         this.resolveUrl(effect.epoch);
@@ -467,45 +420,6 @@ export class ManagedSocket<N extends string = string> extends EventEmitter<Socke
   }
 
   // ---- isolation -----------------------------------------------------------
-
-  private guard(event: EventName, fn: Listener): Listener {
-    if (typeof fn !== 'function') throw new TypeError(`on('${event}', listener): listener must be a function, got ${typeof fn}.`);
-    const existing = this.guarded.get(fn);
-    if (existing !== undefined) return existing;
-    const socket = this;
-    const wrapped = Object.assign(
-      function (this: unknown, ...args: never[]): void {
-        try {
-          fn.apply(this, args);
-        } catch (error) {
-          socket.listenerFailed(error);
-        }
-      },
-      { original: fn },
-    );
-    this.guarded.set(fn, wrapped);
-    return wrapped;
-  }
-
-  private listenerFailed(error: unknown): void {
-    // A throwing 'error' listener is dropped: reporting it through 'error' again could loop.
-    if (this.reportingError) return;
-    this.reportError(new SocketError('listener-failed', `A listener threw: ${describeThrown(error)}`, error));
-  }
-
-  private reportError(error: Error): void {
-    this.emitSafely('error', error as never);
-  }
-
-  private emitSafely<E extends EventName>(event: E, payload: Parameters<SocketEvents<N>[E]>[0]): void {
-    const wasReporting = this.reportingError;
-    if (event === 'error') this.reportingError = true;
-    try {
-      (this.emit as (event: EventName, payload: unknown) => boolean)(event, payload);
-    } finally {
-      this.reportingError = wasReporting;
-    }
-  }
 
   private callHook<T, F>(hook: () => T, fallback: F, name?: string): T | F {
     try {
