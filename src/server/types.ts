@@ -31,5 +31,6 @@ export interface UpgradeSocketLike {
 /** The part of a `ws` `WebSocketServer` that {@link createUpgradeHandler} uses. */
 export interface UpgradeServerLike<W = unknown> {
   handleUpgrade(request: UpgradeRequestLike, socket: UpgradeSocketLike, head: unknown, callback: (ws: W, request: UpgradeRequestLike) => void): void;
-  emit(event: 'connection', ws: W, request: UpgradeRequestLike): unknown;
+  // Loosely typed on purpose: `W` is inferred from `handleUpgrade` alone.
+  emit(event: 'connection', ...args: unknown[]): unknown;
 }

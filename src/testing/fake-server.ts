@@ -2,7 +2,7 @@ import type { CloseCodeContract, CloseCodeMap } from '../codes';
 import type { Clock, Timers } from '../environment';
 import { CloseCodeError, show } from '../errors';
 import { validateReason } from '../validate';
-import { createFakeClock } from './clock';
+import { createFakeClock, type FakeClock } from './clock';
 import { createWebSocketClass, type FakeLink, type FakeSocketDriver, type FakeWebSocket, type FakeWebSocketConstructor } from './fake-websocket';
 
 /**
@@ -31,9 +31,9 @@ export interface AutoPongOptions {
 }
 
 /** Options for {@link createFakeServer}. */
-export interface FakeServerOptions<M extends CloseCodeMap = Record<never, number>> {
+export interface FakeServerOptions<M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = Clock & Timers> {
   /** Delivers every event; pass the same fake clock the code under test uses. @default createFakeClock() */
-  readonly clock?: Clock & Timers;
+  readonly clock?: C;
   /** The app's contract, so close codes can be given by name (`rejectNext('Unauthorized')`). */
   readonly codes?: CloseCodeContract<M>;
   /** Virtual delay before each event reaches the client, in ms. @default 0 */
@@ -102,11 +102,11 @@ export interface RestartOptions<N extends string = never> {
 }
 
 /** A scripted WebSocket server living in memory, driven by a clock. Made by {@link createFakeServer}. */
-export interface FakeServer<N extends string = never> {
+export interface FakeServer<N extends string = never, C extends Clock & Timers = FakeClock> {
   /** A `WebSocket` constructor whose instances connect to this server; pass it as closekit's `WebSocket` option. */
   readonly WebSocket: FakeWebSocketConstructor;
-  /** The clock that delivers events. */
-  readonly clock: Clock & Timers;
+  /** The clock that delivers events: the one passed in, or a {@link FakeClock} of its own. */
+  readonly clock: C;
   /** Every connection ever attempted, in order. */
   readonly connections: readonly FakeConnection<N>[];
   /** The connections that are open now. */
@@ -122,15 +122,15 @@ export interface FakeServer<N extends string = never> {
   /** True while a `restart` keeps the server down. */
   readonly isDown: boolean;
   /** The next connection is accepted. Calls queue up: `acceptNext().rejectNext(4001)` scripts two. */
-  acceptNext(): FakeServer<N>;
+  acceptNext(): FakeServer<N, C>;
   /** The next connection is accepted and closed straight away with `code` (a number or a contract name). */
-  rejectNext(code: number | N, reason?: string): FakeServer<N>;
+  rejectNext(code: number | N, reason?: string): FakeServer<N, C>;
   /** The next connection fails before open (error, close 1006). */
-  refuseNext(): FakeServer<N>;
+  refuseNext(): FakeServer<N, C>;
   /** The next connection gets no answer and stays CONNECTING. */
-  hangNext(): FakeServer<N>;
+  hangNext(): FakeServer<N, C>;
   /** Sets what happens to connections nothing else scripted. */
-  setDefault(behaviour: FakeBehaviour<N>): FakeServer<N>;
+  setDefault(behaviour: FakeBehaviour<N>): FakeServer<N, C>;
   /**
    * Calls `handler` for each new connection after the scripted `…Next()`
    * behaviours are used up and before the default; it decides by calling
@@ -200,11 +200,11 @@ function matchesPing(ping: unknown, data: unknown): boolean {
  * await clock.runAllAsync();
  * expect(server.attempts).toBe(2);
  */
-export function createFakeServer<const M extends CloseCodeMap = Record<never, number>>(
-  options: FakeServerOptions<M> = {},
-): FakeServer<keyof M & string> {
+export function createFakeServer<const M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = FakeClock>(
+  options: FakeServerOptions<M, C> = {},
+): FakeServer<keyof M & string, C> {
   type N = keyof M & string;
-  const clock = options.clock ?? createFakeClock();
+  const clock = (options.clock ?? createFakeClock()) as C;
   const codes = options.codes as CloseCodeContract | undefined;
   const latencyMs = options.latencyMs ?? 0;
   if (typeof latencyMs !== 'number' || !(latencyMs >= 0)) {
@@ -393,7 +393,7 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
     return connection.link;
   });
 
-  const server: FakeServer<N> = {
+  const server: FakeServer<N, C> = {
     WebSocket,
     clock,
     get connections() {

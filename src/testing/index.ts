@@ -4,7 +4,9 @@ export { createFakeClock } from './clock';
 export type { FakeClock } from './clock';
 export { createFakeServer } from './fake-server';
 export type { AutoPongOptions, FakeBehaviour, FakeConnection, FakeServer, FakeServerOptions, RestartOptions } from './fake-server';
-export type { FakeWebSocket, FakeWebSocketConstructor } from './fake-websocket';
+// The class itself, for `instanceof`; its constructor is not public (use `server.WebSocket`).
+export { FakeWebSocket } from './fake-websocket';
+export type { FakeWebSocketConstructor } from './fake-websocket';
 export type {
   FakeCloseEvent,
   FakeErrorEvent,
