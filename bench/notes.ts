@@ -13,6 +13,12 @@ function gzipOf(figures: BenchFigures, id: string): number | undefined {
   return result?.status === 'ok' ? result.gzipBytes : undefined;
 }
 
+/** Heading for a note that covers several targets (one per anchor, one per client). */
+export const missTitles: Readonly<Record<string, string>> = {
+  'storm.peak': "closekit's retry-storm peak ≤ 1/5 of the anchors'",
+  overhead: 'ManagedSocket ≥ 0.95 × the bare client’s messages/s',
+};
+
 export const missNotes: Readonly<Record<string, (figures: BenchFigures) => string>> = {
   'size.classify': (figures) => {
     const dist = gzipOf(figures, 'closekit:classify');

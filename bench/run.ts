@@ -4,14 +4,14 @@
 //
 //   npm run bench                      every section, writes the files
 //   node --import tsx bench/run.ts size storm   only those sections, prints only
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decisionScenario, runDecision } from './decision';
 import { memoryScenario, runMemory } from './memory';
 import { overheadScenario, runOverhead } from './overhead';
-import { consoleReport, markdownReport, type RunInfo } from './report';
+import { consoleReport, markdownReport, readmeSection, type RunInfo } from './report';
 import { measureBreakdown, measureSizes } from './size';
 import { runStorm, stormScenario } from './storm';
 import { renderStormSvg } from './svg';
@@ -31,6 +31,7 @@ const selected: readonly Section[] = requested.length === 0 ? sections : (reques
 const writeFiles = requested.length === 0;
 
 const started = performance.now();
+const loadAverage = loadavg();
 const figures: { -readonly [K in keyof BenchFigures]: BenchFigures[K] } = {};
 const errors: Record<string, string> = {};
 
@@ -74,6 +75,7 @@ const info: RunInfo = {
   node: process.versions.node,
   cpu: cpus()[0]?.model.trim() ?? 'unknown CPU',
   cores: cpus().length,
+  loadAverage,
   durationMs: performance.now() - started,
   wroteFiles: writeFiles,
   errors,
@@ -104,6 +106,19 @@ if (writeFiles) {
       latencyMs: stormScenario.latencyMs,
     });
     writeFileSync(resolve(here, 'storm.svg'), svg);
+  }
+  // The README quotes the latest figures: only the text between its benchmarks markers is replaced.
+  const readmePath = resolve(here, '..', 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const open = '<!-- section:benchmarks -->';
+  const close = '<!-- /section:benchmarks -->';
+  const from = readme.indexOf(open);
+  const to = readme.indexOf(close);
+  if (from >= 0 && to > from) {
+    const updated = `${readme.slice(0, from + open.length)}\n${readmeSection(figures, checks, info)}\n${readme.slice(to)}`;
+    writeFileSync(readmePath, updated);
+  } else {
+    console.log('bench: README.md has no benchmarks section markers; left it alone');
   }
 }
 if (Object.keys(errors).length > 0) process.exitCode = 1;
