@@ -40,7 +40,11 @@ export interface FakeClock extends Clock, Timers {
   runAll(limit?: number): number;
   /** Like {@link FakeClock.runAll}, letting promise callbacks settle after every timer. */
   runAllAsync(limit?: number): Promise<number>;
-  /** How many timers are pending. Use it to prove a disposed object left no timers behind. */
+  /**
+   * How many timers are pending. Use it to prove a disposed object left no
+   * timers behind; note that a fake server's events still on their way (such
+   * as the close a `dispose()` started) are timers on this clock too.
+   */
   pending(): number;
   /** The due times of the pending timers, earliest first (for debugging a test). */
   pendingTimes(): number[];

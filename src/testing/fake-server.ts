@@ -322,7 +322,7 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
       if (wireCode === undefined && reason !== undefined && reason !== '') {
         throw new CloseCodeError('not-sendable', reason, 'A close frame can carry a reason only together with a code.');
       }
-      if (this.state === 'connecting') return this.reject(wireCode ?? 1000, reason);
+      if (this.state === 'connecting') this.accept();
       if (this.state !== 'open') return;
       const text = reason ?? '';
       this.state = 'closing';

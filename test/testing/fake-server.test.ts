@@ -353,6 +353,26 @@ describe('fake server: closes and failures', () => {
     expect(b.log).toEqual(['open', 'error', 'close 1006 "" unclean']);
   });
 
+  it('closing a pending handshake accepts it first: open, then the close', () => {
+    const { clock, server, connect } = setup();
+    server.hangNext().hangNext();
+    const a = connect();
+    const b = connect();
+    clock.advance(0);
+    server.connections[0]?.close();
+    server.connections[1]?.close('RateLimited', 'later');
+    clock.advance(0);
+    expect(a.log).toEqual(['open', 'close 1005 "" clean']);
+    expect(b.log).toEqual(['open', 'close 4029 "later" clean']);
+  });
+
+  it('a reason without a code cannot be framed', () => {
+    const { clock, server, connect } = setup();
+    connect();
+    clock.advance(0);
+    expect(() => server.lastConnection?.close(undefined, 'why')).toThrow(expect.objectContaining({ rule: 'not-sendable' }));
+  });
+
   it('passes reserved codes through unchanged, as a browser does', () => {
     const { clock, server, connect } = setup();
     const clients = [999, 1004, 2000, 5000].map((code) => {
