@@ -141,15 +141,15 @@ const drivers: readonly StormDriver[] = [
 
 export const stormDriverIds = drivers.map((driver) => driver.id);
 
-async function runOne(driver: StormDriver): Promise<StormResult> {
-  const scenario = stormScenario;
+async function runOne(driver: StormDriver, clients: number): Promise<StormResult> {
+  const scenario = { ...stormScenario, clients };
   const clock = new VirtualClock(-scenario.warmupMs);
   const server = createStormServer(clock, {
     accepts: (nowMs) => nowMs < 0 || nowMs >= scenario.serverBackMs,
     latencyMs: scenario.latencyMs,
   });
   const realRandom = Math.random;
-  const clients: Closeable[] = [];
+  const started: Closeable[] = [];
   let reconnected99Ms: number | undefined;
   let reconnected100Ms: number | undefined;
   clock.install();
@@ -157,7 +157,7 @@ async function runOne(driver: StormDriver): Promise<StormResult> {
   try {
     const start = await driver.prepare(clock);
     const random = seededRandom(scenario.seed + 1);
-    for (let index = 0; index < scenario.clients; index++) clients.push(start(server, index, random));
+    for (let index = 0; index < scenario.clients; index++) started.push(start(server, index, random));
     await clock.runUntil(-1);
     if (server.openCount() !== scenario.clients) {
       throw new Error(`${driver.id}: only ${server.openCount()} of ${scenario.clients} clients connected before the restart`);
@@ -176,7 +176,7 @@ async function runOne(driver: StormDriver): Promise<StormResult> {
       return false;
     });
   } finally {
-    for (const client of clients) client.close();
+    for (const client of started) client.close();
     Math.random = realRandom;
     clock.restore();
   }
@@ -225,12 +225,15 @@ function summarise(driver: StormDriver, attemptTimes: readonly number[], reconne
   };
 }
 
-/** Runs the storm for closekit and the anchors, one after the other, on fresh clocks. */
-export async function runStorm(only?: readonly string[]): Promise<StormResult[]> {
+/**
+ * Runs the storm for closekit and the anchors, one after the other, on fresh
+ * clocks. `only` picks drivers by id; `clients` shrinks the crowd (for tests).
+ */
+export async function runStorm(only?: readonly string[], clients: number = stormScenario.clients): Promise<StormResult[]> {
   const results: StormResult[] = [];
   for (const driver of drivers) {
     if (only !== undefined && !only.includes(driver.id)) continue;
-    results.push(await runOne(driver));
+    results.push(await runOne(driver, clients));
   }
   return results;
 }
