@@ -37,7 +37,8 @@ describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
   for (const { row, cases } of FACT_ROWS) {
     it(`the server ${row}`, async () => {
       for (const fact of cases) {
-        const url = fact.server === 'refused' ? await refusedUrl() : planUrl(server.wsBase, `fact-${keys++}`, fact.server);
+        const key = `fact-${keys++}`;
+        const url = fact.server === 'refused' ? await refusedUrl() : planUrl(server.wsBase, key, fact.server);
         const seen = await observeInPage(page, url, fact.greet === undefined ? {} : { greet: fact.greet });
         const label = `${fact.title}:`;
 
@@ -55,6 +56,9 @@ describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
         else expect.soft(seen.decision, `${label} retry`).toMatchObject({ attempt: 1, delayMs: expect.any(Number) });
         // 1013 Try Again Later keeps a 5 s floor even on a first attempt.
         if (fact.code === 1013) expect.soft(seen.decision?.delayMs, `${label} 1013 floor`).toBeGreaterThanOrEqual(5000);
+        // The server may record the page's answer just after the page's close event.
+        await expect.poll(() => server.closesFor(key).length, { message: `${label} what the server got` }).toBe(fact.serverGot.length);
+        expect.soft(server.closesFor(key), `${label} what the server got`).toMatchObject(fact.serverGot);
       }
     });
   }

@@ -37,6 +37,12 @@ export interface FactCase {
   readonly opened: boolean;
   readonly result: ExpectedResult;
   readonly decision: ExpectedDecision;
+  /**
+   * What the server learns: the code (and reason) of the page's answering
+   * close frame, or `ws`'s own 1006 when the TCP connection went away; empty
+   * when no WebSocket connection was made.
+   */
+  readonly serverGot: readonly { readonly code: number; readonly reason?: string }[];
 }
 
 const standard = (name: string, local = false): ExpectedResult => ({ kind: 'standard', name, range: 'standard', local });
@@ -110,6 +116,8 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: true,
     result,
     decision,
+    // The page echoes the server's code and reason.
+    serverGot: [{ code, reason: `reason ${code}` }],
   })),
   ...PASSED_THROUGH.map(([code, result, decision]): FactCase => ({
     title: `raw close frame ${code}`,
@@ -122,6 +130,8 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: true,
     result,
     decision,
+    // Even a code that is invalid on the wire is echoed back.
+    serverGot: [{ code, reason: `raw ${code}` }],
   })),
   ...[1005, 1006, 1015].map((code): FactCase => ({
     title: `raw close frame ${code}`,
@@ -134,6 +144,8 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: true,
     result: ABNORMAL,
     decision: byCode('reconnect', 1006),
+    // FACTS.md: the browser replies 1002 Protocol Error.
+    serverGot: [{ code: 1002 }],
   })),
   {
     title: 'empty close frame',
@@ -146,6 +158,8 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: true,
     result: standard('NoStatusReceived', true),
     decision: byCode('reconnect', 1005),
+    // Answered with an empty close frame too.
+    serverGot: [{ code: 1005, reason: '' }],
   },
   {
     title: 'close reason that is not UTF-8',
@@ -158,6 +172,8 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: true,
     result: ABNORMAL,
     decision: byCode('reconnect', 1006),
+    // Failing the connection, the browser says 1002 (its reason text is its own).
+    serverGot: [{ code: 1002 }],
   },
   ...[401, 403].map((status): FactCase => ({
     title: `upgrade rejected with HTTP ${status}`,
@@ -170,6 +186,7 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: false,
     result: ABNORMAL,
     decision: byCode('reconnect', 1006),
+    serverGot: [],
   })),
   ...(['destroy', 'reset'] as const).map((action): FactCase => ({
     title: `accepted, then TCP ${action === 'destroy' ? 'destroyed' : 'reset'}`,
@@ -183,6 +200,8 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: true,
     result: ABNORMAL,
     decision: byCode('reconnect', 1006),
+    // No close frame either way: `ws` reports 1006 itself.
+    serverGot: [{ code: 1006, reason: '' }],
   })),
   {
     title: 'connection refused',
@@ -195,6 +214,7 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: false,
     result: ABNORMAL,
     decision: byCode('reconnect', 1006),
+    serverGot: [],
   },
 ];
 

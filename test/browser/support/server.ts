@@ -228,10 +228,11 @@ function closeFrame(code: number, reason: Buffer): Buffer {
 
 /**
  * Completes the handshake by hand (so `ws` cannot object to what follows),
- * writes `frame`, and ends the TCP connection once the client answers or
- * gives up — the server closes TCP first after a close handshake (RFC 6455 §7.1.1).
+ * writes `frame`, records the client's answering close frame (its code, or
+ * 1005 when it has none) and ends the TCP connection once the client answers
+ * or gives up — the server closes TCP first after a close handshake (RFC 6455 §7.1.1).
  */
-function rawClose({ request, socket }: Upgrade, frame: Buffer): void {
+function rawClose({ request, socket, closed }: Upgrade, frame: Buffer): void {
   const key = request.headers['sec-websocket-key'];
   if (typeof key !== 'string') {
     reject(socket, 400);
@@ -240,6 +241,34 @@ function rawClose({ request, socket }: Upgrade, frame: Buffer): void {
   const accept = createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64');
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
   socket.write(frame);
-  socket.once('data', () => socket.end());
+  let received = Buffer.alloc(0);
+  const onData = (chunk: Buffer): void => {
+    received = Buffer.concat([received, chunk]);
+    const answer = clientCloseFrame(received);
+    if (answer === 'incomplete') return;
+    socket.off('data', onData);
+    if (answer !== undefined) closed.push(answer);
+    socket.end();
+  };
+  socket.on('data', onData);
   socket.once('end', () => socket.end());
+}
+
+/**
+ * Reads a client's (masked) close frame: its code and reason, 1005 for an
+ * empty one; `incomplete` until all of it has arrived; undefined for any
+ * other frame.
+ */
+function clientCloseFrame(data: Buffer): { code: number; reason: string } | 'incomplete' | undefined {
+  if (data.length < 2) return 'incomplete';
+  const opcode = (data[0] as number) & 0x0f;
+  const length = (data[1] as number) & 0x7f;
+  const masked = ((data[1] as number) & 0x80) !== 0;
+  if (opcode !== 0x8 || length > 125) return undefined;
+  const start = 2 + (masked ? 4 : 0);
+  if (data.length < start + length) return 'incomplete';
+  const payload = Buffer.from(data.subarray(start, start + length));
+  if (masked) for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] as number) ^ (data[2 + (i % 4)] as number);
+  if (payload.length < 2) return { code: 1005, reason: '' };
+  return { code: payload.readUInt16BE(0), reason: payload.subarray(2).toString('utf8') };
 }
