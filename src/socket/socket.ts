@@ -14,7 +14,6 @@ import { resolveOptions, type ResolvedOptions } from './options';
 import { MessageQueue } from './queue';
 import type { SendData, SocketEvents, SocketOptions, SocketState, UrlSource } from './types';
 
-
 const noop = (): void => {};
 
 function toError(value: unknown): Error {
@@ -70,21 +69,17 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
       });
     }
 
-    let online = true;
-    let visible = true;
-    if (o.online !== undefined) {
-      const source = o.online;
-      online = this.callHook(() => source.isOnline(), true) !== false;
-      const off = this.callHook(() => source.subscribe((value) => this.dispatch({ type: 'online', online: value !== false })), undefined);
-      if (typeof off === 'function') this.unsubscribers.push(off);
+    const { online, visibility } = o;
+    const isOnline = online === undefined ? true : this.callHook(() => online.isOnline(), true) !== false;
+    const isVisible = visibility === undefined ? true : this.callHook(() => visibility.isVisible(), true) !== false;
+    this.context = initialContext(isOnline, isVisible);
+    // Subscribed only now: a source may call back at once, and the machine must exist by then.
+    if (online !== undefined) {
+      this.watch(() => online.subscribe((value) => this.dispatch({ type: 'online', online: value !== false })));
     }
-    if (o.visibility !== undefined) {
-      const source = o.visibility;
-      visible = this.callHook(() => source.isVisible(), true) !== false;
-      const off = this.callHook(() => source.subscribe((value) => this.dispatch({ type: 'visible', visible: value !== false })), undefined);
-      if (typeof off === 'function') this.unsubscribers.push(off);
+    if (visibility !== undefined) {
+      this.watch(() => visibility.subscribe((value) => this.dispatch({ type: 'visible', visible: value !== false })));
     }
-    this.context = initialContext(online, visible);
     // Connect on the next tick, so listeners added right after createSocket() see every event.
     if (!o.startClosed) this.setTimer('start', 0, () => this.dispatch({ type: 'start' }));
   }
@@ -178,17 +173,17 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    */
   dispose(): void {
     if (this.disposed) return;
+    // Marked first, so a `stopped` listener calling back in cannot start anything new.
+    this.disposed = true;
     // Run at once, even from inside a listener: whatever was queued behind it is moot.
     this.inbox.length = 0;
     const { context, effects } = transition(this.context, { type: 'dispose' }, this.config);
     this.context = context;
     for (const effect of effects) this.run(effect);
-    this.disposed = true;
     this.clearAllTimers();
     this.heartbeat?.stop();
     this.detach('disposed');
-    for (const off of this.unsubscribers.splice(0)) this.callHook(off, undefined);
-    this.inbox.length = 0;
+    for (const off of this.unsubscribers.splice(0)) this.callHook(off, undefined, 'unsubscribe');
     this.removeAllListeners();
   }
 
@@ -420,6 +415,11 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
   }
 
   // ---- isolation -----------------------------------------------------------
+
+  private watch(subscribe: () => unknown): void {
+    const off = this.callHook(subscribe, undefined, 'subscribe');
+    if (typeof off === 'function') this.unsubscribers.push(off as () => void);
+  }
 
   private callHook<T, F>(hook: () => T, fallback: F, name?: string): T | F {
     try {
