@@ -65,9 +65,12 @@ export function connectChat(options: ChatOptions): Chat {
     ...environment,
   });
 
+  // With accept-then-close an `open` is not yet a welcome: a 4001 can follow
+  // at once, and then `reauth` takes the status back to reconnecting.
   socket.on('open', () => show('online'));
   socket.on('message', (data) => onMessage?.(String(data)));
   socket.on('reconnecting', () => show('reconnecting'));
+  socket.on('reauth', () => show('reconnecting'));
   socket.on('stopped', ({ cause, result }) => {
     const signedOut = cause === 'reauth-failed' || cause === 'reauth-exhausted' || (result?.kind === 'application' && result.name === 'Forbidden');
     show(signedOut ? 'signed-out' : 'offline');
