@@ -18,6 +18,14 @@ export interface DecisionResult {
   readonly decisionsPerSecond: number;
   /** Median ns for classify() alone, for reference. */
   readonly nsPerClassify: number;
+  /**
+   * Median ns for JSON.parse of a 64-byte message, measured in the same
+   * samples: a yardstick every WebSocket app pays per message, so the cost of
+   * a decision can be read independently of how fast or busy the machine is.
+   */
+  readonly nsPerJsonParse: number;
+  /** nsPerDecision ÷ nsPerJsonParse. */
+  readonly decisionInJsonParses: number;
   readonly samplesNs: number[];
 }
 
@@ -58,15 +66,33 @@ export function runDecision(): DecisionResult {
     for (let index = 0; index < operations; index++) sink += classify(events[index & mask] as CloseEventLike).code;
     return ((performance.now() - started) * 1e6) / operations;
   };
+  // 64 bytes, the size of the messages in the overhead section.
+  const message = '{"type":"update","id":12345,"payload":"abcdefghijklmnopqrstuvw"}';
+  const parseMany = (operations: number): number => {
+    const started = performance.now();
+    for (let index = 0; index < operations; index++) sink += (JSON.parse(message) as { id: number }).id;
+    return ((performance.now() - started) * 1e6) / operations;
+  };
   decideMany(warmupOperations);
   classifyMany(warmupOperations);
+  parseMany(warmupOperations);
   const samplesNs: number[] = [];
   const classifyNs: number[] = [];
+  const parseNs: number[] = [];
   for (let sample = 0; sample < samples; sample++) {
     samplesNs.push(decideMany(operationsPerSample));
     classifyNs.push(classifyMany(operationsPerSample));
+    parseNs.push(parseMany(operationsPerSample));
   }
   if (sink === -1) console.log('unreachable');
   const nsPerDecision = median(samplesNs);
-  return { nsPerDecision, decisionsPerSecond: 1e9 / nsPerDecision, nsPerClassify: median(classifyNs), samplesNs };
+  const nsPerJsonParse = median(parseNs);
+  return {
+    nsPerDecision,
+    decisionsPerSecond: 1e9 / nsPerDecision,
+    nsPerClassify: median(classifyNs),
+    nsPerJsonParse,
+    decisionInJsonParses: nsPerDecision / nsPerJsonParse,
+    samplesNs,
+  };
 }
