@@ -27,7 +27,10 @@ export default [
       }),
     ],
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared/[name]-[hash].js', sourcemap: true },
+      // One ESM file per source module: with `sideEffects: false`, an app's bundler drops every
+      // module it does not use (and that module's imports, such as eventemitter3) — a single-file
+      // dist/index.js would make classify() carry the whole socket.
+      { dir: 'dist', format: 'es', preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'shared/[name]-[hash].cjs', sourcemap: true, exports: 'named' },
     ],
   },
