@@ -135,6 +135,44 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
     });
   }
 
+  /**
+   * What undici answers to the server's close, where that differs from
+   * Chromium's answer (FACTS cases' `serverGot`, checked in facts.test.ts).
+   */
+  const UNDICI_REPLIES: readonly { readonly cases: (fact: FactCase) => boolean; readonly difference: string; readonly reply: (fact: FactCase) => { code: number; reason: string }[] }[] = [
+    {
+      cases: (fact) => Array.isArray(fact.server) && fact.server[0]?.do === 'close',
+      difference: 'undici echoes the close code with an empty reason; Chromium echoes the reason too',
+      reply: (fact) => [{ code: fact.code, reason: '' }],
+    },
+    {
+      cases: (fact) => Array.isArray(fact.server) && fact.server[0]?.do === 'raw-close',
+      difference: "undici answers any code that is invalid on the wire (999, 1004–1006, 1015, 1016, 2000, 2999, 5000) with 1002 'Invalid status code'; Chromium echoes 999–5000 and answers 1005/1006/1015 with a bare 1002",
+      reply: () => [{ code: 1002, reason: 'Invalid status code' }],
+    },
+    {
+      cases: (fact) => Array.isArray(fact.server) && fact.server[0]?.do === 'bad-utf8-close',
+      difference: "undici answers a reason that is not UTF-8 with 1007 'Invalid UTF-8'; Chromium with 1002",
+      reply: () => [{ code: 1007, reason: 'Invalid UTF-8' }],
+    },
+  ];
+
+  it('what the server hears back: as Chromium, except the documented undici replies', async () => {
+    for (const fact of FACT_CASES) {
+      if (fact.server === 'refused') continue;
+      const key = `parity-${keys++}`;
+      await observe(node, planUrl(server.wsBase, key, fact.server), fact.greet === undefined ? {} : { greet: fact.greet });
+      const difference = UNDICI_REPLIES.find((entry) => entry.cases(fact));
+      const expected = difference === undefined ? fact.serverGot : difference.reply(fact);
+      await expect.poll(() => server.closesFor(key).length, { message: `${fact.title}: replies at the server` }).toBe(expected.length);
+      if (difference === undefined) expect.soft(server.closesFor(key), `${fact.title}: same reply as Chromium`).toMatchObject(fact.serverGot);
+      else {
+        expect.soft(server.closesFor(key), `${fact.title}: ${difference.difference}`).toEqual(expected);
+        expect.soft(expected, `stale entry in UNDICI_REPLIES for ${fact.title}`).not.toMatchObject(fact.serverGot);
+      }
+    }
+  });
+
   const clientCloseCases: readonly (readonly [string, number | undefined, string | undefined])[] = [
     ['close(1001)', 1001, undefined],
     ['close(5000)', 5000, undefined],

@@ -144,8 +144,8 @@ export const FACT_CASES: readonly FactCase[] = [
     opened: true,
     result: ABNORMAL,
     decision: byCode('reconnect', 1006),
-    // FACTS.md: the browser replies 1002 Protocol Error.
-    serverGot: [{ code: 1002 }],
+    // FACTS.md: the browser replies 1002 Protocol Error (with no reason).
+    serverGot: [{ code: 1002, reason: '' }],
   })),
   {
     title: 'empty close frame',
