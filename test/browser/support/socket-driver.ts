@@ -119,6 +119,8 @@ export function startSocket(runtime: Runtime, id: string, scenario: SocketScenar
   if (scenario.connectTimeoutMs !== undefined) options['connectTimeoutMs'] = scenario.connectTimeoutMs;
   if (scenario.pauseWhenOffline !== undefined) options['pauseWhenOffline'] = scenario.pauseWhenOffline;
 
+  // The options are assembled from JSON (rule keys arrive as strings), so they
+  // are checked by createSocket at run time rather than by the compiler here.
   const socket = closekit.createSocket(() => planUrl(scenario.base, scenario.key, scenario.steps, query()), options as never);
   for (const type of EVENT_NAMES) {
     (socket.on as (event: string, listener: (payload: unknown) => void) => unknown)(type, (payload) => {
