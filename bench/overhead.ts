@@ -108,10 +108,22 @@ async function managedChannel(Constructor: WebSocketConstructorLike, url: string
   const socket = createSocket(url, { WebSocket: Constructor });
   let listener: () => void = () => {};
   socket.on('message', () => listener());
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('stopped', () => reject(new Error(`ManagedSocket stopped before opening ${url}`)));
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => reject(new Error(`ManagedSocket did not open ${url} within 10 s`)), 10_000);
+      socket.once('open', () => {
+        clearTimeout(timeout);
+        resolve();
+      });
+      socket.once('stopped', () => {
+        clearTimeout(timeout);
+        reject(new Error(`ManagedSocket stopped before opening ${url}`));
+      });
+    });
+  } catch (error) {
+    socket.dispose();
+    throw error;
+  }
   return {
     send: (data) => socket.send(data),
     onMessage: (next) => {
