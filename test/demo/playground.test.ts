@@ -5,6 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPlayground, type Playground } from '../../demo/browser/playground-server';
 import { describeWithChromium, launchChromium } from '../browser/support/chromium';
+import { SKIP_MESSAGE, findChromium } from '../browser/support/locate';
+
+// Without Chromium (and outside CI) the suite is skipped; say how to run it.
+if (findChromium() === undefined) console.warn(`test/demo/playground.test.ts: ${SKIP_MESSAGE}`);
 
 interface Row {
   readonly event: string;
