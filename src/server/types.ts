@@ -7,6 +7,7 @@
 export interface ClosableSocket {
   /** 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. */
   readonly readyState: number;
+  /** Starts the closing handshake with this code and reason. */
   close(code?: number, reason?: string): void;
 }
 
@@ -19,10 +20,15 @@ export interface UpgradeRequestLike {
 
 /** The raw socket of an `upgrade` event (a `net.Socket` / `stream.Duplex`). */
 export interface UpgradeSocketLike {
+  /** Writes raw bytes of the HTTP response. */
   write(chunk: string): unknown;
+  /** Closes the TCP connection at once. */
   destroy(): unknown;
+  /** Writes the last chunk and half-closes. */
   end?(chunk: string): unknown;
+  /** Runs `listener` once everything written has been flushed. */
   once?(event: 'finish', listener: () => void): unknown;
+  /** Listens for socket errors (a reset while answering). */
   on?(event: 'error', listener: (error: Error) => void): unknown;
   readonly writable?: boolean;
   readonly destroyed?: boolean;
@@ -30,7 +36,9 @@ export interface UpgradeSocketLike {
 
 /** The part of a `ws` `WebSocketServer` that {@link createUpgradeHandler} uses. */
 export interface UpgradeServerLike<W = unknown> {
+  /** Completes the handshake and calls back with the new WebSocket. */
   handleUpgrade(request: UpgradeRequestLike, socket: UpgradeSocketLike, head: unknown, callback: (ws: W, request: UpgradeRequestLike) => void): void;
   // Loosely typed on purpose: `W` is inferred from `handleUpgrade` alone.
+  /** Emits `'connection'` with the WebSocket and the request, as `ws`'s own server does. */
   emit(event: 'connection', ...args: unknown[]): unknown;
 }

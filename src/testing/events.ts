@@ -6,7 +6,10 @@
  * A handler type checked like a method (bivariantly), so a fake socket with
  * typed handlers still fits interfaces that declare `(event: unknown) => void`.
  */
-export type EventHandler<E> = { handle(event: E): void }['handle'];
+export type EventHandler<E> = {
+  /** Called with the event. */
+  handle(event: E): void;
+}['handle'];
 
 /** The `open` event of a fake WebSocket. */
 export interface FakeOpenEvent<T = unknown> {
@@ -48,7 +51,12 @@ export interface FakeEventMap<T = unknown> {
 export type FakeEventType = keyof FakeEventMap;
 
 /** What `addEventListener` accepts: a function or an object with `handleEvent`. */
-export type FakeListener<E> = EventHandler<E> | { handleEvent(event: E): void };
+export type FakeListener<E> =
+  | EventHandler<E>
+  | {
+      /** Called with each event, as for a DOM `EventListener` object. */
+      handleEvent(event: E): void;
+    };
 
 /** An error shaped like the DOMException a browser throws (`name` is what tests check). */
 export function domError(name: 'InvalidAccessError' | 'SyntaxError' | 'InvalidStateError', message: string): Error {

@@ -166,6 +166,7 @@ export class FakeWebSocket implements WebSocketLike {
     return this.binary;
   }
 
+  /** Sets `'blob'` or `'arraybuffer'`; anything else is ignored. */
   set binaryType(value: string) {
     if (value === 'blob' || value === 'arraybuffer') this.binary = value;
   }

@@ -8,6 +8,7 @@ export type { AutoPongOptions, FakeBehaviour, FakeConnection, FakeServer, FakeSe
 export { FakeWebSocket } from './fake-websocket';
 export type { FakeWebSocketConstructor } from './fake-websocket';
 export type {
+  EventHandler,
   FakeCloseEvent,
   FakeErrorEvent,
   FakeEventMap,
