@@ -1,12 +1,4 @@
-import {
-  nameOfCode,
-  rangeOf,
-  type CloseCodeContract,
-  type CloseCodeMap,
-  type CloseCodeRange,
-  type LibraryCodeName,
-  type StandardCodeName,
-} from './codes';
+import { nameOfCode, rangeOf, type CloseCodeContract, type CloseCodeMap, type LibraryCodeName, type StandardCodeName } from './codes';
 
 interface CloseResultBase {
   /** The close code as reported (may be NaN or fractional for a bad input). */
@@ -115,33 +107,27 @@ export function classify(event: CloseEventLike | null | undefined, options: Clas
   const rawCode = event == null ? undefined : event.code;
   const rawReason = event == null ? undefined : event.reason;
   const code = typeof rawCode === 'number' ? rawCode : NaN;
-  const base = {
+  const range = rangeOf(code);
+  let kind: CloseKind = range === 'invalid' ? 'invalid' : 'reserved';
+  let name: string | undefined;
+  if (range === 'standard') {
+    name = nameOfCode(code);
+    // 1004 is inside 1000–1015 but reserved, with no meaning.
+    if (name !== undefined) kind = 'standard';
+  } else if (range === 'library' || range === 'application') {
+    kind = range;
+    name = options.codes?.nameOf(code) ?? (range === 'library' ? nameOfCode(code) : undefined);
+  }
+  // One object literal of one shape for every kind: smaller, and monomorphic for engines.
+  return {
     code,
     reason: typeof rawReason === 'string' ? rawReason : '',
     wasClean: event != null && event.wasClean === true,
     opened: options.opened === true,
-  };
-  const range: CloseCodeRange = rangeOf(code);
-  switch (range) {
-    case 'standard': {
-      const name = nameOfCode(code) as StandardCodeName | undefined;
-      // 1004 is inside 1000–1015 but reserved, with no meaning.
-      if (name === undefined) return { ...base, kind: 'reserved', name: undefined, range, local: false };
-      return { ...base, kind: 'standard', name, range, local: code === 1005 || code === 1006 || code === 1015 };
-    }
-    case 'library':
-      return {
-        ...base,
-        kind: 'library',
-        name: options.codes?.nameOf(code) ?? (nameOfCode(code) as LibraryCodeName | undefined),
-        range,
-        local: false,
-      };
-    case 'application':
-      return { ...base, kind: 'application', name: options.codes?.nameOf(code), range, local: false };
-    case 'invalid':
-      return { ...base, kind: 'invalid', name: undefined, range, local: false };
-    default:
-      return { ...base, kind: 'reserved', name: undefined, range, local: false };
-  }
+    kind,
+    name,
+    range,
+    // 1005, 1006 and 1015 are always standard: the client reports them itself (RFC 6455 §7.4).
+    local: code === 1005 || code === 1006 || code === 1015,
+  } as CloseResult;
 }

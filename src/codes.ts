@@ -56,20 +56,20 @@ export const CLOSE_CODE_RANGES = [
   { range: 'application', min: 4000, max: 4999 },
 ] as const satisfies readonly { range: CloseCodeRange; min: number; max: number }[];
 
-const namesByCode: ReadonlyMap<number, CloseCodeName> = new Map(
-  (Object.keys(CloseCode) as CloseCodeName[]).map((name) => [CloseCode[name], name]),
-);
+const namesByCode: Partial<Record<number, CloseCodeName>> = {};
+for (const name in CloseCode) namesByCode[CloseCode[name as CloseCodeName]] = name as CloseCodeName;
 
 /** The band a code falls in; never throws, whatever is passed. */
 export function rangeOf(code: number): CloseCodeRange {
-  if (!Number.isInteger(code)) return 'invalid';
-  for (const band of CLOSE_CODE_RANGES) if (code >= band.min && code <= band.max) return band.range;
-  return 'invalid';
+  // A compare chain rather than a walk over CLOSE_CODE_RANGES: smaller and faster, and the
+  // table test in test/core keeps the two in step.
+  if (!Number.isInteger(code) || code < 0 || code > 4999) return 'invalid';
+  return code < 1000 ? 'unused' : code < 1016 ? 'standard' : code < 2000 ? 'future' : code < 3000 ? 'extension' : code < 4000 ? 'library' : 'application';
 }
 
 /** The IANA name of a registered code (`1012` → `'ServiceRestart'`), else undefined. */
 export function nameOfCode(code: number): CloseCodeName | undefined {
-  return namesByCode.get(code);
+  return namesByCode[code];
 }
 
 /**
