@@ -365,8 +365,8 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
           this.send(typeof pong === 'function' ? (pong as (data: unknown) => unknown)(data) : pong);
         }
       },
-      close: (code, reason) => {
-        if (this.state === 'connecting' || this.driver.readyState === 0) {
+      close: (code, reason, connecting) => {
+        if (connecting) {
           // Closing before open fails the connection, as a browser does.
           if (this.state !== 'closed') this.finish('client', code, reason);
           this.deliver((driver) => {

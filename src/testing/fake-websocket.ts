@@ -10,8 +10,11 @@ import {
 /** What the client end asks of the server end. */
 export interface FakeLink {
   send(data: unknown): void;
-  /** `code` undefined: `close()` with no code. Called only while CONNECTING or OPEN. */
-  close(code: number | undefined, reason: string): void;
+  /**
+   * `code` undefined: `close()` with no code. Called only while CONNECTING or
+   * OPEN; `connecting` says which (a close before open fails the connection).
+   */
+  close(code: number | undefined, reason: string, connecting: boolean): void;
 }
 
 /** How the server end drives the client end; every call dispatches synchronously. */
@@ -205,8 +208,9 @@ export class FakeWebSocket implements WebSocketLike {
       throw domError('SyntaxError', `Failed to execute 'close' on 'WebSocket': The close reason must not be greater than ${MAX_REASON_BYTES} UTF-8 bytes.`);
     }
     if (this.state === ReadyState.CLOSING || this.state === ReadyState.CLOSED) return;
+    const connecting = this.state === ReadyState.CONNECTING;
     this.state = ReadyState.CLOSING;
-    this.link.close(checkedCode, text);
+    this.link.close(checkedCode, text, connecting);
   }
 
   /** Adds a listener; `once` is honoured. The `on…` handler runs before listeners. */

@@ -317,6 +317,17 @@ describe('fake server: closes and failures', () => {
     expect(log).toEqual(['error', 'close 1006 "" unclean']);
   });
 
+  it('client close after the server accepted but before open arrived still fails the connection', () => {
+    const { clock, server, connect } = setup({ latencyMs: 10 });
+    const { socket, log } = connect();
+    clock.advance(10); // the server accepts; the open event is 10 ms away
+    expect(server.lastConnection?.state).toBe('open');
+    socket.close(1000);
+    clock.advance(20);
+    expect(log).toEqual(['error', 'close 1006 "" unclean']);
+    expect(server.lastConnection).toMatchObject({ state: 'closed', closedBy: 'client' });
+  });
+
   it('dropAll: open sockets see 1006 unclean with no error; pending ones error first', () => {
     const { clock, server, connect } = setup();
     const open = connect();
