@@ -258,7 +258,13 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
 export function readmeSection(figures: BenchFigures, checks: readonly TargetCheck[], info: RunInfo): string {
   const lines: string[] = ['## Benchmarks', ''];
   lines.push(
-    `Measured with \`npm run bench\` (last run ${info.generatedAt.slice(0, 10)}, Node ${info.node}, ${info.cores} cores); full tables, method and notes in [bench/RESULTS.md](bench/RESULTS.md), raw figures in [bench/results.json](bench/results.json).`,
+    'closekit against the libraries you would otherwise pick, side by side in one run:',
+    '',
+    '```sh',
+    `npm run bench   # builds dist/, then about ${Math.max(1, Math.round(info.durationMs / 60_000))} min on 2 cores`,
+    '```',
+    '',
+    `It prints the tables, writes [bench/RESULTS.md](bench/RESULTS.md) (method, every figure, and why each missed target is missed), [bench/results.json](bench/results.json) and [bench/storm.svg](bench/storm.svg), and rewrites this section. Last run: ${info.generatedAt.slice(0, 10)}, Node ${info.node}, ${info.cores} cores.`,
     '',
   );
   const size = figures.size ?? [];
