@@ -67,6 +67,7 @@ export type {
   SocketEventName,
   SocketEvents,
   SocketOptions,
+  SocketHandler,
   SocketState,
   StateChange,
   StoppedInfo,

@@ -35,28 +35,34 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
     };
   }
 
+  /** Adds a listener; a throw inside it is reported through `error`. */
   override on<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>, context?: unknown): this {
     return super.on(event, this.guard(event, fn), context);
   }
 
+  /** Same as `on`. */
   override addListener<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>, context?: unknown): this {
     return this.on(event, fn, context);
   }
 
+  /** Adds a listener that runs once; a throw inside it is reported through `error`. */
   override once<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>, context?: unknown): this {
     return super.once(event, this.guard(event, fn), context);
   }
 
+  /** Removes a listener added with `on`, `once` or `subscribe` (all of them when `fn` is left out). */
   override off<E extends Names<Events>>(event: E, fn?: ListenerOf<Events, E>, context?: unknown, once?: boolean): this {
     // eventemitter3 removes a spent `once` listener by its stored (wrapped) function, so that passes through as is.
     const wrapped = fn === undefined ? undefined : ((this.guarded.get(fn as unknown as Listener) as ListenerOf<Events, E> | undefined) ?? fn);
     return super.off(event, wrapped, context, once);
   }
 
+  /** Same as `off`. */
   override removeListener<E extends Names<Events>>(event: E, fn?: ListenerOf<Events, E>, context?: unknown, once?: boolean): this {
     return this.off(event, fn, context, once);
   }
 
+  /** The listeners of `event`, as they were added. */
   override listeners<E extends Names<Events>>(event: E): ListenerOf<Events, E>[] {
     return super.listeners(event).map((fn) => (fn as { original?: ListenerOf<Events, E> }).original ?? fn);
   }

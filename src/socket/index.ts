@@ -18,6 +18,7 @@ export type {
   SocketEventName,
   SocketEvents,
   SocketOptions,
+  SocketHandler,
   SocketState,
   StateChange,
   StoppedInfo,

@@ -11,9 +11,15 @@ import type { Decision, Policy, PolicyOptions, StopCause } from '../policy/types
  */
 export type SocketState = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'reauthenticating' | 'stopped';
 
-// Method-style signatures are checked bivariantly: that is what lets the DOM's,
-// undici's and ws's `WebSocket` classes (whose handlers take an `Event`) fit.
-type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+/**
+ * An `on…` handler of a {@link WebSocketClass} instance. Written method-style
+ * so it is checked bivariantly: that is what lets the DOM's, undici's and
+ * `ws`'s classes, whose handlers take their own `Event` types, fit.
+ */
+export type SocketHandler<E> = {
+  /** The handler itself. */
+  bivarianceHack(event: E): void;
+}['bivarianceHack'];
 
 /**
  * The WebSocket classes `createSocket` accepts: the browser's, undici's, the
@@ -23,14 +29,23 @@ export type WebSocketClass = new (
   url: string,
   protocols?: string | string[],
 ) => {
+  /** `WebSocket.readyState`: 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
+  /** The subprotocol the server chose. */
   readonly protocol: string;
+  /** How binary messages are delivered. */
   binaryType: string;
-  onopen: Handler<never> | null;
-  onmessage: Handler<{ readonly data: unknown }> | null;
-  onerror: Handler<never> | null;
-  onclose: Handler<{ readonly code: number; readonly reason: string; readonly wasClean: boolean }> | null;
+  /** Called once connected. */
+  onopen: SocketHandler<never> | null;
+  /** Called with each message. */
+  onmessage: SocketHandler<{ readonly data: unknown }> | null;
+  /** Called on a failure; a close follows. */
+  onerror: SocketHandler<never> | null;
+  /** Called once, when the connection is closed. */
+  onclose: SocketHandler<{ readonly code: number; readonly reason: string; readonly wasClean: boolean }> | null;
+  /** Sends a message. */
   send(data: never): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
 };
 
@@ -211,16 +226,25 @@ export type RejectedResult<N extends string = string> = ApplicationCloseResult<N
  * signatures). `N` is the union of the app's close-code names.
  */
 export interface SocketEvents<N extends string = string> {
+  /** Every state change. */
   state: (change: StateChange) => void;
+  /** Connected. */
   open: (info: OpenInfo) => void;
   /** The `data` of each incoming `MessageEvent` (pongs excluded). */
   message: (data: unknown) => void;
+  /** Every close, with the decision about what happens next. */
   close: (info: CloseInfo<N>) => void;
+  /** The close carried an application or library code: the server refused us and said why. Emitted after `close`, before the decision is acted on. */
   rejected: (result: RejectedResult<N>) => void;
+  /** A reconnect is scheduled. */
   reconnecting: (info: ReconnectingInfo<N>) => void;
+  /** `auth.refresh` is about to be called. */
   reauth: (info: ReauthInfo<N>) => void;
+  /** The run is over; `reconnect()` starts a new one. */
   stopped: (info: StoppedInfo<N>) => void;
+  /** Messages lost to queue overflow. */
   dropped: (info: DroppedInfo) => void;
+  /** A `SocketError` from a hook or listener, or a failing `url` function; the socket carries on. */
   error: (error: Error) => void;
 }
 
