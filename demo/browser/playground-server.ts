@@ -4,7 +4,7 @@
 // the server close that connection — with any code, even ones a browser's
 // close() refuses and ones `ws` will not send (those go out as raw frames).
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { isSendableCode, utf8ByteLength } from 'closekit';
@@ -104,13 +104,14 @@ export async function startPlayground(options: { port?: number } = {}): Promise<
     live: WebSocket | undefined;
     token: string;
     refuseNext: number;
+    refuseStatus: number;
   }
   const sessions = new Map<string, Session>();
   let tokens = 0;
   const session = (id: string): Session => {
     let found = sessions.get(id);
     if (found === undefined) {
-      found = { live: undefined, token: '', refuseNext: 0 };
+      found = { live: undefined, token: '', refuseNext: 0, refuseStatus: 401 };
       sessions.set(id, found);
     }
     return found;
@@ -151,8 +152,14 @@ export async function startPlayground(options: { port?: number } = {}): Promise<
   };
 
   const act = (s: Session, control: Control): { done: string } | { error: string } => {
+    if (control === null || typeof control !== 'object') return { error: 'expected a JSON object such as { "action": "close", "code": 4001 }' };
+    if (!['close', 'empty', 'drop', 'refuse'].includes(control.action)) {
+      return { error: `unknown action ${JSON.stringify(control.action)}; use close, empty, drop or refuse` };
+    }
     if (control.action === 'refuse') {
+      if (!Number.isInteger(control.status) || control.status < 400 || control.status > 599) return { error: `an HTTP error status is 400–599, not ${control.status}` };
       s.refuseNext = 1;
+      s.refuseStatus = control.status;
       s.live?.terminate();
       return { done: `dropped the connection; the next handshake gets HTTP ${control.status}` };
     }
@@ -190,7 +197,7 @@ export async function startPlayground(options: { port?: number } = {}): Promise<
     const s = session(url.searchParams.get('session') ?? '');
     if (s.refuseNext > 0) {
       s.refuseNext--;
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.end(`HTTP/1.1 ${s.refuseStatus} ${STATUS_CODES[s.refuseStatus] ?? 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
