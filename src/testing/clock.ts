@@ -82,19 +82,59 @@ export function createFakeClock(startMs = 0): FakeClock {
   }
   let nowMs = startMs;
   let nextId = 1;
-  // Kept sorted by (dueMs, id), so ties run in scheduling order.
-  const timers: ScheduledTimer[] = [];
+  // A binary heap ordered by (dueMs, id), so ties run in scheduling order.
+  // clearTimeout only forgets the id; cancelled entries are skipped when they
+  // reach the top, and the heap is rebuilt when they pile up.
+  const heap: ScheduledTimer[] = [];
+  const live = new Map<number, ScheduledTimer>();
 
+  const before = (a: ScheduledTimer, b: ScheduledTimer): boolean => a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.id < b.id);
+  const at = (index: number): ScheduledTimer => heap[index] as ScheduledTimer;
+  const swap = (i: number, j: number): void => {
+    [heap[i], heap[j]] = [at(j), at(i)];
+  };
+  const siftUp = (index: number): void => {
+    for (let i = index; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (!before(at(i), at(parent))) return;
+      swap(i, parent);
+      i = parent;
+    }
+  };
+  const siftDown = (index: number): void => {
+    for (let i = index; ; ) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let first = i;
+      if (left < heap.length && before(at(left), at(first))) first = left;
+      if (right < heap.length && before(at(right), at(first))) first = right;
+      if (first === i) return;
+      swap(i, first);
+      i = first;
+    }
+  };
+  const popTop = (): void => {
+    const last = heap.pop();
+    if (last !== undefined && heap.length > 0) {
+      heap[0] = last;
+      siftDown(0);
+    }
+  };
   const insert = (timer: ScheduledTimer): void => {
-    let index = timers.length;
-    while (index > 0 && (timers[index - 1] as ScheduledTimer).dueMs > timer.dueMs) index--;
-    timers.splice(index, 0, timer);
+    live.set(timer.id, timer);
+    heap.push(timer);
+    siftUp(heap.length - 1);
+  };
+  const earliest = (): ScheduledTimer | undefined => {
+    while (heap.length > 0 && !live.has(at(0).id)) popTop();
+    return heap[0];
   };
 
   const runFirstDueBy = (limitMs: number): boolean => {
-    const first = timers[0];
+    const first = earliest();
     if (first === undefined || first.dueMs > limitMs) return false;
-    timers.shift();
+    popTop();
+    live.delete(first.id);
     nowMs = Math.max(nowMs, first.dueMs);
     first.callback();
     return true;
@@ -119,8 +159,12 @@ export function createFakeClock(startMs = 0): FakeClock {
       return timer.id;
     },
     clearTimeout(handle) {
-      const index = timers.findIndex((timer) => timer.id === handle);
-      if (index >= 0) timers.splice(index, 1);
+      if (typeof handle !== 'number' || !live.delete(handle)) return;
+      if (heap.length > 64 && heap.length > 2 * live.size) {
+        heap.length = 0;
+        for (const timer of live.values()) heap.push(timer);
+        for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
+      }
     },
     advance(ms) {
       checkMs(ms, 'advance');
@@ -147,7 +191,7 @@ export function createFakeClock(startMs = 0): FakeClock {
     },
     runAll(limit = DEFAULT_RUN_LIMIT) {
       let ran = 0;
-      while (runFirstDueBy(Infinity)) if (++ran >= limit && timers.length > 0) throw tooMany(limit);
+      while (runFirstDueBy(Infinity)) if (++ran >= limit && live.size > 0) throw tooMany(limit);
       return ran;
     },
     async runAllAsync(limit = DEFAULT_RUN_LIMIT) {
@@ -155,11 +199,11 @@ export function createFakeClock(startMs = 0): FakeClock {
       await settlePromises();
       while (runFirstDueBy(Infinity)) {
         await settlePromises();
-        if (++ran >= limit && timers.length > 0) throw tooMany(limit);
+        if (++ran >= limit && live.size > 0) throw tooMany(limit);
       }
       return ran;
     },
-    pending: () => timers.length,
-    pendingTimes: () => timers.map((timer) => timer.dueMs),
+    pending: () => live.size,
+    pendingTimes: () => [...live.values()].sort((a, b) => (before(a, b) ? -1 : 1)).map((timer) => timer.dueMs),
   };
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createFakeClock } from '../../src/testing/index';
 
@@ -127,5 +128,54 @@ describe('createFakeClock', () => {
     expect(() => createFakeClock(Number.NaN)).toThrow(TypeError);
     expect(() => clock.advance(-1)).toThrow(/≥ 0/);
     expect(() => clock.setTimeout(undefined as unknown as () => void, 1)).toThrow(TypeError);
+  });
+
+  it('property: fires exactly the live timers, in (due time, scheduling order), whatever is cancelled', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('schedule' as const), delayMs: fc.integer({ min: 0, max: 50 }) }),
+      fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const clock = createFakeClock();
+        const fired: number[] = [];
+        const model: { id: number; dueMs: number; handle: unknown }[] = [];
+        const expected: number[] = [];
+        let id = 0;
+        const runModelTo = (targetMs: number) => {
+          model.sort((a, b) => a.dueMs - b.dueMs || a.id - b.id);
+          while (model.length > 0 && (model[0]?.dueMs ?? Infinity) <= targetMs) expected.push(model.shift()?.id ?? -1);
+        };
+        for (const step of ops) {
+          if (step.kind === 'schedule') {
+            const mine = ++id;
+            model.push({ id: mine, dueMs: clock.now() + step.delayMs, handle: clock.setTimeout(() => fired.push(mine), step.delayMs) });
+          } else if (step.kind === 'cancel' && model.length > 0) {
+            const [victim] = model.splice(step.pick % model.length, 1);
+            clock.clearTimeout(victim?.handle);
+          } else if (step.kind === 'advance') {
+            runModelTo(clock.now() + step.ms);
+            clock.advance(step.ms);
+          }
+          expect(clock.pending()).toBe(model.length);
+        }
+        runModelTo(Infinity);
+        clock.runAll();
+        expect(fired).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('copes with many timers and cancellations (a storm of sockets)', () => {
+    const clock = createFakeClock();
+    let fired = 0;
+    const handles = Array.from({ length: 20_000 }, (_, i) => clock.setTimeout(() => fired++, (i * 7919) % 30_000));
+    for (let i = 0; i < handles.length; i += 2) clock.clearTimeout(handles[i]);
+    expect(clock.pending()).toBe(10_000);
+    clock.advance(30_000);
+    expect(fired).toBe(10_000);
+    expect(clock.pending()).toBe(0);
   });
 });
