@@ -197,7 +197,7 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
     push(
       '## 3. Message overhead',
       '',
-      `${n(o.messages)} messages of ${o.messageBytes} bytes are echoed by a \`ws\` server on 127.0.0.1 (in a worker thread), ${o.window} in flight at a time, through a ManagedSocket (default options) and through the bare client it wraps, on two connections opened side by side. Each side's messages go in ${o.chunks} chunks that alternate with the other side's, so a change in machine load hits both; the rate is all messages over the side's total time. The ratio that is checked against the target is the median over chunk pairs (each managed chunk against the bare chunk next to it in time), which a burst of load from another process cannot swing the way it swings the totals.`,
+      `${n(o.messages)} messages of ${o.messageBytes} bytes are echoed by a \`ws\` server on 127.0.0.1 (in its own process), ${o.window} in flight at a time, through a ManagedSocket (default options) and through the bare client it wraps, on two connections opened side by side. Each side's messages go in ${o.chunks} chunks that alternate with the other side's, so a change in machine load hits both; the rate is all messages over the side's total time. The ratio that is checked against the target is the median over chunk pairs (each managed chunk against the bare chunk next to it in time), which a burst of load from another process cannot swing the way it swings the totals.`,
       '',
       markdownTable(overheadHeader, overheadRows(figures), ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
       '',
