@@ -45,7 +45,7 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
     let text = `The full client weighs ${show(dist)} B gzip${rws === undefined || dist === undefined ? '' : `, ${(dist / rws).toFixed(1)} × reconnecting-websocket (${n(rws)} B)`}. `;
     if (src !== undefined) {
       text +=
-        `Bundled from src/ it is ${n(src.gzipBytes)} B, ${dist !== undefined && dist > src.gzipBytes * 1.05 ? 'so part of the gap is dist/ defeating tree-shaking, but most of it' : 'so tree-shaking is not the problem here:'} the code is. Largest parts (min bytes): ${src.files
+        `Bundled from src/ it is ${n(src.gzipBytes)} B, ${dist !== undefined && dist > src.gzipBytes * 1.05 ? 'so part of the gap is dist/ defeating tree-shaking; most of it is the code itself' : 'so tree-shaking is not the problem here: the code itself is'}. Largest parts (min bytes): ${src.files
           .slice(0, 7)
           .map((file) => `${file.file} ${n(file.bytes)}`)
           .join(', ')}. ` +
