@@ -186,7 +186,7 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
       '',
       ...figures.storm.map((result) => `- *${result.label}*: ${result.note}.`),
       '',
-      'The harness has its own virtual clock (a binary heap of timers) and fake WebSocket rather than closekit/testing\'s: the kit\'s clock keeps a sorted array with linear insert and cancel, right for unit tests and too slow for 10,000 clients with several timers each.',
+      'All libraries run on one and the same virtual clock (bench/lib/virtual-clock.ts, a binary heap of timers) and fake WebSocket (bench/lib/storm-server.ts), not closekit/testing\'s: the anchors read the global timers, so the clock must stand in for `globalThis.setTimeout` and `Date.now`, and it lets promise chains settle once per batch of timers due at the same moment (the anchors hop through promises between a timer and `new WebSocket`).',
       '',
       '![Connection attempts per 100 ms after the restart, one panel per library](storm.svg)',
       '',

@@ -3,8 +3,9 @@
 // stand in for the global setTimeout / clearTimeout / Date.now while code that
 // reads the globals (reconnecting-websocket, partysocket) runs.
 //
-// closekit's testing kit has a fake clock for unit tests; this one exists
-// because a storm of 10,000 clients needs O(log n) timers.
+// closekit's testing kit has its own fake clock for app tests; the benchmark
+// needs one that can also stand in for the globals, so the anchors and
+// closekit run on the same clock.
 
 interface Timer {
   readonly id: number;
