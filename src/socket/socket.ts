@@ -5,6 +5,8 @@
 import { classify, type CloseEventLike, type CloseResult } from '../classify';
 import type { CloseCodeMap } from '../codes';
 import { ReadyState, type TimerHandle, type WebSocketLike } from '../environment';
+import { show } from '../errors';
+import type { Decision, Policy, PolicyContext } from '../policy/types';
 import { validateClientClose } from '../validate';
 import { GuardedEmitter } from './emitter';
 import { SocketError, describeThrown } from './errors';
@@ -55,7 +57,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
     const policy = o.policy;
     this.config = {
       classify: (event: CloseEventLike, opened: boolean) => classify(event, { codes, opened }),
-      decide: (result, context) => policy.decide(result, context),
+      decide: (result, context) => this.decide(policy, result, context),
       resetAfterMs: o.resetAfterMs,
       connectTimeoutMs: o.connectTimeoutMs,
       canRefresh: o.refresh !== undefined,
@@ -391,6 +393,30 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
       return;
     }
     Promise.resolve(value).then(() => this.dispatch({ type: 'refresh-done', epoch }), failed);
+  }
+
+  /**
+   * Asks the policy, guarding against a hand-written one that throws or answers
+   * nonsense: that is reported and the run stops, rather than looping or hanging.
+   */
+  private decide(policy: Policy, result: CloseResult, context: PolicyContext): Decision {
+    let decision: unknown;
+    try {
+      decision = policy.decide(result, context);
+    } catch (error) {
+      return this.policyFailed(`policy.decide threw: ${describeThrown(error)}`, error);
+    }
+    const d = decision as Partial<Record<'action' | 'delayMs' | 'cause', unknown>> | null;
+    const validDelay = typeof d?.delayMs === 'number' && d.delayMs >= 0 && Number.isFinite(d.delayMs);
+    if (d !== null && typeof d === 'object' && (d.action === 'stop' ? typeof d.cause === 'string' : (d.action === 'reconnect' || d.action === 'reauth') && validDelay)) {
+      return decision as Decision;
+    }
+    return this.policyFailed(`policy.decide returned ${show(decision)}, which is not a decision`, undefined);
+  }
+
+  private policyFailed(message: string, cause: unknown): Decision {
+    this.reportError(new SocketError('hook-failed', `${message}; the socket stops (cause 'policy').`, cause));
+    return { action: 'stop', cause: 'policy', rule: { source: 'default', key: 'policy.decide', origin: 'app', rule: { action: 'stop' } } };
   }
 
   // ---- timers --------------------------------------------------------------

@@ -344,3 +344,32 @@ describe('properties', () => {
     expect(h.socket.readyState).toBe(3);
   });
 });
+
+describe('a hand-written policy', () => {
+  const rules = [] as const;
+  it.each([
+    [
+      'throws',
+      () => {
+        throw new Error('policy bug');
+      },
+    ],
+    ['returns nonsense', () => ({ action: 'reconnect', delayMs: Number.NaN })],
+  ])('that %s is reported and the run stops instead of looping', (_what, decide) => {
+    const h = setup({ policy: { decide: decide as never, explain: () => '', rules } });
+    h.server.setDefault('refuse');
+    h.clock.runAll();
+    expect(h.server.attempts).toBe(1);
+    expect(h.of('stopped')).toMatchObject([{ cause: 'policy' }]);
+    expect(h.of('error')[0]?.message).toMatch(/policy\.decide/);
+  });
+
+  it('is used as given', () => {
+    const h = setup({
+      policy: { decide: () => ({ action: 'reconnect', delayMs: 7, attempt: 1, rule: { source: 'default', key: 'x', origin: 'app', rule: { action: 'reconnect' } } }), explain: () => '', rules },
+    });
+    h.server.refuseNext();
+    h.clock.advance(0);
+    expect(h.of('reconnecting')).toMatchObject([{ delayMs: 7 }]);
+  });
+});
