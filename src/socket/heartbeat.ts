@@ -1,4 +1,4 @@
-import type { TimerHandle, Timers } from '../environment';
+import type { Clock, TimerHandle, Timers } from '../environment';
 
 /** What the heartbeat needs from its owner. */
 export interface HeartbeatHooks {
@@ -9,15 +9,20 @@ export interface HeartbeatHooks {
 }
 
 /**
- * Ping/pong liveness for one open connection: `intervalMs` after the open
- * (or after the last sign of life) a ping goes out; if nothing arrives within
- * `timeoutMs`, `dead` is called once. Any incoming message counts as life.
+ * Ping/pong liveness for one open connection: after `intervalMs` without
+ * any incoming message a ping goes out; if nothing arrives within
+ * `timeoutMs` after it, `dead` is called once. Any incoming message counts as
+ * life. One timer at a time, and none rescheduled per message, so a busy
+ * stream costs nothing extra.
  */
 export class Heartbeat {
   private handle: TimerHandle | undefined;
   private running = false;
+  private awaitingReply = false;
+  private lastActivityMs = 0;
 
   constructor(
+    private readonly clock: Clock,
     private readonly timers: Timers,
     private readonly intervalMs: number,
     private readonly timeoutMs: number,
@@ -27,43 +32,49 @@ export class Heartbeat {
   start(): void {
     this.stop();
     this.running = true;
-    this.schedulePing();
+    this.lastActivityMs = this.clock.now();
+    this.schedule(this.intervalMs);
   }
 
   stop(): void {
     this.running = false;
-    this.clear();
-  }
-
-  /** Something arrived: the connection is alive, so restart the interval. */
-  alive(): void {
-    if (!this.running) return;
-    this.schedulePing();
-  }
-
-  private scheduleDeadline(): void {
-    this.clear();
-    this.handle = this.timers.setTimeout(() => {
-      this.handle = undefined;
-      if (!this.running) return;
-      this.running = false;
-      this.hooks.dead();
-    }, this.timeoutMs);
-  }
-
-  private schedulePing(): void {
-    this.clear();
-    this.handle = this.timers.setTimeout(() => {
-      this.handle = undefined;
-      if (!this.running) return;
-      // The deadline starts before the ping: a ping that throws still gets detected as dead.
-      this.scheduleDeadline();
-      this.hooks.ping();
-    }, this.intervalMs);
-  }
-
-  private clear(): void {
+    this.awaitingReply = false;
     if (this.handle !== undefined) this.timers.clearTimeout(this.handle);
     this.handle = undefined;
+  }
+
+  /** Something arrived: the connection is alive. */
+  alive(): void {
+    if (!this.running) return;
+    this.lastActivityMs = this.clock.now();
+    if (this.awaitingReply) {
+      this.awaitingReply = false;
+      this.schedule(this.intervalMs);
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.handle !== undefined) this.timers.clearTimeout(this.handle);
+    this.handle = this.timers.setTimeout(() => this.fire(), delayMs);
+  }
+
+  private fire(): void {
+    this.handle = undefined;
+    if (!this.running) return;
+    if (this.awaitingReply) {
+      this.stop();
+      this.hooks.dead();
+      return;
+    }
+    const quietMs = this.clock.now() - this.lastActivityMs;
+    if (quietMs < this.intervalMs) {
+      // Messages came in meanwhile: wait out the rest of a quiet interval.
+      this.schedule(this.intervalMs - quietMs);
+      return;
+    }
+    // The deadline is set before the ping: a ping that throws is still detected as dead.
+    this.awaitingReply = true;
+    this.schedule(this.timeoutMs);
+    this.hooks.ping();
   }
 }

@@ -65,7 +65,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
     this.queue = o.queue === undefined ? undefined : new MessageQueue(o.queue.max, o.queue.overflow);
     const hb = o.heartbeat;
     if (hb !== undefined) {
-      this.heartbeat = new Heartbeat(o.timers, hb.intervalMs, hb.timeoutMs, {
+      this.heartbeat = new Heartbeat(o.clock, o.timers, hb.intervalMs, hb.timeoutMs, {
         ping: () => this.sendPing(),
         dead: () => this.dispatch({ type: 'heartbeat-dead', epoch: this.context.epoch, at: o.clock.now() }),
       });

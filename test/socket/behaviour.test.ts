@@ -303,6 +303,15 @@ describe('heartbeat hooks', () => {
     expect(h.of('error')[0]?.message).toMatch(/bad matcher/);
   });
 
+  it('keeps one timer however busy the stream is', () => {
+    const h = setup({ heartbeat: { intervalMs: 100, timeoutMs: 50 } });
+    h.clock.advance(0);
+    for (let i = 0; i < 100; i++) h.server.send(`m${i}`);
+    h.clock.advance(0);
+    expect(h.of('message')).toHaveLength(100);
+    expect(h.clock.pending()).toBe(1);
+  });
+
   it('any incoming message counts as a sign of life', () => {
     const h = setup({ heartbeat: { intervalMs: 100, timeoutMs: 50 } });
     h.clock.advance(0);
