@@ -151,7 +151,7 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
       push(
         '### Where the bytes go',
         '',
-        'The same imports bundled from `src/` instead of `dist/`, so each source file shows (minified bytes per file). From `src/` the bundler drops every unused file (`sideEffects: false`); the difference to the `dist/` figure is code the single-file `dist/index.js` makes impossible to drop.',
+        'The same imports bundled from `src/` instead of `dist/`, so each source file shows (minified bytes per file). From `src/` the bundler drops every unused file (`sideEffects: false`); any difference to the `dist/` figure is code that the published build keeps but the sources would let a bundler drop.',
         '',
         markdownTable(
           ['entry', 'from dist/ (gzip)', 'from src/ (gzip)', 'largest files (min bytes)'],
