@@ -161,7 +161,7 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
   });
 
   it('7. half-open (server stops answering pings): detected within interval + timeout, then reconnect', async () => {
-    const { server: s, events, of } = await start({ heartbeat: { intervalMs: 100, timeoutMs: 100 } });
+    const { server: s, events, of } = await start({ heartbeat: { intervalMs: 150, timeoutMs: 150 } });
     await until(() => of('open').length === 1);
     await until(() => s.pings >= 2, 2000, 'two answered pings');
     expect(of('close')).toHaveLength(0);
@@ -169,7 +169,7 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
     const silentAt = Date.now();
     await until(() => of('close').length === 1, 2000, 'the dead connection');
     const detectedAt = events.find((e) => e.event === 'close')?.at ?? Infinity;
-    expect(detectedAt - silentAt).toBeLessThanOrEqual(100 + 100 + 100); // interval + timeout, plus scheduling slack
+    expect(detectedAt - silentAt).toBeLessThanOrEqual(150 + 150 + 150); // interval + timeout, plus slack for a loaded machine
     expect(of('close')[0]?.result).toMatchObject({ code: 1006, reason: 'heartbeat timeout', opened: true });
     s.setPong(true);
     await until(() => of('open').length === 2, 2000, 'the reconnect');
