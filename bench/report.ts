@@ -249,6 +249,8 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
         ['l', 'r', 'r', 'r'],
       ),
       '',
+      'Heap growth is the difference of two post-GC heap sizes, so it wanders a few hundred KB either side of zero from run to run (JIT code, inline caches); a leak shows as growth that scales with the number of cycles.',
+      '',
     );
   }
   return `${lines.join('\n').trimEnd()}\n`;
@@ -308,6 +310,8 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
         ]),
         ['l', 'r', 'r', 'r', 'r'],
       ),
+      '',
+      ...figures.storm.filter((result) => result.group !== 'closekit').map((result) => `- *${result.label}*: ${result.note}.`),
       '',
       '![Connection attempts per 100 ms after a 1012 restart](bench/storm.svg)',
       '',
