@@ -152,7 +152,8 @@ const isPaused = (c: MachineContext): boolean => !c.online || !c.visible;
 
 function step(t: Builder, input: Input, config: MachineConfig): void {
   const c = t.context;
-  if (c.state === 'stopped' && input.type !== 'reconnect') return;
+  // A stopped socket only listens for reconnect(), and keeps track of the network and visibility for then.
+  if (c.state === 'stopped' && input.type !== 'reconnect' && input.type !== 'online' && input.type !== 'visible') return;
   if ('epoch' in input && input.epoch !== c.epoch) return;
 
   switch (input.type) {

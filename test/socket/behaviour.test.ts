@@ -110,6 +110,20 @@ describe('pauseWhenOffline / pauseWhenHidden', () => {
     expect(h.socket.state).toBe('open');
   });
 
+  it('keeps track of the network while stopped', () => {
+    const net = toggle(true);
+    const h = setup({ pauseWhenOffline: true, online: onlineSource(net), policy: fixed, startClosed: true });
+    net.set(false);
+    h.socket.close();
+    net.set(true); // while stopped
+    h.socket.reconnect();
+    h.clock.advance(0);
+    h.server.dropAll();
+    h.clock.advance(100);
+    expect(h.server.attempts).toBe(2);
+    expect(h.socket.state).toBe('open');
+  });
+
   it('dispose() unsubscribes from the sources', () => {
     const net = toggle(true);
     const page = toggle(true);
