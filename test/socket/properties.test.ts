@@ -93,7 +93,12 @@ describe('socket properties', () => {
               break;
           }
         }
-        await h.clock.advanceAsync(10_000);
+        // Liveness: with the network up and the server accepting, every run ends open or stopped, never stuck.
+        online = true;
+        for (const l of onlineListeners) l(true);
+        h.server.setDefault('accept');
+        await h.clock.advanceAsync(60_000);
+        expect(['open', 'stopped']).toContain(h.socket.state);
         h.socket.dispose();
         await h.clock.runAllAsync();
 
