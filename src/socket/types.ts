@@ -72,13 +72,15 @@ export interface VisibilitySource {
 }
 
 /**
- * Dead-connection detection. Every `intervalMs` while open the socket sends
- * `message`; if nothing arrives within `timeoutMs` after it, the connection
- * is declared dead, closed, and handled as a 1006 on an opened connection.
- * Any incoming message counts as a sign of life; pongs are not emitted as `message`.
+ * Dead-connection detection. After `intervalMs` with nothing received, the
+ * socket sends `message`; if nothing arrives within `timeoutMs` after it, the
+ * connection is declared dead, closed, and handled as a 1006 on an opened
+ * connection (reason `'heartbeat timeout'`), so a half-open connection is
+ * noticed within `intervalMs + timeoutMs`. Any incoming message counts as a
+ * sign of life; pongs are not emitted as `message`.
  */
 export interface HeartbeatOptions {
-  /** Time between a reply (or the open) and the next ping, in ms. */
+  /** Quiet time (nothing received since the open or the last message) before a ping, in ms. */
   readonly intervalMs: number;
   /** How long to wait for any reply after a ping, in ms. */
   readonly timeoutMs: number;
