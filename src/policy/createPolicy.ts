@@ -52,9 +52,10 @@ function count(value: unknown): number {
  *
  * Counters: `context.attempt` (failed attempts before this close) and
  * `context.reauthAttempt` count as 0 when the connection stayed open for
- * `resetAfterMs` or longer. A reconnect or reauth that would exceed
- * `maxAttempts` (the rule's, else the policy's) becomes `stop` with cause
- * `max-attempts`; a reauth after `maxReauth` re-authentications becomes `stop`
+ * `resetAfterMs` or longer. `maxAttempts` (the rule's, else the policy's)
+ * counts connection attempts in a row, the first one included: once the
+ * close of attempt number `maxAttempts` arrives, the decision is `stop` with
+ * cause `max-attempts` (so `maxAttempts: 3` makes exactly three sockets); a reauth after `maxReauth` re-authentications becomes `stop`
  * with cause `reauth-exhausted`. `decide` never returns the causes `client` or
  * `reauth-failed`: those come from the socket.
  *
@@ -82,6 +83,7 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     backoff: resolveBackoff(given['backoff']),
     maxAttempts: given['maxAttempts'] === undefined ? Infinity : checkNumber(given['maxAttempts'], 'maxAttempts', 1, true),
     names: (names as string[] | undefined) ?? [],
+    appBackoffKeys: isRecord(given['backoff']) ? Object.keys(given['backoff']) : [],
   };
 
   const app = newTable('app');
@@ -139,7 +141,9 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     // Only a connection that really stayed open earns a fresh start.
     if (uptimeMs > 0 && uptimeMs >= resetAfterMs) attempt = reauthAttempt = 0;
     if (action === 'reauth' && reauthAttempt >= maxReauth) return { action: 'stop', cause: 'reauth-exhausted', rule };
-    if (attempt >= entry.maxAttempts) return { action: 'stop', cause: 'max-attempts', rule };
+    // `attempt` failed before this close, and this close ends one more: maxAttempts counts
+    // connection attempts in a row, the first included (maxAttempts: 3 → three sockets, then stop).
+    if (attempt + 1 >= entry.maxAttempts) return { action: 'stop', cause: 'max-attempts', rule };
     const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
     const delayMs = entry.delayMs ?? computeDelay(next, entry.backoff, random, count(field(context, 'previousDelayMs')));
     return { action, delayMs: Math.round(delayMs), attempt: next, rule };

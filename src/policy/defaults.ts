@@ -27,7 +27,9 @@ export const defaultRules = /* @__PURE__ */ Object.freeze({
   1010: 'stop',
   // Server-side trouble that a later attempt may not meet.
   1011: 'reconnect',
-  1012: 'reconnect',
+  // A restart takes seconds, and every client hears 1012 at the same moment: spread the
+  // first retries over 5 s instead of 0.5 s so they do not return as one wave.
+  1012: { action: 'reconnect', backoff: { initialMs: 5000 } },
   // The server asked for patience: never come back in under 5 s.
   1013: { action: 'reconnect', backoff: { minMs: 5000 } },
   1014: 'reconnect',

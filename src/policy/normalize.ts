@@ -32,6 +32,8 @@ export interface NormalizeSettings {
   readonly maxAttempts: number;
   /** The app contract's names, for rules keyed by name. */
   readonly names: readonly string[];
+  /** The fields the app set in its own `backoff` option: closekit's per-code tuning gives way to them. */
+  readonly appBackoffKeys: readonly string[];
 }
 
 const ACTIONS: readonly Action[] = ['reconnect', 'reauth', 'stop'];
@@ -41,6 +43,19 @@ const RULE_SHAPE = ' or an object { action, backoff?, maxAttempts?, delayMs? }';
 
 export function newTable(origin: Table['origin']): Table {
   return { origin, codes: new Map(), names: new Map(), ranges: [], kinds: new Map() };
+}
+
+/**
+ * closekit's and a preset's per-code backoff tuning (1012's wide first window, 1013's floor)
+ * adapts to the app's own `backoff` rather than failing its options: closekit's defaults fill in
+ * only the fields the app left unset, and a floor or first delay never exceeds the cap in force.
+ */
+function yieldToApp(own: Record<string, unknown>, origin: Table['origin'], base: ResolvedBackoff, appKeys: readonly string[]): Record<string, unknown> {
+  const tuned: Record<string, unknown> = { ...own };
+  if (origin === 'defaults') for (const key of appKeys) delete tuned[key];
+  const cap = typeof tuned['maxMs'] === 'number' ? tuned['maxMs'] : base.maxMs;
+  for (const key of ['minMs', 'initialMs']) if (typeof tuned[key] === 'number') tuned[key] = Math.min(tuned[key] as number, cap);
+  return tuned;
 }
 
 /** Checks one rule (an action or a rule object) and resolves its backoff. */
@@ -58,10 +73,7 @@ export function normalizeRule(value: unknown, path: string, source: RuleSource, 
       if (copy.delayMs !== undefined) fail(at, own, 'left out: a fixed delayMs replaces backoff, so give one or the other');
       if (!isRecord(own)) return fail(at, own, "an object such as { initialMs: 500, maxMs: 30000, factor: 2, jitter: 'full' }");
       copy.backoff = Object.freeze({ ...(own as object) });
-      // A floor from closekit's table or a preset (1013) gives way to a lower cap the app chose, rather than failing its options.
-      const cap = typeof own['maxMs'] === 'number' ? own['maxMs'] : backoff.maxMs;
-      const floor = own['minMs'];
-      backoff = resolveBackoff(origin !== 'app' && typeof floor === 'number' ? { ...own, minMs: Math.min(floor, cap) } : own, backoff, at);
+      backoff = resolveBackoff(origin === 'app' ? own : yieldToApp(own, origin, backoff, settings.appBackoffKeys), backoff, at);
     }
     rule = Object.freeze(copy);
   } else {

@@ -41,7 +41,7 @@ export interface RuleObject {
   readonly action: Action;
   /** Backoff for this rule, merged over the policy's. */
   readonly backoff?: BackoffOptions;
-  /** Consecutive attempts allowed under this rule before stopping with `max-attempts`. */
+  /** Connection attempts in a row (the first included) allowed under this rule; the close of the last one stops with `max-attempts`. */
   readonly maxAttempts?: number;
   /** A fixed delay instead of backoff (0 = retry at once). */
   readonly delayMs?: number;
@@ -113,7 +113,7 @@ export interface PolicyOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly default?: Rule;
   /** Backoff for every rule without its own. @default { initialMs: 500, factor: 2, maxMs: 30000, jitter: 'full' } */
   readonly backoff?: BackoffOptions;
-  /** Consecutive failed attempts before `stop` with `max-attempts`. @default Infinity */
+  /** Connection attempts in a row, the first included: the close of attempt number `maxAttempts` is `stop` with `max-attempts` (3 → exactly three sockets). @default Infinity */
   readonly maxAttempts?: number;
   /** Consecutive re-authentications before `stop` with `reauth-exhausted`. @default 2 */
   readonly maxReauth?: number;

@@ -11,19 +11,20 @@ describe('attempt counters', () => {
     expect(policy.decide(result(1006), { attempt: 4 })).toMatchObject({ action: 'reconnect', attempt: 5, delayMs: 4000 });
   });
 
-  it('stops with max-attempts once maxAttempts retries were made', () => {
+  it('stops with max-attempts at the close of attempt number maxAttempts (the first attempt counts)', () => {
     const policy = createPolicy({ maxAttempts: 3 });
-    expect(policy.decide(result(1006), { attempt: 2 })).toMatchObject({ action: 'reconnect', attempt: 3 });
-    expect(policy.decide(result(1006), { attempt: 3 })).toMatchObject({ action: 'stop', cause: 'max-attempts' });
+    expect(policy.decide(result(1006), { attempt: 0 })).toMatchObject({ action: 'reconnect', attempt: 1 });
+    expect(policy.decide(result(1006), { attempt: 1 })).toMatchObject({ action: 'reconnect', attempt: 2 });
+    expect(policy.decide(result(1006), { attempt: 2 })).toMatchObject({ action: 'stop', cause: 'max-attempts' });
     expect(policy.decide(result(1006), { attempt: 99 })).toMatchObject({ action: 'stop', cause: 'max-attempts' });
   });
 
   it('lets a rule set its own maxAttempts', () => {
     const policy = createPolicy({ maxAttempts: 10, rules: { 1013: { action: 'reconnect', maxAttempts: 1 }, 4003: { action: 'reconnect', maxAttempts: 20 } } });
-    expect(policy.decide(result(1013), { attempt: 0 })).toMatchObject({ action: 'reconnect' });
-    expect(policy.decide(result(1013), { attempt: 1 })).toMatchObject({ action: 'stop', cause: 'max-attempts', rule: { key: '1013' } });
+    expect(policy.decide(result(1013), { attempt: 0 })).toMatchObject({ action: 'stop', cause: 'max-attempts', rule: { key: '1013' } });
     expect(policy.decide(result(4003), { attempt: 15 })).toMatchObject({ action: 'reconnect', attempt: 16 });
-    expect(policy.decide(result(1006), { attempt: 10 })).toMatchObject({ action: 'stop', cause: 'max-attempts' });
+    expect(policy.decide(result(1006), { attempt: 8 })).toMatchObject({ action: 'reconnect', attempt: 9 });
+    expect(policy.decide(result(1006), { attempt: 9 })).toMatchObject({ action: 'stop', cause: 'max-attempts' });
   });
 
   it('resets the counters after a connection stayed open for resetAfterMs', () => {
@@ -34,8 +35,8 @@ describe('attempt counters', () => {
   });
 
   it('honours a custom resetAfterMs, and Infinity never resets', () => {
-    expect(createPolicy({ maxAttempts: 1, resetAfterMs: 100 }).decide(result(1006), { attempt: 5, uptimeMs: 100 })).toMatchObject({ action: 'reconnect', attempt: 1 });
-    expect(createPolicy({ maxAttempts: 1, resetAfterMs: Infinity }).decide(result(1006), { attempt: 1, uptimeMs: 1e12 })).toMatchObject({ action: 'stop' });
+    expect(createPolicy({ maxAttempts: 2, resetAfterMs: 100 }).decide(result(1006), { attempt: 5, uptimeMs: 100 })).toMatchObject({ action: 'reconnect', attempt: 1 });
+    expect(createPolicy({ maxAttempts: 2, resetAfterMs: Infinity }).decide(result(1006), { attempt: 1, uptimeMs: 1e12 })).toMatchObject({ action: 'stop' });
   });
 
   it('does not count a connection that never stayed open as a reset, even with resetAfterMs 0', () => {
@@ -77,7 +78,7 @@ describe('attempt counters', () => {
   });
 
   it('treats garbage context numbers as 0', () => {
-    const policy = createPolicy({ maxAttempts: 1, random: () => 0.5 });
+    const policy = createPolicy({ maxAttempts: 2, random: () => 0.5 });
     for (const bad of [NaN, -5, Infinity, -Infinity, '3', null, {}]) {
       const context = { attempt: bad, reauthAttempt: bad, uptimeMs: bad, previousDelayMs: bad } as never;
       expect(policy.decide(result(1006), context)).toMatchObject({ action: 'reconnect', attempt: 1, delayMs: 250 });
@@ -95,3 +96,21 @@ describe('permanent codes', () => {
     expect(policy.decide(result(4003), context)).toMatchObject({ action: 'stop', cause: 'policy', rule: { origin: 'app', key: 'Forbidden' } });
   });
 });
+
+describe("closekit's per-code tuning", () => {
+  it('spreads 1012 over a 5 s first window by default', () => {
+    const policy = createPolicy({ random: () => 0.999_999 });
+    expect(policy.decide(result(1012), { attempt: 0 })).toMatchObject({ action: 'reconnect', delayMs: 5000 });
+    expect(policy.decide(result(1006), { attempt: 0 })).toMatchObject({ action: 'reconnect', delayMs: 500 });
+  });
+
+  it('gives way to the fields the app set in its own backoff, and to its cap', () => {
+    const top = () => 0.999_999;
+    expect(createPolicy({ random: top, backoff: { initialMs: 100 } }).decide(result(1012), { attempt: 0 })).toMatchObject({ delayMs: 100 });
+    expect(createPolicy({ random: top, backoff: { maxMs: 2000 } }).decide(result(1012), { attempt: 0 })).toMatchObject({ delayMs: 2000 });
+    expect(createPolicy({ random: () => 0, backoff: { maxMs: 2000 } }).decide(result(1013), { attempt: 0 })).toMatchObject({ delayMs: 2000 });
+    // A preset or app rule for 1012 replaces closekit's tuning altogether.
+    expect(createPolicy({ random: top, rules: { 1012: 'reconnect' } }).decide(result(1012), { attempt: 0 })).toMatchObject({ delayMs: 500 });
+  });
+});
+

@@ -17,7 +17,7 @@ export const reasons: Readonly<Record<string, string>> = {
   1009: 'Retrying would send the same message again.',
   1010: 'The server will not offer the extension next time either.',
   1011: 'A server fault a later attempt may not meet.',
-  1012: 'The server is restarting.',
+  1012: 'The server is restarting, and every client heard it at once: a wide first window keeps them from returning as one wave.',
   1013: 'The server is overloaded and asked for patience.',
   1014: 'A proxy could not reach the server behind it.',
   1015: 'A TLS failure does not fix itself.',
@@ -33,7 +33,9 @@ function describeRule(rule: Rule): string {
   if (rule.delayMs === 0) return `**${rule.action}** at once`;
   if (rule.delayMs !== undefined) return `**${rule.action}** after ${rule.delayMs} ms`;
   const floor = rule.backoff?.minMs;
-  return floor === undefined ? `**${rule.action}** with backoff` : `**${rule.action}** with backoff, never before ${floor / 1000} s`;
+  const first = rule.backoff?.initialMs;
+  const base = first === undefined ? `**${rule.action}** with backoff` : `**${rule.action}** with backoff, first retry within ${first / 1000} s`;
+  return floor === undefined ? base : `${base}, never before ${floor / 1000} s`;
 }
 
 /** The README table, one row per default rule plus the row for every other code. */

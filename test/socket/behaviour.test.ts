@@ -54,7 +54,7 @@ describe('url', () => {
   });
 
   it('a WebSocket constructor that throws (malformed URL) is a failed attempt and an error', () => {
-    const h = setup({ url: 'not a url', policy: { ...fixed, maxAttempts: 1 } });
+    const h = setup({ url: 'not a url', policy: { ...fixed, maxAttempts: 2 } });
     h.clock.runAll();
     expect(h.of('error').map((e) => (e as { code?: string }).code)).toEqual(['connect-failed', 'connect-failed']);
     expect(h.of('stopped')).toMatchObject([{ cause: 'max-attempts' }]);
@@ -137,7 +137,7 @@ describe('pauseWhenOffline / pauseWhenHidden', () => {
 
 describe('reconnect()', () => {
   it('restarts a stopped socket with fresh counters', () => {
-    const h = setup({ policy: { ...fixed, maxAttempts: 1 } });
+    const h = setup({ policy: { ...fixed, maxAttempts: 2 } });
     h.server.setDefault('refuse');
     h.clock.runAll();
     expect(h.socket.state).toBe('stopped');

@@ -134,15 +134,15 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
     expect(of('close').slice(1).every((c) => c.result.code === 1006 && !c.result.opened)).toBe(true);
   });
 
-  it('4. HTTP 401 on the upgrade: 1006 opened: false; maxAttempts 3 ends in stopped max-attempts after exactly 3 retries', async () => {
+  it('4. HTTP 401 on the upgrade: 1006 opened: false; maxAttempts 3 ends in stopped max-attempts after exactly 3 attempts', async () => {
     const { Ctor, count } = counted();
     const { of } = await start({ server: { default: { http: 401 } }, WebSocket: Ctor, policy: { maxAttempts: 3, backoff: { initialMs: 10, maxMs: 20 } } });
     await until(() => of('stopped').length === 1, 5000, 'stopped');
     const results = of('close').map((c) => c.result);
-    expect(results).toHaveLength(4);
+    expect(results).toHaveLength(3);
     for (const result of results) expect(result).toMatchObject({ code: 1006, opened: false, wasClean: false });
-    expect(of('reconnecting').map((r) => r.attempt)).toEqual([1, 2, 3]);
-    expect(count()).toBe(4); // the first try and 3 retries, counted on the client
+    expect(of('reconnecting').map((r) => r.attempt)).toEqual([1, 2]);
+    expect(count()).toBe(3); // the first try and 2 retries, counted on the client (undici may send each upgrade twice)
     expect(of('stopped')).toMatchObject([{ cause: 'max-attempts' }]);
   });
 

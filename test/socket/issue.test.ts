@@ -110,15 +110,16 @@ describe('issue #4 scenarios (unit)', () => {
     expect(h.of('open')).toHaveLength(2);
   });
 
-  it('4. a rejected upgrade (1006 opened: false) with maxAttempts 3 stops with max-attempts after 3 retries', () => {
+  it('4. a rejected upgrade (1006 opened: false) with maxAttempts 3 stops with max-attempts after exactly 3 attempts', () => {
     const h = setup({ policy: { maxAttempts: 3, backoff: { initialMs: 10 } } });
     h.server.setDefault('refuse');
     h.clock.runAll();
     const results = h.of('close').map((c) => c.result);
     expect(results.every((r) => r.code === 1006 && !r.opened && !r.wasClean)).toBe(true);
-    expect(h.of('reconnecting').map((r) => r.attempt)).toEqual([1, 2, 3]);
-    // the first try plus three retries, counted on the client
-    expect(h.server.attempts).toBe(4);
+    expect(h.of('reconnecting').map((r) => r.attempt)).toEqual([1, 2]);
+    // the first try plus two retries, counted on the client
+    expect(h.server.attempts).toBe(3);
+    expect(results).toHaveLength(3);
     expect(h.of('stopped')).toMatchObject([{ cause: 'max-attempts' }]);
   });
 
