@@ -58,7 +58,9 @@ export function scaledPolicy(scenario: Scenario, factor: number): { options: Pol
       ...(rule.delayMs === undefined ? {} : { delayMs: rule.delayMs * factor }),
     };
     origins.set(matched.key, matched.origin);
-    if (rule.backoff?.minMs !== undefined) floors.push(`${matched.key} floor ${rule.backoff.minMs * factor} ms (not ${rule.backoff.minMs / 1000} s)`);
+    const was = (ms: number) => `${ms * factor} ms (not ${ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`})`;
+    if (rule.backoff?.initialMs !== undefined) floors.push(`${matched.key} from ${was(rule.backoff.initialMs)}`);
+    if (rule.backoff?.minMs !== undefined) floors.push(`${matched.key} floor ${was(rule.backoff.minMs)}`);
   }
   const backoff = { initialMs: DEFAULT_BACKOFF.initialMs * factor, maxMs: DEFAULT_BACKOFF.maxMs * factor };
   const note =

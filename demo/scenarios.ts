@@ -31,7 +31,7 @@ const app = (name: string, summary: string, steps: Step[]): Scenario => ({ name,
 
 /** The app's own stories, keyed by --scenario name. `all` is the default. */
 export const scenarios: Readonly<Record<string, Scenario>> = {
-  all: app('all', 'the whole story: 4001 → re-auth, 1012 → backoff, 1013 → longer backoff, 4003 → stop', [
+  all: app('all', 'the whole story: 4001 → re-auth, 1012 → jittered backoff, 1013 → backoff with a floor, 4003 → stop', [
     ...reauth,
     ...restart,
     ...overload,
