@@ -34,20 +34,30 @@ export interface MachineContext {
   readonly online: boolean;
   /** False while hidden (only tracked with `pauseWhenHidden`). */
   readonly visible: boolean;
+  /**
+   * True from an open until the connection is confirmed (a message from the
+   * server, or `confirmAfterMs` open): what the socket writes meanwhile may
+   * have been discarded by a server that accepts and then closes at once.
+   */
+  readonly confirming: boolean;
 }
 
 /** What the outside world tells the machine. */
 export type Input =
   | { readonly type: 'start' }
-  | { readonly type: 'reconnect' }
+  | { readonly type: 'reconnect'; readonly at: number }
   | { readonly type: 'close'; readonly code: number; readonly reason: string | undefined }
-  | { readonly type: 'dispose' }
+  | { readonly type: 'dispose'; readonly at: number }
   | { readonly type: 'url-resolved'; readonly epoch: number; readonly url: string }
   | { readonly type: 'url-failed'; readonly epoch: number; readonly error: Error }
   | { readonly type: 'connect-failed'; readonly epoch: number; readonly error: Error }
   | { readonly type: 'socket-open'; readonly epoch: number; readonly at: number; readonly protocol: string }
   | { readonly type: 'socket-close'; readonly epoch: number; readonly event: CloseEventLike; readonly at: number }
   | { readonly type: 'heartbeat-dead'; readonly epoch: number; readonly at: number }
+  /** The server sent something on the current connection (reported only while it is unconfirmed). */
+  | { readonly type: 'message'; readonly epoch: number }
+  /** The app wrote a message on the current connection (reported only while it is unconfirmed). */
+  | { readonly type: 'sent'; readonly epoch: number; readonly at: number }
   | { readonly type: 'timer'; readonly timer: TimerName; readonly at: number }
   | { readonly type: 'refresh-done'; readonly epoch: number }
   | { readonly type: 'refresh-failed'; readonly epoch: number; readonly error: Error }
@@ -70,8 +80,12 @@ export type Effect =
   | { readonly type: 'set-timer'; readonly timer: TimerName; readonly delayMs: number }
   | { readonly type: 'clear-timer'; readonly timer: TimerName }
   | { readonly type: 'heartbeat'; readonly running: boolean }
-  /** Send the queued messages on the open socket. */
-  | { readonly type: 'flush' }
+  /** Send the queued messages on the open socket; with `track`, keep what is written (queued or not) as unconfirmed. */
+  | { readonly type: 'flush'; readonly track: boolean }
+  /** The connection is confirmed: forget the unconfirmed messages, track nothing more. */
+  | { readonly type: 'confirmed' }
+  /** The connection ended unconfirmed: put the unconfirmed messages back at the front of the queue. */
+  | { readonly type: 'requeue' }
   | { readonly type: 'refresh'; readonly epoch: number; readonly attempt: number; readonly result: CloseResult }
   /** Emit `stopped` with this cause and result, and the undelivered messages. */
   | { readonly type: 'stopped'; readonly cause: StopCause; readonly result: CloseResult | undefined };
@@ -83,6 +97,8 @@ export interface MachineConfig {
   /** An open lasting this long resets the counters. */
   readonly resetAfterMs: number;
   readonly connectTimeoutMs: number;
+  /** How long a connection must stay open, with nothing received, to be confirmed; 0: no confirmation (nothing tracked). */
+  readonly confirmAfterMs: number;
   /** Whether `auth.refresh` is configured. */
   readonly canRefresh: boolean;
 }
@@ -107,6 +123,7 @@ export function initialContext(online: boolean, visible: boolean): MachineContex
     closeRequest: undefined,
     online,
     visible,
+    confirming: false,
   };
 }
 
@@ -164,6 +181,7 @@ function step(t: Builder, input: Input, config: MachineConfig): void {
     case 'reconnect':
       t.bumpEpoch();
       t.do(...ALL_TIMERS, { type: 'heartbeat', running: false }, { type: 'abandon', reason: 'reconnect' });
+      settle(t, config, uptime(c, input.at));
       t.set({ failures: 0, reauthAttempt: 0, previousDelayMs: 0, openedAt: undefined, closeRequest: undefined });
       startAttempt(t, config, true);
       return;
@@ -189,6 +207,7 @@ function step(t: Builder, input: Input, config: MachineConfig): void {
     case 'dispose':
       t.bumpEpoch();
       t.do(...ALL_TIMERS, { type: 'heartbeat', running: false }, { type: 'abandon', reason: 'disposed' });
+      settle(t, config, uptime(c, input.at));
       stop(t, 'client', c.lastClose);
       return;
 
@@ -205,17 +224,28 @@ function step(t: Builder, input: Input, config: MachineConfig): void {
       afterClose(t, config, { code: 1006, reason: input.type === 'url-failed' ? 'url failed' : 'connect failed', wasClean: false }, false, 0);
       return;
 
-    case 'socket-open':
+    case 'socket-open': {
       if (c.state !== 'connecting') return;
-      t.set({ openedAt: input.at });
-      t.do({ type: 'clear-timer', timer: 'connect' }, { type: 'flush' }, { type: 'heartbeat', running: true });
+      const confirming = config.confirmAfterMs > 0;
+      t.set({ openedAt: input.at, confirming });
+      t.do({ type: 'clear-timer', timer: 'connect' }, { type: 'flush', track: confirming }, { type: 'heartbeat', running: true });
       t.goto('open');
       t.do({ type: 'emit', event: 'open', payload: { attempt: t.context.failures, protocol: input.protocol } });
+      return;
+    }
+
+    case 'message':
+      settle(t, config, Infinity);
+      return;
+
+    case 'sent':
+      // Checked on the app's writes rather than by a timer: no timer per open, and tracking ends on the first write after the window.
+      if (uptime(c, input.at) >= config.confirmAfterMs) settle(t, config, Infinity);
       return;
 
     case 'socket-close':
       if (c.state === 'closing') {
-        finishClientClose(t, config.classify(input.event, true));
+        finishClientClose(t, config, config.classify(input.event, true), input.at);
         return;
       }
       if (c.state !== 'connecting' && c.state !== 'open') return;
@@ -239,7 +269,7 @@ function step(t: Builder, input: Input, config: MachineConfig): void {
         // The server never answered our close frame; give up on the handshake.
         const request = c.closeRequest;
         t.do({ type: 'abandon', reason: 'close timeout' });
-        finishClientClose(t, config.classify({ code: request?.code ?? 1000, reason: request?.reason ?? '', wasClean: false }, true));
+        finishClientClose(t, config, config.classify({ code: request?.code ?? 1000, reason: request?.reason ?? '', wasClean: false }, true), input.at);
       }
       return;
 
@@ -271,6 +301,18 @@ function step(t: Builder, input: Input, config: MachineConfig): void {
   }
 }
 
+/**
+ * Ends the unconfirmed window of the current connection, if there is one:
+ * open for `confirmAfterMs` (Infinity: the server spoke), what was written is
+ * taken as delivered; otherwise it goes back to the queue, since a server
+ * that accepts and then closes at once discards it.
+ */
+function settle(t: Builder, config: MachineConfig, uptimeMs: number): void {
+  if (!t.context.confirming) return;
+  t.set({ confirming: false });
+  t.do({ type: uptimeMs >= config.confirmAfterMs ? 'confirmed' : 'requeue' });
+}
+
 function uptime(c: MachineContext, at: number): number {
   return c.openedAt === undefined ? 0 : Math.max(0, at - c.openedAt);
 }
@@ -293,10 +335,11 @@ function stop(t: Builder, cause: StopCause, result: CloseResult | undefined): vo
   t.do({ type: 'stopped', cause, result });
 }
 
-function finishClientClose(t: Builder, result: CloseResult): void {
+function finishClientClose(t: Builder, config: MachineConfig, result: CloseResult, at: number): void {
   t.do(...ALL_TIMERS, { type: 'abandon', reason: 'closed' });
   t.set({ lastClose: result });
   t.do({ type: 'emit', event: 'close', payload: { result, decision: { action: 'stop', cause: 'client', rule: clientStopRule } } });
+  settle(t, config, uptime(t.context, at));
   stop(t, 'client', result);
 }
 
@@ -321,6 +364,8 @@ function afterClose(t: Builder, config: MachineConfig, event: CloseEventLike, op
   if (refreshMissing) {
     t.do({ type: 'emit', event: 'error', payload: missingRefreshError(result) });
   }
+  // Before the decision is acted on: a `stopped` must find them in the queue.
+  settle(t, config, uptimeMs);
 
   switch (decision.action) {
     case 'reconnect':

@@ -26,7 +26,7 @@ export interface ResolvedOptions {
         readonly isPong: (data: unknown) => boolean;
       }
     | undefined;
-  readonly queue: { readonly max: number; readonly overflow: QueueOverflow } | undefined;
+  readonly queue: { readonly max: number; readonly overflow: QueueOverflow; readonly confirmAfterMs: number } | undefined;
   readonly online: OnlineSource | undefined;
   readonly visibility: VisibilitySource | undefined;
   readonly startClosed: boolean;
@@ -190,12 +190,13 @@ export function resolveOptions(url: unknown, options: SocketOptions | undefined)
   let queue: ResolvedOptions['queue'];
   if (o.queue !== false) {
     const q = o.queue ?? {};
-    if (typeof q !== 'object' || q === null) fail('options.queue', q, 'an object { max, overflow } or false');
+    if (typeof q !== 'object' || q === null) fail('options.queue', q, 'an object { max, overflow, confirmAfterMs } or false');
     const max = q.max ?? 100;
     if (typeof max !== 'number' || !(Number.isInteger(max) || max === Infinity) || max < 1) fail('options.queue.max', max, 'an integer ≥ 1 (or Infinity)');
     const overflow = q.overflow ?? 'drop-oldest';
     if (!OVERFLOWS.includes(overflow)) fail('options.queue.overflow', overflow, `one of ${OVERFLOWS.map((x) => `'${x}'`).join(', ')}`);
-    queue = { max, overflow };
+    const confirmAfterMs = q.confirmAfterMs === undefined ? 1000 : checkMs('options.queue.confirmAfterMs', q.confirmAfterMs, true);
+    queue = { max, overflow, confirmAfterMs };
   }
 
   for (const flag of ['pauseWhenOffline', 'pauseWhenHidden', 'startClosed'] as const) {

@@ -38,6 +38,22 @@ export class MessageQueue {
     }
   }
 
+  /**
+   * Puts `items` back in front of what is queued, in order. Returns what no
+   * longer fits: the oldest under `drop-oldest`, else the newest (there is no
+   * `send()` to throw from, and `error` never evicts what was there first).
+   */
+  requeue(items: readonly SendData[]): SendData[] {
+    const all = [...items, ...this.items];
+    const excess = all.length - this.max;
+    if (excess <= 0) {
+      this.items = all;
+      return [];
+    }
+    this.items = this.overflow === 'drop-oldest' ? all.slice(excess) : all.slice(0, this.max);
+    return this.overflow === 'drop-oldest' ? all.slice(0, excess) : all.slice(this.max);
+  }
+
   /** The oldest message, without removing it. */
   peek(): SendData | undefined {
     return this.items[0];

@@ -45,6 +45,8 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
   private resolvedUrl: string | undefined;
   private readonly timerHandles = new Map<TimerName | 'start', TimerHandle>();
   private readonly queue: MessageQueue | undefined;
+  /** What was written on the current connection since its open, while it is unconfirmed (see `queue.confirmAfterMs`). */
+  private unconfirmed: SendData[] | undefined;
   private readonly heartbeat: Heartbeat | undefined;
   private readonly unsubscribers: (() => void)[] = [];
 
@@ -60,6 +62,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
       decide: (result, context) => this.decide(policy, result, context),
       resetAfterMs: o.resetAfterMs,
       connectTimeoutMs: o.connectTimeoutMs,
+      confirmAfterMs: o.queue?.confirmAfterMs ?? 0,
       canRefresh: o.refresh !== undefined,
     };
     this.queue = o.queue === undefined ? undefined : new MessageQueue(o.queue.max, o.queue.overflow);
@@ -138,6 +141,10 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
     const ws = this.ws;
     if (this.context.state === 'open' && ws !== undefined && ws.readyState === ReadyState.OPEN && (this.queue === undefined || this.queue.size === 0)) {
       ws.send(data as never);
+      if (this.unconfirmed !== undefined) {
+        this.unconfirmed.push(data);
+        this.dispatch({ type: 'sent', epoch: this.context.epoch, at: this.options.clock.now() });
+      }
       return;
     }
     if (this.queue === undefined) {
@@ -165,7 +172,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    */
   reconnect(): void {
     if (this.disposed) throw new SocketError('disposed', 'reconnect() after dispose(): this socket is gone; create a new one.');
-    this.dispatch({ type: 'reconnect' });
+    this.dispatch({ type: 'reconnect', at: this.options.clock.now() });
   }
 
   /**
@@ -179,7 +186,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
     this.disposed = true;
     // Run at once, even from inside a listener: whatever was queued behind it is moot.
     this.inbox.length = 0;
-    const { context, effects } = transition(this.context, { type: 'dispose' }, this.config);
+    const { context, effects } = transition(this.context, { type: 'dispose', at: this.options.clock.now() }, this.config);
     this.context = context;
     for (const effect of effects) this.run(effect);
     this.clearAllTimers();
@@ -241,8 +248,18 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
         else this.heartbeat?.stop();
         return;
       case 'flush':
+        if (effect.track) this.unconfirmed = [];
         this.flush();
         return;
+      case 'confirmed':
+        this.unconfirmed = undefined;
+        return;
+      case 'requeue': {
+        const dropped = this.queue?.requeue(this.unconfirmed ?? []) ?? [];
+        this.unconfirmed = undefined;
+        if (dropped.length > 0) this.emitSafely('dropped', { messages: dropped });
+        return;
+      }
       case 'refresh':
         this.refresh(effect.epoch, effect.attempt, effect.result);
         return;
@@ -331,6 +348,8 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
 
   private received(ws: WebSocketLike, data: unknown): void {
     if (ws !== this.ws || this.disposed) return;
+    // Anything from the server, a pong included, shows it kept the connection: what we wrote is not coming back.
+    if (this.unconfirmed !== undefined) this.dispatch({ type: 'message', epoch: this.context.epoch });
     const hb = this.options.heartbeat;
     if (hb !== undefined) {
       this.heartbeat?.alive();
@@ -369,6 +388,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
         continue;
       }
       queue.shift();
+      this.unconfirmed?.push(data);
     }
   }
 

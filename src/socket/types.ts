@@ -103,6 +103,26 @@ export interface QueueOptions {
    * a `SocketError` (`queue-full`). @default 'drop-oldest'
    */
   readonly overflow?: QueueOverflow;
+  /**
+   * Accept-then-close protection. A server may accept the connection and
+   * close it straight away (say 4001, token expired), discarding what the
+   * socket flushed into it on `open`. So after each open, every message the
+   * socket writes (the flushed queue and `send()`s while open) is kept until
+   * the connection is confirmed: the first message from the server (a
+   * heartbeat pong counts) or `confirmAfterMs` open. If it closes (or is
+   * replaced or disposed) before that, those messages go back to the front of
+   * the queue in order: delivered after the next open, or handed back in
+   * `stopped`'s `pending`; any that no longer fit in `max` are reported in
+   * `dropped` (the oldest under `drop-oldest`, else the newest). Heartbeat
+   * pings are never kept. Once confirmed nothing is tracked.
+   *
+   * Delivery across such a close is therefore at-least-once: a server that
+   * processed a message and then closed within `confirmAfterMs` without
+   * sending anything sees it again. `0` turns this off (at-most-once: what
+   * was written on a connection that then closed is lost).
+   * @default 1000
+   */
+  readonly confirmAfterMs?: number;
 }
 
 /** What `auth.refresh` is called with. */
@@ -148,7 +168,7 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly connectTimeoutMs?: number;
   /** Ping/pong dead-connection detection. @default off */
   readonly heartbeat?: HeartbeatOptions | false;
-  /** Buffer for `send()` while not open, or `false` to make such a `send()` throw. @default { max: 100, overflow: 'drop-oldest' } */
+  /** Buffer for `send()` while not open, or `false` to make such a `send()` throw (and track nothing, see `confirmAfterMs`). @default { max: 100, overflow: 'drop-oldest', confirmAfterMs: 1000 } */
   readonly queue?: QueueOptions | false;
   /** Do not start attempts while offline; retry at once when back online. @default true where an online source exists (browsers) */
   readonly pauseWhenOffline?: boolean;

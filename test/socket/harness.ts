@@ -13,11 +13,20 @@ export interface Recorded {
   readonly at: number;
 }
 
+/** What the client end of one connection saw, by the fake clock (index i is `server.connections[i]`). */
+export interface ClientRecord {
+  openedAt: number | undefined;
+  closedAt: number | undefined;
+  /** A message reached the client before its close. */
+  heard: boolean;
+}
+
 export interface Harness {
   readonly clock: FakeClock;
   readonly server: FakeServer<AppNames>;
   readonly socket: ManagedSocket<AppNames>;
   readonly events: Recorded[];
+  readonly clients: ClientRecord[];
   /** The names of the recorded events, with `state` shown as `state:<new state>`. */
   names(): string[];
   of<E extends keyof SocketEvents>(event: E): Parameters<SocketEvents<AppNames>[E]>[0][];
@@ -32,9 +41,21 @@ export function setup(
   const clock = createFakeClock();
   const server = createFakeServer({ clock, codes: AppCodes });
   const { url = 'ws://app.test/live', ...rest } = options;
+  const clients: ClientRecord[] = [];
+  // The fake server's class, recording each connection as its client end sees it.
+  const Recording = class extends server.WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      const record: ClientRecord = { openedAt: undefined, closedAt: undefined, heard: false };
+      clients.push(record);
+      this.addEventListener('open', () => (record.openedAt = clock.now()));
+      this.addEventListener('message', () => (record.heard = true));
+      this.addEventListener('close', () => (record.closedAt = clock.now()));
+    }
+  };
   const socket = createSocket(url, {
     codes: AppCodes,
-    WebSocket: server.WebSocket,
+    WebSocket: Recording,
     clock,
     timers: clock,
     random: () => 0.5,
@@ -48,6 +69,7 @@ export function setup(
     server,
     socket,
     events,
+    clients,
     names: () => events.map((e) => (e.event === 'state' ? `state:${(e.payload as { state: string }).state}` : e.event)),
     of: <E extends keyof SocketEvents>(event: E) =>
       events.filter((e) => e.event === event).map((e) => e.payload) as Parameters<SocketEvents<AppNames>[E]>[0][],

@@ -177,7 +177,12 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
   });
 
   it('8. 500 numbered messages across two restarts: every message sent while disconnected arrives once, in order', async () => {
-    const { server: s, socket, of } = await start({ queue: { max: 1000 }, policy: { backoff: { initialMs: 20, maxMs: 50 } } });
+    // The server greets each connection, which confirms it (queue.confirmAfterMs): a restart then re-sends nothing.
+    const { server: s, socket, of } = await start({
+      queue: { max: 1000 },
+      policy: { backoff: { initialMs: 20, maxMs: 50 } },
+      server: { default: (ws) => ws.send('welcome') },
+    });
     await until(() => socket.state === 'open');
     const whileDown: string[] = [];
     const restarts: Promise<void>[] = [];
@@ -208,6 +213,22 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
     const dropped = of('dropped').flatMap((d) => d.messages);
     expect(dropped).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 1)));
     expect(s.received).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 51)));
+  });
+
+  it('8c. accept-then-close (4001, reauth) right after the queue was flushed: the next connection gets all 5, once, in order', async () => {
+    const second: string[] = [];
+    const { socket, of } = await start({
+      script: [{ close: 4001, reason: 'token expired' }, (ws) => ws.on('message', (data) => second.push(String(data)))],
+      policy: { rules: { Unauthorized: 'reauth' }, backoff: { initialMs: 20 } },
+      auth: { refresh: async () => {} },
+    });
+    for (let i = 1; i <= 5; i++) socket.send(String(i));
+    await until(() => second.length >= 5, 5000, 'five messages on the second connection');
+    await sleep(100);
+    expect(second).toEqual(['1', '2', '3', '4', '5']);
+    expect(of('reauth')).toMatchObject([{ attempt: 1 }]);
+    expect(of('open')).toHaveLength(2);
+    expect(of('dropped')).toEqual([]);
   });
 
   it('9. close(1001) and close(4000, 124-byte reason) throw CloseCodeError and stay open; close(4000, "bye") stops with cause client', async () => {

@@ -169,6 +169,11 @@ describe('issue #4 scenarios (unit)', () => {
 
   it('8. messages sent while disconnected arrive once, in order, across two restarts; overflow reports exactly the dropped', () => {
     const h = setup({ queue: { max: 1000 }, policy: { backoff: { initialMs: 50, maxMs: 50, jitter: 'none' } } });
+    // The server greets each connection, which confirms it (queue.confirmAfterMs): a restart then re-sends nothing.
+    h.server.onConnection((connection) => {
+      connection.accept();
+      connection.send('welcome');
+    });
     h.clock.advance(0);
     const whileDown: number[] = [];
     for (let i = 1; i <= 500; i++) {

@@ -10,6 +10,7 @@ const config: MachineConfig = {
   decide: (result, context) => policy.decide(result, context),
   resetAfterMs: 5000,
   connectTimeoutMs: 1000,
+  confirmAfterMs: 0,
   canRefresh: true,
 };
 
@@ -58,12 +59,35 @@ describe('transition', () => {
     expect(open.effects).toContainEqual(expect.objectContaining({ event: 'reconnecting', payload: expect.objectContaining({ attempt: 1, delayMs: 100 }) }));
   });
 
+  it('hands unconfirmed writes back to the queue on a close before confirmAfterMs, before the decision is acted on', () => {
+    const confirming = { ...config, confirmAfterMs: 1000 };
+    const at = (ms: number) => (c: MachineContext): Input => ({ type: 'socket-close', epoch: c.epoch, event: { code: 4003 }, at: ms });
+    const run2 = (inputs: (Input | ((c: MachineContext) => Input))[]) => {
+      let context = initialContext(true, true);
+      const types: string[] = [];
+      for (const input of inputs) {
+        const t = transition(context, typeof input === 'function' ? input(context) : input, confirming);
+        context = t.context;
+        types.push(...t.effects.map((e) => (e.type === 'emit' ? `emit:${e.event}` : e.type === 'flush' ? `flush:${e.track}` : e.type)));
+      }
+      return types;
+    };
+    const early = run2([...connect, opened, at(999)]);
+    expect(early).toContain('flush:true');
+    expect(early.slice(early.indexOf('emit:close'))).toEqual(['emit:close', 'emit:rejected', 'requeue', 'emit:state', 'set-timer', 'emit:reconnecting']);
+    const late = run2([...connect, opened, at(1000)]);
+    expect(late).toContain('confirmed');
+    expect(late).not.toContain('requeue');
+    const heard = run2([...connect, opened, (c) => ({ type: 'message', epoch: c.epoch }), at(10)]);
+    expect(heard.filter((t) => t === 'confirmed' || t === 'requeue')).toEqual(['confirmed']);
+  });
+
   it('does nothing once stopped except reconnect', () => {
     const stopped = run([{ type: 'close', code: 1000, reason: undefined }]).context;
     expect(stopped.state).toBe('stopped');
     for (const input of [{ type: 'start' }, { type: 'timer', timer: 'retry', at: 0 }, { type: 'online', online: true }] as Input[]) {
       expect(transition(stopped, input, config).effects).toEqual([]);
     }
-    expect(transition(stopped, { type: 'reconnect' }, config).context.state).toBe('connecting');
+    expect(transition(stopped, { type: 'reconnect', at: 0 }, config).context.state).toBe('connecting');
   });
 });

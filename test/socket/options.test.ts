@@ -16,6 +16,7 @@ describe('createSocket validates its options up front', () => {
     ['options.queue.max', { queue: { max: 0 } }],
     ['options.queue.max', { queue: { max: 1.5 } }],
     ['options.queue.overflow', { queue: { overflow: 'drop-all' } }],
+    ['options.queue.confirmAfterMs', { queue: { confirmAfterMs: -1 } }],
     ['options.auth.refresh', { auth: {} }],
     ['options.protocols', { protocols: [''] }],
     ['options.codes', { codes: { Unauthorized: 4001 } }],
