@@ -1,5 +1,5 @@
 import type { RandomSource } from './environment';
-import { checkKeys, checkNumber, checkOneOf, fail, isRecord } from './policy/check';
+import { check, checkFields, fail, isFunction, isRecord, numberCheck, oneOf, type Check } from './policy/check';
 import type { BackoffOptions, Jitter } from './policy/types';
 
 /** Backoff settings with every field filled in and checked. */
@@ -20,8 +20,17 @@ export const DEFAULT_BACKOFF: ResolvedBackoff = /* @__PURE__ */ Object.freeze({
   minMs: 0,
 });
 
-const JITTERS: readonly Jitter[] = ['none', 'full', 'equal', 'decorrelated'];
-const BACKOFF_KEYS: readonly string[] = ['initialMs', 'maxMs', 'factor', 'jitter', 'minMs'];
+/** What a backoff option must be, for the message when it is not an object. */
+export const BACKOFF_SHAPE = 'an object such as { initialMs: 500, maxMs: 30000 }';
+
+const ms: Check = /* @__PURE__ */ numberCheck(0);
+const backoffSpec = {
+  initialMs: ms,
+  maxMs: ms,
+  factor: /* @__PURE__ */ numberCheck(1),
+  jitter: /* @__PURE__ */ oneOf(['none', 'full', 'equal', 'decorrelated']),
+  minMs: ms,
+};
 
 /**
  * Checks `value` as backoff options and merges it over `base`. Throws a
@@ -29,38 +38,26 @@ const BACKOFF_KEYS: readonly string[] = ['initialMs', 'maxMs', 'factor', 'jitter
  */
 export function resolveBackoff(value: unknown, base: ResolvedBackoff = DEFAULT_BACKOFF, path = 'backoff'): ResolvedBackoff {
   if (value === undefined) return base;
-  if (!isRecord(value)) return fail(path, value, "an object such as { initialMs: 500, maxMs: 30000, factor: 2, jitter: 'full' }");
-  checkKeys(value, BACKOFF_KEYS, `${path}.`);
-  const pick = <K extends keyof ResolvedBackoff>(key: K, check: (v: unknown, at: string) => ResolvedBackoff[K]): ResolvedBackoff[K] =>
-    value[key] === undefined ? base[key] : check(value[key], `${path}.${key}`);
-  const ms = (v: unknown, at: string) => checkNumber(v, at, 0);
-  const resolved: ResolvedBackoff = {
-    initialMs: pick('initialMs', ms),
-    maxMs: pick('maxMs', ms),
-    minMs: pick('minMs', ms),
-    factor: pick('factor', (v, at) => checkNumber(v, at, 1, false, 'a finite number ≥ 1 (1 keeps the delay constant, 2 doubles it)')),
-    jitter: pick('jitter', (v, at) => checkOneOf(v, JITTERS, at)),
-  };
+  if (!isRecord(value)) fail(path, value, BACKOFF_SHAPE);
+  const resolved = { ...base, ...checkFields(value, backoffSpec, `${path}.`) } as ResolvedBackoff;
   for (const key of ['initialMs', 'minMs'] as const) {
     if (resolved[key] > resolved.maxMs) fail(`${path}.${key}`, resolved[key], `no more than ${path}.maxMs (${resolved.maxMs})`);
   }
   return Object.freeze(resolved);
 }
 
-// Inputs here may come from an app's own counters: anything odd counts as 0.
-function count(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+/** A counter from the app's own bookkeeping, where anything odd counts as 0. */
+export function count(value: unknown): number {
+  return typeof value === 'number' && value > 0 && value < Infinity ? Math.floor(value) : 0;
 }
 
 function draw(random: RandomSource): number {
-  let r: unknown;
   try {
-    r = random();
+    const r: unknown = random();
+    return typeof r === 'number' && r >= 0 ? Math.min(r, 1) : 0;
   } catch {
     return 0;
   }
-  if (typeof r !== 'number' || !(r >= 0)) return 0;
-  return r < 1 ? r : 1;
 }
 
 /**
@@ -92,26 +89,16 @@ export function computeDelay(
   random: RandomSource = Math.random,
   previousDelayMs?: number,
 ): number {
+  const { jitter, initialMs: low, maxMs } = backoff;
   const d = baseDelayMs(attempt, backoff);
-  let delay: number;
-  switch (backoff.jitter) {
-    case 'none':
-      delay = d;
-      break;
-    case 'equal':
-      delay = d / 2 + draw(random) * (d / 2);
-      break;
-    case 'decorrelated': {
-      const previous = count(previousDelayMs);
-      const low = backoff.initialMs;
-      const high = Math.max(low, Math.min(backoff.maxMs, 3 * (previous > 0 ? previous : low)));
-      delay = low + draw(random) * (high - low);
-      break;
-    }
-    default:
-      delay = draw(random) * d;
-  }
-  return Math.round(Math.min(backoff.maxMs, Math.max(backoff.minMs, delay)));
+  // Decorrelated: up to 3 × the previous delay, which is initialMs before the first retry.
+  const high = Math.max(low, Math.min(maxMs, 3 * (count(previousDelayMs) || low)));
+  const delay =
+    jitter === 'none' ? d
+    : jitter === 'equal' ? d / 2 + draw(random) * (d / 2)
+    : jitter === 'decorrelated' ? low + draw(random) * (high - low)
+    : draw(random) * d;
+  return Math.round(Math.min(maxMs, Math.max(backoff.minMs, delay)));
 }
 
 /**
@@ -150,7 +137,7 @@ export interface Backoff {
  * backoff.delay(1) // 500–1000
  */
 export function createBackoff(options?: BackoffOptions, random: RandomSource = Math.random): Backoff {
-  if (typeof random !== 'function') fail('random', random, 'a function returning a number in [0, 1), such as Math.random');
+  check(random, isFunction, 'random');
   const resolved = resolveBackoff(options);
   return Object.freeze({
     options: resolved,
