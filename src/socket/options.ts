@@ -120,7 +120,6 @@ export function resolveOptions(url: unknown, options: SocketOptions | undefined)
   if (options !== undefined && (typeof options !== 'object' || options === null)) fail('options', options, 'an object');
   const o: SocketOptions = options ?? {};
 
-  // The handlers are assigned functions of the right shape at run time; the class type is only looser for the caller's sake.
   const WebSocketCtor = (o.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketConstructorLike | undefined;
   if (typeof WebSocketCtor !== 'function') {
     throw new TypeError(

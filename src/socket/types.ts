@@ -11,43 +11,14 @@ import type { Decision, Policy, PolicyOptions, StopCause } from '../policy/types
  */
 export type SocketState = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'reauthenticating' | 'stopped';
 
-/**
- * An `on…` handler of a {@link WebSocketClass} instance. Written method-style
- * so it is checked bivariantly: that is what lets the DOM's, undici's and
- * `ws`'s classes, whose handlers take their own `Event` types, fit.
- */
-export type SocketHandler<E> = {
-  /** The handler itself. */
-  bivarianceHack(event: E): void;
-}['bivarianceHack'];
+export type { SocketHandler } from '../environment';
 
 /**
  * The WebSocket classes `createSocket` accepts: the browser's, undici's, the
- * `ws` package's, closekit/testing's fake — anything shaped like them.
+ * `ws` package's, closekit/testing's fake — anything shaped like them. The
+ * same as {@link WebSocketConstructorLike}, kept under this name.
  */
-export type WebSocketClass = new (
-  url: string,
-  protocols?: string | string[],
-) => {
-  /** `WebSocket.readyState`: 0 connecting, 1 open, 2 closing, 3 closed. */
-  readonly readyState: number;
-  /** The subprotocol the server chose. */
-  readonly protocol: string;
-  /** How binary messages are delivered. */
-  binaryType: string;
-  /** Called once connected. */
-  onopen: SocketHandler<never> | null;
-  /** Called with each message. */
-  onmessage: SocketHandler<{ readonly data: unknown }> | null;
-  /** Called on a failure; a close follows. */
-  onerror: SocketHandler<never> | null;
-  /** Called once, when the connection is closed. */
-  onclose: SocketHandler<{ readonly code: number; readonly reason: string; readonly wasClean: boolean }> | null;
-  /** Sends a message. */
-  send(data: never): void;
-  /** Starts the closing handshake. */
-  close(code?: number, reason?: string): void;
-};
+export type WebSocketClass = WebSocketConstructorLike;
 
 /** What `send()` accepts: anything a browser `WebSocket.send` takes. */
 export type SendData = string | ArrayBufferLike | Blob | ArrayBufferView;
@@ -157,7 +128,7 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   /** Re-authentication; without it a `reauth` decision stops with cause `reauth-failed`. */
   readonly auth?: AuthOptions<keyof M & string>;
   /** The WebSocket class: pass undici's or `ws`'s in Node. @default globalThis.WebSocket */
-  readonly WebSocket?: WebSocketClass | WebSocketConstructorLike;
+  readonly WebSocket?: WebSocketConstructorLike;
   /** Set on every underlying socket when given; otherwise the constructor's default. */
   readonly binaryType?: string;
   /**
