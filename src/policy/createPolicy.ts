@@ -1,11 +1,11 @@
 import { computeDelay, count, resolveBackoff } from '../backoff';
-import { classify, type CloseResult } from '../classify';
-import { nameOfCode, type CloseCodeMap } from '../codes';
+import type { CloseResult } from '../classify';
+import { nameOfCode, rangeOf, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
 import { check, checkFields, fail, isFunction, isRecord, numberCheck, type Check } from './check';
 import { defaultRule, defaultRules } from './defaults';
 import { normalizeTable, type Entry, type Table } from './normalize';
-import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions } from './types';
+import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions, StopCause } from './types';
 
 /**
  * The rule behind a stop the app asked for (`close()`); the socket puts it on
@@ -79,14 +79,8 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : fail('options', options, 'an options object');
   const set = checkFields(given, optionSpec, '') as Omit<PolicyOptions<M>, 'rules' | 'default' | 'preset' | 'random'> & { preset?: unknown };
   const random = check<RandomSource>(given['random'] ?? Math.random, isFunction, 'random');
-  const { codes, preset, maxReauth = 2, resetAfterMs = 5000 } = set;
-  const base = {
-    backoff: resolveBackoff(set.backoff),
-    maxAttempts: set.maxAttempts ?? Infinity,
-    names: codes?.names ?? [],
-    codes: codes?.codes ?? {},
-    appBackoff: set.backoff,
-  };
+  const { codes, preset, maxAttempts: policyMaxAttempts = Infinity, maxReauth = 2, resetAfterMs = 5000 } = set;
+  const base = { backoff: resolveBackoff(set.backoff), appBackoff: set.backoff, names: codes?.names ?? [], codes: codes?.codes ?? {} };
 
   const table: Table = {};
   normalizeTable(given, '', { ...base, origin: 'app' }, table);
@@ -103,7 +97,10 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
 
   const lookup = (code: number): Entry => {
     const name = codes?.nameOf(code);
-    const kind = classify({ code }).kind;
+    // classify's kind, from the same rangeOf without building a whole result: 1004 is the one
+    // unnamed code in the standard range (test/policy/lookup.test.ts checks every band).
+    const range = rangeOf(code);
+    const kind = /^(unused|future|extension)$/.test(range) || (range === 'standard' && !nameOfCode(code)) ? 'reserved' : range;
     return entries.find(({ matched: { source, key }, min, max }) =>
       // A name stands for exactly one code, so the app's name rule outranks a preset's rule for that code.
       source === 'name' ? key === name
@@ -113,22 +110,22 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   };
 
   const decide = (result: CloseResult<keyof M & string>, context?: PolicyContext): Decision => {
-    const entry = lookup(toCode(read(result, 'code')));
-    const rule = entry.matched;
-    const action = rule.rule.action;
-    if (action === 'stop') return { action, cause: 'policy', rule };
-    let attempt = count(read(context, 'attempt'));
-    let reauthAttempt = count(read(context, 'reauthAttempt'));
-    const uptimeMs = count(read(context, 'uptimeMs'));
+    const { matched: rule, backoff } = lookup(toCode(read(result, 'code')));
+    const { action, maxAttempts = policyMaxAttempts, delayMs } = rule.rule;
+    const stop = (cause: StopCause): Decision => ({ action: 'stop', cause, rule });
+    const counter = (key: keyof PolicyContext): number => count(read(context, key));
+    if (action === 'stop') return stop('policy');
+    let attempt = counter('attempt');
+    let reauthAttempt = counter('reauthAttempt');
+    const uptimeMs = counter('uptimeMs');
     // Only a connection that really stayed open earns a fresh start.
     if (uptimeMs > 0 && uptimeMs >= resetAfterMs) attempt = reauthAttempt = 0;
-    if (action === 'reauth' && reauthAttempt >= maxReauth) return { action: 'stop', cause: 'reauth-exhausted', rule };
+    if (action === 'reauth' && reauthAttempt >= maxReauth) return stop('reauth-exhausted');
     // `attempt` failed before this close, and this close ends one more: maxAttempts counts
     // connection attempts in a row, the first included (maxAttempts: 3 → three sockets, then stop).
-    if (attempt + 1 >= entry.maxAttempts) return { action: 'stop', cause: 'max-attempts', rule };
+    if (attempt + 1 >= maxAttempts) return stop('max-attempts');
     const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
-    const delayMs = entry.delayMs ?? computeDelay(next, entry.backoff, random, count(read(context, 'previousDelayMs')));
-    return { action, delayMs: Math.round(delayMs), attempt: next, rule };
+    return { action, delayMs: Math.round(delayMs ?? computeDelay(next, backoff, random, counter('previousDelayMs'))), attempt: next, rule };
   };
 
   // The effective table in lookup order: a code or name rule is listed when it is the one that decides its code.
@@ -136,8 +133,9 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
 
   const explain = (input: number): string => {
     const code = toCode(input);
-    const { matched, delayMs, backoff } = lookup(code);
+    const { matched, backoff } = lookup(code);
     const { source, key, origin, rule } = matched;
+    const { delayMs } = rule;
     const name = codes?.nameOf(code) ?? nameOfCode(code);
     const how =
       rule.action === 'stop' ? ''

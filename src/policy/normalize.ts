@@ -5,12 +5,10 @@ import type { CloseKind } from '../classify';
 import { check, checkFields, fail, isRecord, numberCheck, oneOf } from './check';
 import type { MatchedRule, RuleObject, RuleSource } from './types';
 
-/** A rule with everything `decide` needs already worked out. */
+/** A rule with its backoff worked out and its place in the lookup order. */
 export interface Entry {
   readonly matched: MatchedRule;
   readonly backoff: ResolvedBackoff;
-  readonly maxAttempts: number;
-  readonly delayMs: number | undefined;
   /** Place in the lookup order (see `lookupOrder`); 0 is tried first. */
   readonly rank: number;
   /** Inclusive bounds: a range's, a code's (or a name's code) twice, else 0. */
@@ -21,19 +19,21 @@ export interface Entry {
 /** What every rule of one origin (the app's, the preset's or closekit's) is read with. */
 export interface Settings {
   readonly origin: MatchedRule['origin'];
+  /** The policy's backoff, which rules without their own use. */
   readonly backoff: ResolvedBackoff;
-  readonly maxAttempts: number;
+  /** The app's own `backoff` option: closekit's per-code tuning gives way to the fields it sets. */
+  readonly appBackoff: unknown;
   /** The app contract's names and their codes, for rules keyed by name. */
   readonly names: readonly string[];
   readonly codes: Readonly<Record<string, number>>;
-  /** The app's own `backoff` option: closekit's per-code tuning gives way to the fields it sets. */
-  readonly appBackoff: unknown;
 }
 
 /** Rules by `source key`: the first table to name a key hides the same key in later tables. */
 export type Table = Record<string, Entry>;
 
 const actionList = ['reconnect', 'reauth', 'stop'];
+const actions = /* @__PURE__ */ oneOf(actionList);
+const actionsOrObject = /* @__PURE__ */ oneOf(actionList, ' or an object with an action');
 const kinds: readonly CloseKind[] = ['standard', 'library', 'application', 'reserved', 'invalid'];
 const ruleSpec = { action: 0, backoff: 0, maxAttempts: /* @__PURE__ */ numberCheck(1, true), delayMs: /* @__PURE__ */ numberCheck(0) } as const;
 // At each step the app's rule is tried before the preset's; closekit's table comes after both.
@@ -43,32 +43,26 @@ const lookupOrder = 'app code,app name,preset code,preset name,app range,preset 
 function normalizeRule(value: unknown, path: string, source: RuleSource, key: string, settings: Settings, min = 0, max = min): Entry {
   const { origin } = settings;
   let { backoff } = settings;
-  let rule: Record<string, unknown> = { action: value };
-  if (isRecord(value)) {
-    rule = checkFields(value, ruleSpec, `${path}.`);
-    const own = rule['backoff'];
-    if (own !== undefined) {
-      const at = `${path}.backoff`;
-      if (rule['delayMs'] !== undefined) fail(at, own, 'left out when delayMs is set (give one or the other)');
-      if (!isRecord(own)) fail(at, own, BACKOFF_SHAPE);
-      // closekit's and a preset's per-code tuning (1012's wide first window, 1013's floor) adapts to the
-      // app's backoff instead of failing it: closekit's fields yield to those the app set (already checked,
-      // and already in `backoff`), and a floor or first delay never exceeds the cap in force.
-      const tuned: Record<string, unknown> = { ...own, ...(origin === 'defaults' && (settings.appBackoff as object)) };
-      const cap = typeof tuned['maxMs'] === 'number' ? tuned['maxMs'] : backoff.maxMs;
-      if (origin !== 'app') for (const field of ['minMs', 'initialMs']) if (typeof tuned[field] === 'number') tuned[field] = Math.min(tuned[field] as number, cap);
-      backoff = resolveBackoff(tuned, backoff, at);
-      rule['backoff'] = Object.freeze({ ...own });
-    }
+  const isObject = isRecord(value);
+  const rule = isObject ? checkFields(value, ruleSpec, `${path}.`) : { action: value };
+  check(rule['action'], isObject ? actions : actionsOrObject, isObject ? `${path}.action` : path);
+  const own = rule['backoff'];
+  if (own !== undefined) {
+    const at = `${path}.backoff`;
+    if (rule['delayMs'] !== undefined) fail(at, own, 'left out when delayMs is set (one or the other)');
+    if (!isRecord(own)) fail(at, own, BACKOFF_SHAPE);
+    // closekit's and a preset's per-code tuning (1012's wide first window, 1013's floor) adapts to the
+    // app's backoff instead of failing it: closekit's fields yield to those the app set (already checked,
+    // and already in `backoff`), and a floor or first delay never exceeds the cap in force.
+    const tuned: Record<string, unknown> = { ...own, ...(origin === 'defaults' && (settings.appBackoff as object)) };
+    const cap = typeof tuned['maxMs'] === 'number' ? tuned['maxMs'] : backoff.maxMs;
+    if (origin !== 'app') for (const field of ['minMs', 'initialMs']) if (typeof tuned[field] === 'number') tuned[field] = Math.min(tuned[field] as number, cap);
+    backoff = resolveBackoff(tuned, backoff, at);
+    rule['backoff'] = Object.freeze({ ...own });
   }
-  if (isRecord(value)) check(rule['action'], oneOf(actionList), `${path}.action`);
-  else check(value, oneOf(actionList, ' or an object with an action'), path);
-  const { maxAttempts = settings.maxAttempts, delayMs } = rule as unknown as RuleObject;
   return {
     matched: Object.freeze({ source, key, origin, rule: Object.freeze(rule as unknown as RuleObject) }),
     backoff,
-    maxAttempts,
-    delayMs,
     rank: lookupOrder.indexOf(`${origin} ${source}`),
     min,
     max,
@@ -83,7 +77,8 @@ export function normalizeTable(source: Record<string, unknown>, prefix: string, 
   const { rules, default: fallback } = source;
   const { names } = settings;
   const add = (entry: Entry): void => {
-    table[`${entry.matched.source} ${entry.matched.key}`] ??= entry;
+    const id = `${entry.matched.source} ${entry.matched.key}`;
+    table[id] = table[id] ?? entry;
   };
   if (rules !== undefined || settings.origin === 'preset') {
     if (!isRecord(rules)) fail(`${prefix}rules`, rules, "an object of rules, e.g. { 4001: 'reauth' }");
@@ -97,18 +92,18 @@ export function normalizeTable(source: Record<string, unknown>, prefix: string, 
         min = max = Number(digits[1]);
         if (digits[2] === undefined) {
           source = 'code';
-          if (String(min) !== key || min > 65535) fail(at, key, 'a code from 0 to 65535, no leading zeros');
+          if (String(min) !== key || min > 65535) fail(at, key, 'a code from 0 to 65535 without leading zeros');
         } else {
           source = 'range';
           max = Number(digits[2]);
           // Codes from 5000 up are 'invalid': key them by that kind or by exact code.
-          if (min > max || max > 4999) fail(at, key, `a range within 0-4999, lower code first (e.g. '${Math.min(min, max)}-${Math.min(Math.max(min, max), 4999)}'); above, the 'invalid' kind`);
+          if (min > max || max > 4999) fail(at, key, `a range within 0-4999, lower code first (e.g. '${Math.min(min, max)}-${Math.min(Math.max(min, max), 4999)}')`);
         }
       } else if (names.includes(key)) {
         source = 'name';
         min = max = settings.codes[key] as number;
       } else if (!kinds.includes(key as CloseKind)) {
-        fail(at, key, `a code (4001), a range ('4100-4199'), a kind (${kinds.join(', ')}) or ${names.length > 0 ? `a name from the codes contract (${names.join(', ')})` : 'a name from the contract given with the codes option'}`);
+        fail(at, key, `a code (4001), a range ('4100-4199'), a kind (${kinds.join(', ')}) or a name from the codes contract (${names.join(', ') || 'none given'})`);
       }
       add(normalizeRule(rules[key], at, source, key, settings, min, max));
     }

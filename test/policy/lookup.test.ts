@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify, createPolicy, defineCloseCodes, type Preset } from '../../src/index';
 
@@ -39,6 +40,13 @@ describe('rule lookup order', () => {
     const kinds = createPolicy({ rules: { application: 'stop', library: 'reauth' } });
     expect(matched(kinds, 4777)).toBe('stop app:kind:application');
     expect(matched(kinds, 3777)).toBe('reauth app:kind:library');
+  });
+
+  it('matches a kind rule exactly when classify gives that kind, in every band', () => {
+    const byKind = createPolicy({ rules: { standard: 'stop', library: 'stop', application: 'stop', reserved: 'stop', invalid: 'stop' } });
+    const codes = [-1, 0, 999, 1000, 1003, 1004, 1005, 1015, 1016, 1999, 2000, 2999, 3000, 3999, 4000, 4999, 5000, 65535, 1000.5, NaN, Infinity];
+    for (const code of codes) expect(byKind.decide(classify({ code })).rule.key, String(code)).toBe(classify({ code }).kind);
+    fc.assert(fc.property(fc.integer({ min: -100, max: 70_000 }), (code) => byKind.decide(classify({ code })).rule.key === classify({ code }).kind));
   });
 
   it("an app kind rule overrides closekit's default for a code", () => {

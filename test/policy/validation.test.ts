@@ -37,7 +37,7 @@ const invalid: [string, unknown, string, RegExp][] = [
   ['a code above 65535', { rules: { 70000: 'stop' } }, 'rules.70000', /0 to 65535/],
   ['a code with leading zeros', { rules: { '04001': 'stop' } }, 'rules.04001', /leading zeros/],
   ['an unknown name', { codes: AppCodes, rules: { Unauthorised: 'reauth' } }, 'rules.Unauthorised', /a name from the codes contract \(Unauthorized\)/],
-  ['a name without a contract', { rules: { Unauthorized: 'reauth' } }, 'rules.Unauthorized', /with the codes option/],
+  ['a name without a contract', { rules: { Unauthorized: 'reauth' } }, 'rules.Unauthorized', /a name from the codes contract \(none given\)/],
   ['a misspelt kind', { rules: { aplication: 'stop' } }, 'rules.aplication', /a kind \(standard, library, application, reserved, invalid\)/],
   ['rules not an object', { rules: 'stop' }, 'rules', /must be an object/],
   ['an unknown default action', { default: 'ignore' }, 'default', /'reconnect', 'reauth', 'stop'/],
