@@ -12,6 +12,24 @@ export interface ErrorEvents {
   error: (error: Error) => void;
 }
 
+/** Emitters now emitting `error`: a listener that throws then is dropped, not reported again (no loop). */
+const reporting = new WeakSet<object>();
+
+/** Emits without ever throwing: a listener that throws is reported through `error`. */
+export function emitSafely<Events extends ErrorEvents, E extends Names<Events>>(
+  emitter: GuardedEmitter<Events>,
+  event: E,
+  ...args: EventEmitter.EventArgs<Events, E>
+): void {
+  const wasReporting = reporting.has(emitter);
+  if (event === 'error') reporting.add(emitter);
+  try {
+    emitter.emit(event, ...args);
+  } finally {
+    if (!wasReporting) reporting.delete(emitter);
+  }
+}
+
 /**
  * eventemitter3 with isolated listeners and `subscribe()`. A listener that
  * throws is reported through `error` (never recursively) and the other
@@ -19,7 +37,6 @@ export interface ErrorEvents {
  */
 export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Events> {
   private readonly guarded = new WeakMap<Listener, Listener>();
-  private reportingError = false;
 
   /**
    * Adds `listener` for `event` and returns a function that removes it.
@@ -53,8 +70,7 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
   /** Removes a listener added with `on`, `once` or `subscribe` (all of them when `fn` is left out). */
   override off<E extends Names<Events>>(event: E, fn?: ListenerOf<Events, E>, context?: unknown, once?: boolean): this {
     // eventemitter3 removes a spent `once` listener by its stored (wrapped) function, so that passes through as is.
-    const wrapped = fn === undefined ? undefined : ((this.guarded.get(fn as unknown as Listener) as ListenerOf<Events, E> | undefined) ?? fn);
-    return super.off(event, wrapped, context, once);
+    return super.off(event, fn && ((this.guarded.get(fn as Listener) ?? fn) as ListenerOf<Events, E>), context, once);
   }
 
   /** Same as `off`. */
@@ -67,39 +83,30 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
     return super.listeners(event).map((fn) => (fn as { original?: ListenerOf<Events, E> }).original ?? fn);
   }
 
-  /** Emits without ever throwing. */
-  protected emitSafely<E extends Names<Events>>(event: E, ...args: EventEmitter.EventArgs<Events, E>): void {
-    const wasReporting = this.reportingError;
-    if (event === 'error') this.reportingError = true;
-    try {
-      this.emit(event, ...args);
-    } finally {
-      this.reportingError = wasReporting;
-    }
-  }
-
-  /** Emits `error`; a throwing `error` listener is dropped rather than reported again. */
-  protected reportError(error: Error): void {
-    (this.emitSafely as unknown as (event: 'error', error: Error) => void)('error', error);
-  }
-
   private guard<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>): ListenerOf<Events, E> {
     if (typeof fn !== 'function') throw new TypeError(`on('${String(event)}', listener): listener must be a function, got ${typeof fn}.`);
-    const original = fn as unknown as Listener;
-    const existing = this.guarded.get(original);
-    if (existing !== undefined) return existing as unknown as ListenerOf<Events, E>;
-    const emitter = this;
-    const wrapped = Object.assign(
-      function (this: unknown, ...args: never[]): void {
-        try {
-          original.apply(this, args);
-        } catch (error) {
-          if (!emitter.reportingError) emitter.reportError(new SocketError('listener-failed', `A listener threw: ${describeThrown(error)}`, error));
-        }
-      },
-      { original },
-    );
-    this.guarded.set(original, wrapped);
-    return wrapped as unknown as ListenerOf<Events, E>;
+    const original = fn as Listener;
+    let wrapped = this.guarded.get(original);
+    if (wrapped === undefined) {
+      const emitter = this;
+      wrapped = Object.assign(
+        function (this: unknown, ...args: never[]): void {
+          try {
+            original.apply(this, args);
+          } catch (error) {
+            if (!reporting.has(emitter)) {
+              (emitSafely as (e: object, event: 'error', error: Error) => void)(
+                emitter,
+                'error',
+                new SocketError('listener-failed', `A listener threw: ${describeThrown(error)}`, error),
+              );
+            }
+          }
+        },
+        { original },
+      );
+      this.guarded.set(original, wrapped);
+    }
+    return wrapped as ListenerOf<Events, E>;
   }
 }

@@ -127,174 +127,169 @@ export function initialContext(online: boolean, visible: boolean): MachineContex
   };
 }
 
+/** The context being built by one transition (a copy, so the input context is never changed). */
+type Draft = { -readonly [K in keyof MachineContext]: MachineContext[K] };
+
 const ALL_TIMERS: readonly Effect[] = [
   { type: 'clear-timer', timer: 'connect' },
   { type: 'clear-timer', timer: 'retry' },
   { type: 'clear-timer', timer: 'closing' },
 ];
+const HEARTBEAT_OFF: Effect = { type: 'heartbeat', running: false };
 
 /** Computes the next context and the effects to run; never throws for a valid config. */
 export function transition(context: MachineContext, input: Input, config: MachineConfig): Transition {
-  const t = new Builder(context);
-  step(t, input, config);
-  return { context: t.context, effects: t.effects };
+  const effects: Effect[] = [];
+  // A stopped socket only listens for reconnect(), and keeps track of the network and visibility for then.
+  const ignored =
+    (context.state === 'stopped' && input.type !== 'reconnect' && input.type !== 'online' && input.type !== 'visible') ||
+    ('epoch' in input && input.epoch !== context.epoch);
+  if (ignored) return { context, effects };
+  const c: Draft = { ...context };
+  step(c, effects, input, config);
+  return { context: c, effects };
 }
 
-class Builder {
-  readonly effects: Effect[] = [];
-  constructor(public context: MachineContext) {}
+function emit<K extends keyof SocketEvents>(fx: Effect[], event: K, payload: Parameters<SocketEvents[K]>[0]): void {
+  fx.push({ type: 'emit', event, payload } as Effect);
+}
 
-  set(patch: Partial<MachineContext>): void {
-    this.context = { ...this.context, ...patch };
-  }
-
-  do(...effects: Effect[]): void {
-    this.effects.push(...effects);
-  }
-
-  goto(state: SocketState): void {
-    const previous = this.context.state;
-    if (previous === state) return;
-    this.set({ state });
-    this.do({ type: 'emit', event: 'state', payload: { state, previous } });
-  }
-
-  /** Abandons whatever is in flight: late results of the old epoch are ignored. */
-  bumpEpoch(): void {
-    this.set({ epoch: this.context.epoch + 1 });
-  }
+function goto(c: Draft, fx: Effect[], state: SocketState): void {
+  const previous = c.state;
+  if (previous === state) return;
+  c.state = state;
+  emit(fx, 'state', { state, previous });
 }
 
 const isPaused = (c: MachineContext): boolean => !c.online || !c.visible;
 
-function step(t: Builder, input: Input, config: MachineConfig): void {
-  const c = t.context;
-  // A stopped socket only listens for reconnect(), and keeps track of the network and visibility for then.
-  if (c.state === 'stopped' && input.type !== 'reconnect' && input.type !== 'online' && input.type !== 'visible') return;
-  if ('epoch' in input && input.epoch !== c.epoch) return;
+const uptime = (c: MachineContext, at: number): number => (c.openedAt === undefined ? 0 : Math.max(0, at - c.openedAt));
 
+/** A close of an attempt that never reached the network or never opened, in the words of a browser. */
+const failed = (reason: string): CloseEventLike => ({ code: 1006, reason, wasClean: false });
+
+function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void {
+  const state = c.state;
   switch (input.type) {
     case 'start':
-      if (c.state === 'idle') startAttempt(t, config, false);
+      if (state === 'idle') startAttempt(c, fx, config, false);
       return;
 
     case 'reconnect':
-      t.bumpEpoch();
-      t.do(...ALL_TIMERS, { type: 'heartbeat', running: false }, { type: 'abandon', reason: 'reconnect' });
-      settle(t, config, uptime(c, input.at));
-      t.set({ failures: 0, reauthAttempt: 0, previousDelayMs: 0, openedAt: undefined, closeRequest: undefined });
-      startAttempt(t, config, true);
+      // Abandons whatever is in flight: late results of the old epoch are ignored.
+      c.epoch++;
+      fx.push(...ALL_TIMERS, HEARTBEAT_OFF, { type: 'abandon', reason: 'reconnect' });
+      settle(c, fx, config, uptime(c, input.at));
+      c.failures = c.reauthAttempt = c.previousDelayMs = 0;
+      startAttempt(c, fx, config, true);
       return;
 
     case 'close':
-      if (c.state === 'closing') return;
-      if (c.state === 'open') {
-        t.set({ closeRequest: { code: input.code, reason: input.reason } });
-        t.do(
-          { type: 'heartbeat', running: false },
+      if (state === 'closing') return;
+      if (state === 'open') {
+        c.closeRequest = { code: input.code, reason: input.reason };
+        fx.push(
+          HEARTBEAT_OFF,
           { type: 'close-socket', code: input.code, reason: input.reason },
           { type: 'set-timer', timer: 'closing', delayMs: config.connectTimeoutMs },
         );
-        t.goto('closing');
+        goto(c, fx, 'closing');
         return;
       }
       // Not connected: nothing to hand-shake, stop straight away.
-      t.bumpEpoch();
-      t.do(...ALL_TIMERS, { type: 'abandon', reason: 'closed by the app' });
-      stop(t, 'client', c.lastClose);
+      c.epoch++;
+      fx.push(...ALL_TIMERS, { type: 'abandon', reason: 'closed by the app' });
+      stop(c, fx, 'client', c.lastClose);
       return;
 
     case 'dispose':
-      t.bumpEpoch();
-      t.do(...ALL_TIMERS, { type: 'heartbeat', running: false }, { type: 'abandon', reason: 'disposed' });
-      settle(t, config, uptime(c, input.at));
-      stop(t, 'client', c.lastClose);
+      c.epoch++;
+      fx.push(...ALL_TIMERS, HEARTBEAT_OFF, { type: 'abandon', reason: 'disposed' });
+      settle(c, fx, config, uptime(c, input.at));
+      stop(c, fx, 'client', c.lastClose);
       return;
 
     case 'url-resolved':
-      if (c.state === 'connecting') t.do({ type: 'connect', epoch: c.epoch, url: input.url });
+      if (state === 'connecting') fx.push({ type: 'connect', epoch: c.epoch, url: input.url });
       return;
 
     case 'url-failed':
     case 'connect-failed':
-      if (c.state !== 'connecting') return;
-      t.do({ type: 'emit', event: 'error', payload: input.error });
+      if (state !== 'connecting') return;
+      emit(fx, 'error', input.error);
       // Nothing reached the network: handled like a connection that never opened.
-      t.do({ type: 'abandon', reason: 'attempt failed' });
-      afterClose(t, config, { code: 1006, reason: input.type === 'url-failed' ? 'url failed' : 'connect failed', wasClean: false }, false, 0);
+      fx.push({ type: 'abandon', reason: 'attempt failed' });
+      afterClose(c, fx, config, failed(input.type === 'url-failed' ? 'url failed' : 'connect failed'), false, 0);
       return;
 
-    case 'socket-open': {
-      if (c.state !== 'connecting') return;
-      const confirming = config.confirmAfterMs > 0;
-      t.set({ openedAt: input.at, confirming });
-      t.do({ type: 'clear-timer', timer: 'connect' }, { type: 'flush', track: confirming }, { type: 'heartbeat', running: true });
-      t.goto('open');
-      t.do({ type: 'emit', event: 'open', payload: { attempt: t.context.failures, protocol: input.protocol } });
+    case 'socket-open':
+      if (state !== 'connecting') return;
+      c.openedAt = input.at;
+      c.confirming = config.confirmAfterMs > 0;
+      fx.push({ type: 'clear-timer', timer: 'connect' }, { type: 'flush', track: c.confirming }, { type: 'heartbeat', running: true });
+      goto(c, fx, 'open');
+      emit(fx, 'open', { attempt: c.failures, protocol: input.protocol });
       return;
-    }
 
     case 'message':
-      settle(t, config, Infinity);
+      settle(c, fx, config, Infinity);
       return;
 
     case 'sent':
       // Checked on the app's writes rather than by a timer: no timer per open, and tracking ends on the first write after the window.
-      if (uptime(c, input.at) >= config.confirmAfterMs) settle(t, config, Infinity);
+      if (uptime(c, input.at) >= config.confirmAfterMs) settle(c, fx, config, Infinity);
       return;
 
     case 'socket-close':
-      if (c.state === 'closing') {
-        finishClientClose(t, config, config.classify(input.event, true), input.at);
-        return;
-      }
-      if (c.state !== 'connecting' && c.state !== 'open') return;
-      t.do({ type: 'abandon', reason: 'closed' });
-      afterClose(t, config, input.event, c.state === 'open', uptime(c, input.at));
+      if (state === 'closing') return finishClientClose(c, fx, config, config.classify(input.event, true), input.at);
+      if (state !== 'connecting' && state !== 'open') return;
+      fx.push({ type: 'abandon', reason: 'closed' });
+      afterClose(c, fx, config, input.event, state === 'open', uptime(c, input.at));
       return;
 
     case 'heartbeat-dead':
-      if (c.state !== 'open') return;
-      t.do({ type: 'abandon', reason: 'heartbeat timeout' });
-      afterClose(t, config, { code: 1006, reason: 'heartbeat timeout', wasClean: false }, true, uptime(c, input.at));
+      if (state !== 'open') return;
+      fx.push({ type: 'abandon', reason: 'heartbeat timeout' });
+      afterClose(c, fx, config, failed('heartbeat timeout'), true, uptime(c, input.at));
       return;
 
     case 'timer':
-      if (input.timer === 'connect' && c.state === 'connecting') {
-        t.do({ type: 'abandon', reason: 'connect timeout' });
-        afterClose(t, config, { code: 1006, reason: 'connect timeout', wasClean: false }, false, 0);
-      } else if (input.timer === 'retry' && c.state === 'waiting') {
-        startAttempt(t, config, false);
-      } else if (input.timer === 'closing' && c.state === 'closing') {
+      if (input.timer === 'connect' && state === 'connecting') {
+        fx.push({ type: 'abandon', reason: 'connect timeout' });
+        afterClose(c, fx, config, failed('connect timeout'), false, 0);
+      } else if (input.timer === 'retry' && state === 'waiting') {
+        startAttempt(c, fx, config, false);
+      } else if (input.timer === 'closing' && state === 'closing') {
         // The server never answered our close frame; give up on the handshake.
         const request = c.closeRequest;
-        t.do({ type: 'abandon', reason: 'close timeout' });
-        finishClientClose(t, config, config.classify({ code: request?.code ?? 1000, reason: request?.reason ?? '', wasClean: false }, true), input.at);
+        fx.push({ type: 'abandon', reason: 'close timeout' });
+        finishClientClose(c, fx, config, config.classify({ code: request?.code ?? 1000, reason: request?.reason ?? '', wasClean: false }, true), input.at);
       }
       return;
 
     case 'refresh-done':
-      if (c.state !== 'reauthenticating') return;
+      if (state !== 'reauthenticating') return;
       if (c.reauthDelayMs > 0) {
-        t.goto('waiting');
-        t.do({ type: 'set-timer', timer: 'retry', delayMs: c.reauthDelayMs });
-      } else startAttempt(t, config, false);
+        goto(c, fx, 'waiting');
+        fx.push({ type: 'set-timer', timer: 'retry', delayMs: c.reauthDelayMs });
+      } else startAttempt(c, fx, config, false);
       return;
 
     case 'refresh-failed':
-      if (c.state !== 'reauthenticating') return;
-      t.do({ type: 'emit', event: 'error', payload: input.error });
-      stop(t, 'reauth-failed', c.lastClose);
+      if (state !== 'reauthenticating') return;
+      emit(fx, 'error', input.error);
+      stop(c, fx, 'reauth-failed', c.lastClose);
       return;
 
     case 'online':
     case 'visible': {
       const wasPaused = isPaused(c);
-      t.set(input.type === 'online' ? { online: input.online } : { visible: input.visible });
+      if (input.type === 'online') c.online = input.online;
+      else c.visible = input.visible;
       // Back online (or visible) while waiting: retry at once rather than sit out the backoff.
-      if (wasPaused && !isPaused(t.context) && c.state === 'waiting') {
-        t.do({ type: 'clear-timer', timer: 'retry' });
-        startAttempt(t, config, false);
+      if (wasPaused && !isPaused(c) && state === 'waiting') {
+        fx.push({ type: 'clear-timer', timer: 'retry' });
+        startAttempt(c, fx, config, false);
       }
       return;
     }
@@ -307,48 +302,40 @@ function step(t: Builder, input: Input, config: MachineConfig): void {
  * taken as delivered; otherwise it goes back to the queue, since a server
  * that accepts and then closes at once discards it.
  */
-function settle(t: Builder, config: MachineConfig, uptimeMs: number): void {
-  if (!t.context.confirming) return;
-  t.set({ confirming: false });
-  t.do({ type: uptimeMs >= config.confirmAfterMs ? 'confirmed' : 'requeue' });
+function settle(c: Draft, fx: Effect[], config: MachineConfig, uptimeMs: number): void {
+  if (!c.confirming) return;
+  c.confirming = false;
+  fx.push({ type: uptimeMs >= config.confirmAfterMs ? 'confirmed' : 'requeue' });
 }
 
-function uptime(c: MachineContext, at: number): number {
-  return c.openedAt === undefined ? 0 : Math.max(0, at - c.openedAt);
+function startAttempt(c: Draft, fx: Effect[], config: MachineConfig, force: boolean): void {
+  // Paused: no timer, the online/visible input resumes.
+  if (!force && isPaused(c)) return goto(c, fx, 'waiting');
+  c.epoch++;
+  c.openedAt = c.closeRequest = undefined;
+  goto(c, fx, 'connecting');
+  fx.push({ type: 'set-timer', timer: 'connect', delayMs: config.connectTimeoutMs }, { type: 'resolve-url', epoch: c.epoch });
 }
 
-function startAttempt(t: Builder, config: MachineConfig, force: boolean): void {
-  if (!force && isPaused(t.context)) {
-    // No timer: the online/visible input resumes.
-    t.goto('waiting');
-    return;
-  }
-  t.bumpEpoch();
-  t.set({ openedAt: undefined, closeRequest: undefined });
-  t.goto('connecting');
-  t.do({ type: 'set-timer', timer: 'connect', delayMs: config.connectTimeoutMs }, { type: 'resolve-url', epoch: t.context.epoch });
+function stop(c: Draft, fx: Effect[], cause: StopCause, result: CloseResult | undefined): void {
+  c.openedAt = c.closeRequest = undefined;
+  goto(c, fx, 'stopped');
+  fx.push({ type: 'stopped', cause, result });
 }
 
-function stop(t: Builder, cause: StopCause, result: CloseResult | undefined): void {
-  t.set({ openedAt: undefined, closeRequest: undefined });
-  t.goto('stopped');
-  t.do({ type: 'stopped', cause, result });
-}
-
-function finishClientClose(t: Builder, config: MachineConfig, result: CloseResult, at: number): void {
-  t.do(...ALL_TIMERS, { type: 'abandon', reason: 'closed' });
-  t.set({ lastClose: result });
-  t.do({ type: 'emit', event: 'close', payload: { result, decision: { action: 'stop', cause: 'client', rule: clientStopRule } } });
-  settle(t, config, uptime(t.context, at));
-  stop(t, 'client', result);
+function finishClientClose(c: Draft, fx: Effect[], config: MachineConfig, result: CloseResult, at: number): void {
+  fx.push(...ALL_TIMERS, { type: 'abandon', reason: 'closed' });
+  c.lastClose = result;
+  emit(fx, 'close', { result, decision: { action: 'stop', cause: 'client', rule: clientStopRule } });
+  settle(c, fx, config, uptime(c, at));
+  stop(c, fx, 'client', result);
 }
 
 /** Classifies a close of the current attempt, asks the policy, and acts on its decision. */
-function afterClose(t: Builder, config: MachineConfig, event: CloseEventLike, opened: boolean, uptimeMs: number): void {
-  t.do({ type: 'clear-timer', timer: 'connect' }, { type: 'heartbeat', running: false });
+function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseEventLike, opened: boolean, uptimeMs: number): void {
+  fx.push({ type: 'clear-timer', timer: 'connect' }, HEARTBEAT_OFF);
   const result = config.classify(event, opened);
-  if (opened && uptimeMs > 0 && uptimeMs >= config.resetAfterMs) t.set({ failures: 0, reauthAttempt: 0 });
-  const c = t.context;
+  if (opened && uptimeMs > 0 && uptimeMs >= config.resetAfterMs) c.failures = c.reauthAttempt = 0;
   let decision = config.decide(result, {
     attempt: c.failures,
     reauthAttempt: c.reauthAttempt,
@@ -358,44 +345,36 @@ function afterClose(t: Builder, config: MachineConfig, event: CloseEventLike, op
   const refreshMissing = decision.action === 'reauth' && !config.canRefresh;
   if (refreshMissing) decision = { action: 'stop', cause: 'reauth-failed', rule: decision.rule };
 
-  t.set({ lastClose: result, openedAt: undefined, failures: c.failures + 1 });
-  t.do({ type: 'emit', event: 'close', payload: { result, decision } });
-  if (result.kind === 'application' || result.kind === 'library') t.do({ type: 'emit', event: 'rejected', payload: result });
+  c.lastClose = result;
+  c.openedAt = undefined;
+  c.failures++;
+  emit(fx, 'close', { result, decision });
+  if (result.kind === 'application' || result.kind === 'library') emit(fx, 'rejected', result);
   if (refreshMissing) {
-    t.do({ type: 'emit', event: 'error', payload: missingRefreshError(result) });
+    emit(
+      fx,
+      'error',
+      new SocketError(
+        'refresh-missing',
+        `The policy asked to re-authenticate after close ${result.code}${result.name ? ` (${result.name})` : ''}, but no auth.refresh is configured, so the socket stops with cause 'reauth-failed'. Pass createSocket(url, { auth: { refresh } }) or change the rule for this code.`,
+      ),
+    );
   }
   // Before the decision is acted on: a `stopped` must find them in the queue.
-  settle(t, config, uptimeMs);
+  settle(c, fx, config, uptimeMs);
 
-  switch (decision.action) {
-    case 'reconnect':
-      t.set({ previousDelayMs: decision.delayMs });
-      t.goto('waiting');
-      t.do(
-        { type: 'set-timer', timer: 'retry', delayMs: decision.delayMs },
-        { type: 'emit', event: 'reconnecting', payload: { attempt: t.context.failures, delayMs: decision.delayMs, result } },
-      );
-      return;
-    case 'reauth': {
-      const attempt = c.reauthAttempt + 1;
-      t.bumpEpoch();
-      t.set({ previousDelayMs: decision.delayMs, reauthAttempt: attempt, reauthDelayMs: decision.delayMs });
-      t.goto('reauthenticating');
-      t.do(
-        { type: 'emit', event: 'reauth', payload: { attempt, result } },
-        { type: 'refresh', epoch: t.context.epoch, attempt, result },
-      );
-      return;
-    }
-    case 'stop':
-      stop(t, decision.cause, result);
-      return;
+  if (decision.action === 'stop') return stop(c, fx, decision.cause, result);
+  c.previousDelayMs = decision.delayMs;
+  if (decision.action === 'reconnect') {
+    goto(c, fx, 'waiting');
+    fx.push({ type: 'set-timer', timer: 'retry', delayMs: decision.delayMs });
+    emit(fx, 'reconnecting', { attempt: c.failures, delayMs: decision.delayMs, result });
+    return;
   }
-}
-
-function missingRefreshError(result: CloseResult): SocketError {
-  return new SocketError(
-    'refresh-missing',
-    `The policy asked to re-authenticate after close ${result.code}${result.name ? ` (${result.name})` : ''}, but no auth.refresh is configured, so the socket stops with cause 'reauth-failed'. Pass createSocket(url, { auth: { refresh } }) or change the rule for this code.`,
-  );
+  const attempt = ++c.reauthAttempt;
+  c.epoch++;
+  c.reauthDelayMs = decision.delayMs;
+  goto(c, fx, 'reauthenticating');
+  emit(fx, 'reauth', { attempt, result });
+  fx.push({ type: 'refresh', epoch: c.epoch, attempt, result });
 }

@@ -1,25 +1,43 @@
-// The effect runner: owns the WebSocket, the timers and the emitter, and runs
-// what the pure machine in machine.ts decides. Inputs are processed one at a
-// time (run to completion), so a listener that calls back into the socket is
-// handled after the current step, never in the middle of it.
-import { classify, type CloseEventLike, type CloseResult } from '../classify';
+// The effect runner: owns the WebSocket, the timers, the queue and the
+// heartbeat, and runs what the pure machine in machine.ts decides. Inputs are
+// processed one at a time (run to completion), so a listener that calls back
+// into the socket is handled after the current step, never in the middle of it.
+//
+// It is one closure rather than a class with private members: local names
+// minify, property names would not.
+import { classify, type CloseResult } from '../classify';
 import type { CloseCodeMap } from '../codes';
 import { ReadyState, type TimerHandle, type WebSocketLike } from '../environment';
 import { show } from '../errors';
-import type { Decision, Policy, PolicyContext } from '../policy/types';
+import type { Decision, PolicyContext } from '../policy/types';
 import { validateClientClose } from '../validate';
-import { GuardedEmitter } from './emitter';
-import { SocketError, describeThrown } from './errors';
-import { Heartbeat } from './heartbeat';
-import { initialContext, transition, type Effect, type Input, type MachineConfig, type MachineContext, type TimerName } from './machine';
+import { GuardedEmitter, emitSafely } from './emitter';
+import { SocketError, describeThrown, type SocketErrorCode } from './errors';
+import { initialContext, transition, type Effect, type Input, type MachineContext } from './machine';
 import { resolveOptions, type ResolvedOptions } from './options';
-import { MessageQueue } from './queue';
 import type { SendData, SocketEvents, SocketOptions, SocketState, UrlSource } from './types';
 
 const noop = (): void => {};
 
-function toError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(describeThrown(value));
+/** A `SocketError` for a thrown or rejected value: "<what>: <what was thrown>". */
+const thrown = (code: SocketErrorCode, what: string, error: unknown, cause: unknown = error): SocketError =>
+  new SocketError(code, `${what}: ${describeThrown(error)}`, cause);
+
+const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(describeThrown(value)));
+
+const gone = (method: string): SocketError => new SocketError('disposed', `${method}() after dispose(): this socket is gone; create a new one.`);
+
+/** What {@link ManagedSocket} needs from its runner. */
+interface Runner {
+  context(): MachineContext;
+  socket(): WebSocketLike | undefined;
+  url(): string | undefined;
+  send(data: SendData): void;
+  /** Feeds an input to the machine; ignored after `dispose()`. */
+  input(input: Input): void;
+  now(): number;
+  isDisposed(): boolean;
+  dispose(): void;
 }
 
 /**
@@ -35,65 +53,18 @@ function toError(value: unknown): Error {
  * off();
  */
 export class ManagedSocket<N extends string = string> extends GuardedEmitter<SocketEvents<N>> {
-  private readonly options: ResolvedOptions;
-  private readonly config: MachineConfig;
-  private context: MachineContext;
-  private readonly inbox: Input[] = [];
-  private processing = false;
-  private disposed = false;
-  private ws: WebSocketLike | undefined;
-  private resolvedUrl: string | undefined;
-  private readonly timerHandles = new Map<TimerName | 'start', TimerHandle>();
-  private readonly queue: MessageQueue | undefined;
-  /** What was written on the current connection since its open, while it is unconfirmed (see `queue.confirmAfterMs`). */
-  private unconfirmed: SendData[] | undefined;
-  private readonly heartbeat: Heartbeat | undefined;
-  private readonly unsubscribers: (() => void)[] = [];
+  /** @internal */
+  private readonly r: Runner;
 
   /** @internal Use {@link createSocket}. */
   constructor(url: UrlSource, options?: SocketOptions) {
     super();
-    const o = resolveOptions(url, options);
-    this.options = o;
-    const codes = o.codes;
-    const policy = o.policy;
-    this.config = {
-      classify: (event: CloseEventLike, opened: boolean) => classify(event, { codes, opened }),
-      decide: (result, context) => this.decide(policy, result, context),
-      resetAfterMs: o.resetAfterMs,
-      connectTimeoutMs: o.connectTimeoutMs,
-      confirmAfterMs: o.queue?.confirmAfterMs ?? 0,
-      canRefresh: o.refresh !== undefined,
-    };
-    this.queue = o.queue === undefined ? undefined : new MessageQueue(o.queue.max, o.queue.overflow);
-    const hb = o.heartbeat;
-    if (hb !== undefined) {
-      this.heartbeat = new Heartbeat(o.clock, o.timers, hb.intervalMs, hb.timeoutMs, {
-        ping: () => this.sendPing(),
-        dead: () => this.dispatch({ type: 'heartbeat-dead', epoch: this.context.epoch, at: o.clock.now() }),
-      });
-    }
-
-    const { online, visibility } = o;
-    const isOnline = online === undefined ? true : this.callHook(() => online.isOnline(), true) !== false;
-    const isVisible = visibility === undefined ? true : this.callHook(() => visibility.isVisible(), true) !== false;
-    this.context = initialContext(isOnline, isVisible);
-    // Subscribed only now: a source may call back at once, and the machine must exist by then.
-    if (online !== undefined) {
-      this.watch(() => online.subscribe((value) => this.dispatch({ type: 'online', online: value !== false })));
-    }
-    if (visibility !== undefined) {
-      this.watch(() => visibility.subscribe((value) => this.dispatch({ type: 'visible', visible: value !== false })));
-    }
-    // Connect on the next tick, so listeners added right after createSocket() see every event.
-    if (!o.startClosed) this.setTimer('start', 0, () => this.dispatch({ type: 'start' }));
+    this.r = runner(this as unknown as GuardedEmitter<SocketEvents>, resolveOptions(url, options));
   }
-
-  // ---- properties ----------------------------------------------------------
 
   /** Where the socket is in its life. */
   get state(): SocketState {
-    return this.context.state;
+    return this.r.context().state;
   }
 
   /**
@@ -101,31 +72,29 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    * tried (and after a stable open or `reconnect()`), 1 during the first retry…
    */
   get attempt(): number {
-    return this.context.failures;
+    return this.r.context().failures;
   }
 
   /** The last close, classified; undefined before the first. */
   get lastClose(): CloseResult<N> | undefined {
-    return this.context.lastClose as CloseResult<N> | undefined;
+    return this.r.context().lastClose as CloseResult<N> | undefined;
   }
 
   /** The URL of the last attempt (as the `url` function returned it); undefined before the first. */
   get url(): string | undefined {
-    return this.resolvedUrl;
+    return this.r.url();
   }
 
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
-    return this.context.state === 'open' || this.context.state === 'closing' ? (this.ws?.protocol ?? '') : '';
+    const state = this.state;
+    return state === 'open' || state === 'closing' ? (this.r.socket()?.protocol ?? '') : '';
   }
 
   /** The underlying WebSocket's `readyState` (`ReadyState.CLOSED` when there is none). */
   get readyState(): number {
-    if (this.ws !== undefined) return this.ws.readyState;
-    return this.context.state === 'connecting' ? ReadyState.CONNECTING : ReadyState.CLOSED;
+    return this.r.socket()?.readyState ?? (this.state === 'connecting' ? ReadyState.CONNECTING : ReadyState.CLOSED);
   }
-
-  // ---- methods -------------------------------------------------------------
 
   /**
    * Sends `data` now when open, else queues it (delivered in order after the
@@ -134,24 +103,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    * under `overflow: 'error'` (`queue-full`).
    */
   send(data: SendData): void {
-    if (this.disposed) throw new SocketError('disposed', 'send() after dispose(): this socket is gone; create a new one.');
-    if (this.context.state === 'stopped') {
-      throw new SocketError('stopped', "send() after the socket stopped: call reconnect() first, or listen for 'stopped'.");
-    }
-    const ws = this.ws;
-    if (this.context.state === 'open' && ws !== undefined && ws.readyState === ReadyState.OPEN && (this.queue === undefined || this.queue.size === 0)) {
-      ws.send(data as never);
-      if (this.unconfirmed !== undefined) {
-        this.unconfirmed.push(data);
-        this.dispatch({ type: 'sent', epoch: this.context.epoch, at: this.options.clock.now() });
-      }
-      return;
-    }
-    if (this.queue === undefined) {
-      throw new SocketError('not-open', `send() while ${this.context.state} and options.queue is false: wait for 'open', or turn the queue on.`);
-    }
-    const dropped = this.queue.push(data);
-    if (dropped.length > 0) this.emitSafely('dropped', { messages: dropped });
+    this.r.send(data);
   }
 
   /**
@@ -163,7 +115,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    */
   close(code: number = 1000, reason?: string): void {
     validateClientClose(code, reason);
-    this.dispatch({ type: 'close', code, reason });
+    this.r.input({ type: 'close', code, reason });
   }
 
   /**
@@ -171,8 +123,8 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    * resets the attempt counters, and also restarts a stopped socket.
    */
   reconnect(): void {
-    if (this.disposed) throw new SocketError('disposed', 'reconnect() after dispose(): this socket is gone; create a new one.');
-    this.dispatch({ type: 'reconnect', at: this.options.clock.now() });
+    if (this.r.isDisposed()) throw gone('reconnect');
+    this.r.input({ type: 'reconnect', at: this.r.now() });
   }
 
   /**
@@ -181,300 +133,354 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    * with cause `client` if the run was still going). Idempotent.
    */
   dispose(): void {
-    if (this.disposed) return;
-    // Marked first, so a `stopped` listener calling back in cannot start anything new.
-    this.disposed = true;
-    // Run at once, even from inside a listener: whatever was queued behind it is moot.
-    this.inbox.length = 0;
-    const { context, effects } = transition(this.context, { type: 'dispose', at: this.options.clock.now() }, this.config);
-    this.context = context;
-    for (const effect of effects) this.run(effect);
-    this.clearAllTimers();
-    this.heartbeat?.stop();
-    this.detach('disposed');
-    for (const off of this.unsubscribers.splice(0)) this.callHook(off, undefined, 'unsubscribe');
-    this.removeAllListeners();
+    this.r.dispose();
+  }
+}
+
+function runner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedOptions): Runner {
+  const { clock, timers, heartbeat: hb, queue: q } = o;
+  const emit = <E extends keyof SocketEvents>(event: E, payload: Parameters<SocketEvents[E]>[0]): void =>
+    (emitSafely as (e: typeof emitter, event: E, payload: unknown) => void)(emitter, event, payload);
+  const report = (error: Error): void => emit('error', error);
+  const now = (): number => clock.now();
+
+  const inbox: Input[] = [];
+  let processing = false;
+  let disposed = false;
+  let ws: WebSocketLike | undefined;
+  let lastUrl: string | undefined;
+  const handles = new Map<string, TimerHandle>();
+  const unsubscribers: (() => void)[] = [];
+  /** Messages passed to send() while not open (always empty with `queue: false`). */
+  let queue: SendData[] = [];
+  /** What was written on the current connection since its open, while it is unconfirmed (see `queue.confirmAfterMs`). */
+  let unconfirmed: SendData[] | undefined;
+  // Heartbeat: one timer at a time, none rescheduled per message, so a busy stream costs nothing extra.
+  let awaitingPong = false;
+  let lastActivityMs = 0;
+
+  const config = {
+    classify: (event: Parameters<typeof classify>[0], opened: boolean) => classify(event, { codes: o.codes, opened }),
+    decide,
+    resetAfterMs: o.resetAfterMs,
+    connectTimeoutMs: o.connectTimeoutMs,
+    confirmAfterMs: q?.confirmAfterMs ?? 0,
+    canRefresh: o.refresh !== undefined,
+  };
+
+  function callHook<T, F>(hook: () => T, fallback: F, name = 'A hook'): T | F {
+    try {
+      return hook();
+    } catch (error) {
+      report(thrown('hook-failed', `${name} threw`, error));
+      return fallback;
+    }
   }
 
-  // ---- effect runner -------------------------------------------------------
+  function setTimer(name: string, delayMs: number, callback: () => void): void {
+    clearTimer(name);
+    handles.set(
+      name,
+      timers.setTimeout(() => {
+        handles.delete(name);
+        callback();
+      }, delayMs),
+    );
+  }
 
-  private dispatch(input: Input): void {
-    if (this.disposed) return;
-    this.inbox.push(input);
-    if (this.processing) return;
-    this.processing = true;
+  function clearTimer(name: string): void {
+    if (!handles.has(name)) return;
+    timers.clearTimeout(handles.get(name));
+    handles.delete(name);
+  }
+
+  function dispatch(input: Input): void {
+    if (disposed) return;
+    inbox.push(input);
+    if (processing) return;
+    processing = true;
     try {
-      for (let next = this.inbox.shift(); next !== undefined && !this.disposed; next = this.inbox.shift()) {
-        const { context, effects } = transition(this.context, next, this.config);
-        this.context = context;
-        for (const effect of effects) {
-          if (this.disposed) return;
-          this.run(effect);
+      for (let next = inbox.shift(); next !== undefined && !disposed; next = inbox.shift()) {
+        const t = transition(context, next, config);
+        context = t.context;
+        for (const effect of t.effects) {
+          if (disposed) return;
+          run(effect);
         }
       }
     } finally {
-      this.processing = false;
+      processing = false;
     }
   }
 
-  private run(effect: Effect): void {
-    const o = this.options;
+  function run(effect: Effect): void {
     switch (effect.type) {
       case 'emit':
-        (this.emitSafely as (event: string, payload: unknown) => void)(effect.event, effect.payload);
+        (emit as (event: string, payload: unknown) => void)(effect.event, effect.payload);
         return;
       case 'resolve-url':
-        this.resolveUrl(effect.epoch);
-        return;
+        return resolveUrl(effect.epoch);
       case 'connect':
-        this.connect(effect.epoch, effect.url);
-        return;
+        return connect(effect.epoch, effect.url);
       case 'abandon':
-        this.detach(effect.reason);
-        return;
+        return detach(effect.reason);
       case 'close-socket':
-        this.ws?.close(effect.code, effect.reason);
+        ws?.close(effect.code, effect.reason);
         return;
       case 'set-timer': {
         const timer = effect.timer;
-        this.setTimer(timer, effect.delayMs, () => this.dispatch({ type: 'timer', timer, at: o.clock.now() }));
-        return;
+        return setTimer(timer, effect.delayMs, () => dispatch({ type: 'timer', timer, at: now() }));
       }
       case 'clear-timer':
-        this.clearTimer(effect.timer);
-        return;
+        return clearTimer(effect.timer);
       case 'heartbeat':
-        if (effect.running) this.heartbeat?.start();
-        else this.heartbeat?.stop();
+        awaitingPong = false;
+        clearTimer('heartbeat');
+        if (effect.running && hb !== undefined) {
+          lastActivityMs = now();
+          setTimer('heartbeat', hb.intervalMs, beat);
+        }
         return;
       case 'flush':
-        if (effect.track) this.unconfirmed = [];
-        this.flush();
-        return;
+        if (effect.track) unconfirmed = [];
+        return flush();
       case 'confirmed':
-        this.unconfirmed = undefined;
+        unconfirmed = undefined;
         return;
-      case 'requeue': {
-        const dropped = this.queue?.requeue(this.unconfirmed ?? []) ?? [];
-        this.unconfirmed = undefined;
-        if (dropped.length > 0) this.emitSafely('dropped', { messages: dropped });
-        return;
-      }
+      case 'requeue':
+        // Back in front of what was queued since, in order; what no longer fits is reported.
+        queue = [...(unconfirmed ?? []), ...queue];
+        unconfirmed = undefined;
+        return trim(q?.overflow === 'drop-oldest');
       case 'refresh':
-        this.refresh(effect.epoch, effect.attempt, effect.result);
-        return;
+        return refresh(effect.epoch, effect.attempt, effect.result);
       case 'stopped': {
-        const pending = this.queue?.drain() ?? [];
-        this.emitSafely('stopped', { cause: effect.cause, result: effect.result as CloseResult<N> | undefined, pending });
+        const pending = queue;
+        queue = [];
+        emit('stopped', { cause: effect.cause, result: effect.result, pending });
         return;
       }
     }
   }
 
-  private resolveUrl(epoch: number): void {
-    const source = this.options.url;
-    const failed = (error: unknown): void => {
-      const cause = toError(error);
-      this.dispatch({
+  /** Cuts the queue to `queue.max`, dropping the oldest or the newest, and reports what went. */
+  function trim(oldest: boolean): void {
+    const excess = queue.length - (q?.max ?? 0);
+    if (excess <= 0) return;
+    const dropped = oldest ? queue.splice(0, excess) : queue.splice(queue.length - excess);
+    emit('dropped', { messages: dropped });
+  }
+
+  function resolveUrl(epoch: number): void {
+    const source = o.url;
+    const failed = (error: unknown): void =>
+      dispatch({
         type: 'url-failed',
         epoch,
-        error: new SocketError('url-failed', `The url function failed: ${describeThrown(error)}. The attempt counts as failed.`, cause),
+        error: thrown('url-failed', 'The url function failed (the attempt counts as failed)', error, toError(error)),
       });
-    };
     const resolved = (value: unknown): void => {
       if (typeof value === 'string' || (typeof URL !== 'undefined' && value instanceof URL)) {
-        this.dispatch({ type: 'url-resolved', epoch, url: String(value) });
+        dispatch({ type: 'url-resolved', epoch, url: String(value) });
       } else {
         failed(new TypeError(`the url function must return a string or a URL (or a promise of one), got ${typeof value}`));
       }
     };
-    if (typeof source !== 'function') {
-      resolved(source);
-      return;
-    }
+    if (typeof source !== 'function') return resolved(source);
     let value: unknown;
     try {
       value = source();
     } catch (error) {
-      failed(error);
-      return;
+      return failed(error);
     }
     if (typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function') {
       Promise.resolve(value as PromiseLike<unknown>).then(resolved, failed);
     } else resolved(value);
   }
 
-  private connect(epoch: number, url: string): void {
-    const o = this.options;
-    this.detach('replaced');
-    this.resolvedUrl = url;
-    let ws: WebSocketLike;
+  function connect(epoch: number, url: string): void {
+    detach('replaced');
+    lastUrl = url;
+    let socket: WebSocketLike;
     try {
-      ws = o.protocols === undefined ? new o.WebSocket(url) : new o.WebSocket(url, o.protocols);
+      socket = o.protocols === undefined ? new o.WebSocket(url) : new o.WebSocket(url, o.protocols);
     } catch (error) {
-      this.dispatch({
-        type: 'connect-failed',
-        epoch,
-        error: new SocketError('connect-failed', `new WebSocket(${JSON.stringify(url)}) threw: ${describeThrown(error)}`, toError(error)),
-      });
-      return;
+      return dispatch({ type: 'connect-failed', epoch, error: thrown('connect-failed', `new WebSocket(${JSON.stringify(url)}) threw`, error, toError(error)) });
     }
-    this.ws = ws;
-    if (o.binaryType !== undefined) ws.binaryType = o.binaryType;
-    ws.onopen = () => this.dispatch({ type: 'socket-open', epoch, at: o.clock.now(), protocol: ws.protocol ?? '' });
-    ws.onclose = (event) => this.dispatch({ type: 'socket-close', epoch, event, at: o.clock.now() });
+    ws = socket;
+    if (o.binaryType !== undefined) socket.binaryType = o.binaryType;
+    socket.onopen = () => dispatch({ type: 'socket-open', epoch, at: now(), protocol: socket.protocol ?? '' });
+    socket.onclose = (event) => dispatch({ type: 'socket-close', epoch, event, at: now() });
     // The close that always follows an error carries everything a browser will tell us.
-    ws.onerror = noop;
-    ws.onmessage = (event) => this.received(ws, event.data);
+    socket.onerror = noop;
+    socket.onmessage = (event) => received(socket, event.data);
   }
 
   /** Stops listening to the current WebSocket and closes it if it is still up. */
-  private detach(reason: string): void {
-    const ws = this.ws;
-    if (ws === undefined) return;
-    this.ws = undefined;
+  function detach(reason: string): void {
+    const socket = ws;
+    if (socket === undefined) return;
+    ws = undefined;
     // Handlers become no-ops rather than null: the `ws` package throws on an 'error' event nobody listens to.
-    ws.onopen = noop;
-    ws.onmessage = noop;
-    ws.onclose = noop;
-    ws.onerror = noop;
+    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = noop;
     try {
-      if (ws.readyState === ReadyState.OPEN) ws.close(1000, reason);
-      else if (ws.readyState === ReadyState.CONNECTING) ws.close();
+      if (socket.readyState === ReadyState.OPEN) socket.close(1000, reason);
+      else if (socket.readyState === ReadyState.CONNECTING) socket.close();
     } catch {
       // Already closing or closed under us; nothing left to release.
     }
   }
 
-  private received(ws: WebSocketLike, data: unknown): void {
-    if (ws !== this.ws || this.disposed) return;
+  function received(socket: WebSocketLike, data: unknown): void {
+    if (socket !== ws || disposed) return;
     // Anything from the server, a pong included, shows it kept the connection: what we wrote is not coming back.
-    if (this.unconfirmed !== undefined) this.dispatch({ type: 'message', epoch: this.context.epoch });
-    const hb = this.options.heartbeat;
+    if (unconfirmed !== undefined) dispatch({ type: 'message', epoch: context.epoch });
     if (hb !== undefined) {
-      this.heartbeat?.alive();
-      const isPong = this.callHook(() => hb.isPong(data), false, 'heartbeat.isPong');
-      if (isPong === true) return;
+      lastActivityMs = now();
+      if (awaitingPong) {
+        awaitingPong = false;
+        setTimer('heartbeat', hb.intervalMs, beat);
+      }
+      if (callHook(() => hb.isPong(data), false, 'heartbeat.isPong') === true) return;
     }
-    this.emitSafely('message', data);
+    emit('message', data);
   }
 
-  private sendPing(): void {
-    const ws = this.ws;
-    const hb = this.options.heartbeat;
-    if (ws === undefined || hb === undefined || ws.readyState !== ReadyState.OPEN) return;
+  /** The heartbeat timer: ping after a quiet interval; no reply by the next beat means dead. */
+  function beat(): void {
+    if (hb === undefined) return;
+    if (awaitingPong) {
+      awaitingPong = false;
+      return dispatch({ type: 'heartbeat-dead', epoch: context.epoch, at: now() });
+    }
+    const quietMs = now() - lastActivityMs;
+    // Messages came in meanwhile: wait out the rest of a quiet interval.
+    if (quietMs < hb.intervalMs) return setTimer('heartbeat', hb.intervalMs - quietMs, beat);
+    // The deadline is set before the ping: a ping that throws is still detected as dead.
+    awaitingPong = true;
+    setTimer('heartbeat', hb.timeoutMs, beat);
+    const socket = ws;
+    if (socket === undefined || socket.readyState !== ReadyState.OPEN) return;
     const message = hb.message;
-    const data = typeof message === 'function' ? this.callHook(message, undefined, 'heartbeat.message') : message;
+    const data = typeof message === 'function' ? callHook(message, undefined, 'heartbeat.message') : message;
     if (data === undefined) return;
     try {
-      ws.send(data as never);
+      socket.send(data as never);
     } catch (error) {
-      this.reportError(new SocketError('hook-failed', `Sending the heartbeat ping failed: ${describeThrown(error)}`, error));
+      report(thrown('hook-failed', 'Sending the heartbeat ping failed', error));
     }
   }
 
-  private flush(): void {
-    const queue = this.queue;
-    const ws = this.ws;
-    if (queue === undefined || ws === undefined) return;
-    while (queue.size > 0 && ws.readyState === ReadyState.OPEN) {
-      const data = queue.peek() as SendData;
+  function flush(): void {
+    const socket = ws;
+    while (socket !== undefined && queue.length > 0 && socket.readyState === ReadyState.OPEN) {
+      const data = queue.shift() as SendData;
       try {
-        ws.send(data as never);
+        socket.send(data as never);
       } catch (error) {
-        queue.shift();
-        this.reportError(new SocketError('send-failed', `A queued message could not be sent: ${describeThrown(error)}`, error));
-        this.emitSafely('dropped', { messages: [data] });
+        report(thrown('send-failed', 'A queued message could not be sent', error));
+        emit('dropped', { messages: [data] });
         continue;
       }
-      queue.shift();
-      this.unconfirmed?.push(data);
+      unconfirmed?.push(data);
     }
   }
 
-  private refresh(epoch: number, attempt: number, result: CloseResult): void {
-    const refresh = this.options.refresh;
-    const failed = (error: unknown): void => {
-      this.dispatch({
-        type: 'refresh-failed',
-        epoch,
-        error: new SocketError('refresh-failed', `auth.refresh failed: ${describeThrown(error)}`, toError(error)),
-      });
-    };
-    if (refresh === undefined) {
-      failed(new Error('no auth.refresh is configured'));
-      return;
-    }
+  function refresh(epoch: number, attempt: number, result: CloseResult): void {
+    const failed = (error: unknown): void =>
+      dispatch({ type: 'refresh-failed', epoch, error: thrown('refresh-failed', 'auth.refresh failed', error, toError(error)) });
+    const hook = o.refresh;
+    if (hook === undefined) return failed(new Error('no auth.refresh is configured'));
     let value: unknown;
     try {
-      value = refresh({ attempt, result: result as CloseResult<string> });
+      value = hook({ attempt, result });
     } catch (error) {
-      failed(error);
-      return;
+      return failed(error);
     }
-    Promise.resolve(value).then(() => this.dispatch({ type: 'refresh-done', epoch }), failed);
+    Promise.resolve(value).then(() => dispatch({ type: 'refresh-done', epoch }), failed);
   }
 
   /**
    * Asks the policy, guarding against a hand-written one that throws or answers
    * nonsense: that is reported and the run stops, rather than looping or hanging.
    */
-  private decide(policy: Policy, result: CloseResult, context: PolicyContext): Decision {
-    let decision: unknown;
+  function decide(result: CloseResult, policyContext: PolicyContext): Decision {
+    let problem: string;
+    let cause: unknown;
     try {
-      decision = policy.decide(result, context);
+      const d = o.policy.decide(result, policyContext) as unknown as Partial<Record<'action' | 'delayMs' | 'cause', unknown>> | null;
+      const validDelay = typeof d?.delayMs === 'number' && d.delayMs >= 0 && Number.isFinite(d.delayMs);
+      if (d !== null && typeof d === 'object' && (d.action === 'stop' ? typeof d.cause === 'string' : (d.action === 'reconnect' || d.action === 'reauth') && validDelay)) {
+        return d as unknown as Decision;
+      }
+      problem = `policy.decide returned ${show(d)}, which is not a decision`;
     } catch (error) {
-      return this.policyFailed(`policy.decide threw: ${describeThrown(error)}`, error);
+      problem = `policy.decide threw: ${describeThrown(error)}`;
+      cause = error;
     }
-    const d = decision as Partial<Record<'action' | 'delayMs' | 'cause', unknown>> | null;
-    const validDelay = typeof d?.delayMs === 'number' && d.delayMs >= 0 && Number.isFinite(d.delayMs);
-    if (d !== null && typeof d === 'object' && (d.action === 'stop' ? typeof d.cause === 'string' : (d.action === 'reconnect' || d.action === 'reauth') && validDelay)) {
-      return decision as Decision;
-    }
-    return this.policyFailed(`policy.decide returned ${show(decision)}, which is not a decision`, undefined);
-  }
-
-  private policyFailed(message: string, cause: unknown): Decision {
-    this.reportError(new SocketError('hook-failed', `${message}; the socket stops (cause 'policy').`, cause));
+    report(new SocketError('hook-failed', `${problem}; the socket stops (cause 'policy').`, cause));
     return { action: 'stop', cause: 'policy', rule: { source: 'default', key: 'policy.decide', origin: 'app', rule: { action: 'stop' } } };
   }
 
-  // ---- timers --------------------------------------------------------------
+  const { online, visibility } = o;
+  let context = initialContext(
+    online === undefined || callHook(() => online.isOnline(), true) !== false,
+    visibility === undefined || callHook(() => visibility.isVisible(), true) !== false,
+  );
+  // Subscribed only now: a source may call back at once, and the machine must exist by then.
+  const watch = (subscribe: () => unknown): void => {
+    const off = callHook(subscribe, undefined, 'subscribe');
+    if (typeof off === 'function') unsubscribers.push(off as () => void);
+  };
+  if (online !== undefined) watch(() => online.subscribe((value) => dispatch({ type: 'online', online: value !== false })));
+  if (visibility !== undefined) watch(() => visibility.subscribe((value) => dispatch({ type: 'visible', visible: value !== false })));
+  // Connect on the next tick, so listeners added right after createSocket() see every event.
+  if (!o.startClosed) setTimer('start', 0, () => dispatch({ type: 'start' }));
 
-  private setTimer(timer: TimerName | 'start', delayMs: number, callback: () => void): void {
-    this.clearTimer(timer);
-    const handle = this.options.timers.setTimeout(() => {
-      this.timerHandles.delete(timer);
-      callback();
-    }, delayMs);
-    this.timerHandles.set(timer, handle);
-  }
-
-  private clearTimer(timer: TimerName | 'start'): void {
-    if (!this.timerHandles.has(timer)) return;
-    this.options.timers.clearTimeout(this.timerHandles.get(timer));
-    this.timerHandles.delete(timer);
-  }
-
-  private clearAllTimers(): void {
-    for (const timer of [...this.timerHandles.keys()]) this.clearTimer(timer);
-  }
-
-  // ---- isolation -----------------------------------------------------------
-
-  private watch(subscribe: () => unknown): void {
-    const off = this.callHook(subscribe, undefined, 'subscribe');
-    if (typeof off === 'function') this.unsubscribers.push(off as () => void);
-  }
-
-  private callHook<T, F>(hook: () => T, fallback: F, name?: string): T | F {
-    try {
-      return hook();
-    } catch (error) {
-      this.reportError(new SocketError('hook-failed', `${name ?? 'A hook'} threw: ${describeThrown(error)}`, error));
-      return fallback;
-    }
-  }
+  return {
+    context: () => context,
+    socket: () => ws,
+    url: () => lastUrl,
+    now,
+    input: dispatch,
+    isDisposed: () => disposed,
+    send(data) {
+      if (disposed) throw gone('send');
+      const state = context.state;
+      if (state === 'stopped') throw new SocketError('stopped', "send() after the socket stopped: call reconnect() first, or listen for 'stopped'.");
+      if (state === 'open' && ws !== undefined && ws.readyState === ReadyState.OPEN && queue.length === 0) {
+        ws.send(data as never);
+        if (unconfirmed !== undefined) {
+          unconfirmed.push(data);
+          dispatch({ type: 'sent', epoch: context.epoch, at: now() });
+        }
+        return;
+      }
+      if (q === undefined) throw new SocketError('not-open', `send() while ${state} and options.queue is false: wait for 'open', or turn the queue on.`);
+      if (queue.length >= q.max && q.overflow === 'error') {
+        throw new SocketError(
+          'queue-full',
+          `send() while not open: the queue already holds its maximum of ${q.max} messages (queue.overflow is 'error'). Wait for 'open', raise queue.max, or choose 'drop-oldest' / 'drop-newest'.`,
+        );
+      }
+      queue.push(data);
+      trim(q.overflow === 'drop-oldest');
+    },
+    dispose() {
+      if (disposed) return;
+      // Marked first, so a `stopped` listener calling back in cannot start anything new.
+      disposed = true;
+      // Run at once, even from inside a listener: whatever was queued behind it is moot.
+      inbox.length = 0;
+      const t = transition(context, { type: 'dispose', at: now() }, config);
+      context = t.context;
+      for (const effect of t.effects) run(effect);
+      for (const name of [...handles.keys()]) clearTimer(name);
+      detach('disposed');
+      for (const off of unsubscribers.splice(0)) callHook(off, undefined, 'unsubscribe');
+      emitter.removeAllListeners();
+    },
+  };
 }
 
 /**
