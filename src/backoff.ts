@@ -1,5 +1,5 @@
 import type { RandomSource } from './environment';
-import { check, checkFields, fail, isFunction, isRecord, numberCheck, oneOf, type Check } from './policy/check';
+import { check, checkFields, fail, isRecord, numberCheck, oneOf, randomSource, type Check } from './policy/check';
 import type { BackoffOptions, Jitter } from './policy/types';
 
 /** Backoff settings with every field filled in and checked. */
@@ -137,7 +137,7 @@ export interface Backoff {
  * backoff.delay(1) // 500–1000
  */
 export function createBackoff(options?: BackoffOptions, random: RandomSource = Math.random): Backoff {
-  check(random, isFunction, 'random');
+  check(random, randomSource, 'random');
   const resolved = resolveBackoff(options);
   return Object.freeze({
     options: resolved,

@@ -37,7 +37,8 @@ export function oneOf(valid: readonly string[], or = ''): Check {
   return [(value) => valid.includes(value as string), `one of '${valid.join("', '")}'${or}`];
 }
 
-export const isFunction: Check = [(value) => typeof value === 'function', 'a function returning a number in [0, 1), such as Math.random'];
+/** A random source: a function returning a number in [0, 1). */
+export const randomSource: Check = [(value) => typeof value === 'function', 'a function such as Math.random'];
 
 /**
  * Checks `given` against `spec` and returns its fields that are set. A key not

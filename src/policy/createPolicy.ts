@@ -1,10 +1,10 @@
 import { computeDelay, count, resolveBackoff } from '../backoff';
-import type { CloseResult } from '../classify';
+import type { CloseKind, CloseResult } from '../classify';
 import { nameOfCode, rangeOf, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
-import { check, checkFields, fail, isFunction, isRecord, numberCheck, type Check } from './check';
+import { check, checkFields, fail, isRecord, numberCheck, randomSource, type Check } from './check';
 import { defaultRule, defaultRules } from './defaults';
-import { normalizeTable, type Entry, type Table } from './normalize';
+import { kinds, normalizeTable, type Entry, type Table } from './normalize';
 import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions, StopCause } from './types';
 
 /**
@@ -78,7 +78,7 @@ const optionSpec = {
 export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: PolicyOptions<M>): Policy<keyof M & string> {
   const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : fail('options', options, 'an options object');
   const set = checkFields(given, optionSpec, '') as Omit<PolicyOptions<M>, 'rules' | 'default' | 'preset' | 'random'> & { preset?: unknown };
-  const random = check<RandomSource>(given['random'] ?? Math.random, isFunction, 'random');
+  const random = check<RandomSource>(given['random'] ?? Math.random, randomSource, 'random');
   const { codes, preset, maxAttempts: policyMaxAttempts = Infinity, maxReauth = 2, resetAfterMs = 5000 } = set;
   const base = { backoff: resolveBackoff(set.backoff), appBackoff: set.backoff, names: codes?.names ?? [], codes: codes?.codes ?? {} };
 
@@ -97,10 +97,10 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
 
   const lookup = (code: number): Entry => {
     const name = codes?.nameOf(code);
-    // classify's kind, from the same rangeOf without building a whole result: 1004 is the one
-    // unnamed code in the standard range (test/policy/lookup.test.ts checks every band).
+    // classify's kind from the same rangeOf, without building a whole result: a band named like a
+    // kind is that kind, but for 1004, unnamed in the standard band (test/policy/lookup.test.ts checks every band).
     const range = rangeOf(code);
-    const kind = /^(unused|future|extension)$/.test(range) || (range === 'standard' && !nameOfCode(code)) ? 'reserved' : range;
+    const kind = kinds.includes(range as CloseKind) && (range !== 'standard' || nameOfCode(code)) ? range : 'reserved';
     return entries.find(({ matched: { source, key }, min, max }) =>
       // A name stands for exactly one code, so the app's name rule outranks a preset's rule for that code.
       source === 'name' ? key === name
@@ -143,7 +143,7 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
       : delayMs !== undefined ? ` after ${Math.round(delayMs)} ms`
       : ` with backoff${backoff.minMs > 0 ? ` (at least ${backoff.minMs} ms)` : ''}`;
     const whose = origin === 'app' ? 'app rule' : origin === 'preset' ? `preset '${presetName}' rule` : 'closekit default';
-    const what = source === 'default' ? 'codes no rule names' : `${source} ${source === 'name' || source === 'kind' ? `'${key}'` : key}`;
+    const what = source === 'default' ? 'codes no rule names' : `${source} ${/name|kind/.test(source) ? `'${key}'` : key}`;
     return `${code}${name === undefined ? '' : ` ${name}`} → ${rule.action}${how} (${whose} for ${what}).`;
   };
 

@@ -34,8 +34,10 @@ export type Table = Record<string, Entry>;
 const actionList = ['reconnect', 'reauth', 'stop'];
 const actions = /* @__PURE__ */ oneOf(actionList);
 const actionsOrObject = /* @__PURE__ */ oneOf(actionList, ' or an object with an action');
-const kinds: readonly CloseKind[] = ['standard', 'library', 'application', 'reserved', 'invalid'];
-const ruleSpec = { action: 0, backoff: 0, maxAttempts: /* @__PURE__ */ numberCheck(1, true), delayMs: /* @__PURE__ */ numberCheck(0) } as const;
+/** Every `kind` a close can have, for rules keyed by kind. */
+export const kinds: readonly CloseKind[] = ['standard', 'library', 'application', 'reserved', 'invalid'];
+// In the order a normalised rule lists its fields.
+const ruleSpec = { action: 0, maxAttempts: /* @__PURE__ */ numberCheck(1, true), delayMs: /* @__PURE__ */ numberCheck(0), backoff: 0 } as const;
 // At each step the app's rule is tried before the preset's; closekit's table comes after both.
 const lookupOrder = 'app code,app name,preset code,preset name,app range,preset range,app kind,preset kind,defaults code,app default,preset default,defaults default';
 
