@@ -5,7 +5,7 @@ import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../e
 import { show } from '../errors';
 import { createPolicy } from '../policy';
 import type { Policy, PolicyOptions } from '../policy/types';
-import type { AuthOptions, OnlineSource, QueueOverflow, SendData, SocketOptions, UrlSource, VisibilitySource } from './types';
+import type { AuthOptions, HeartbeatOptions, OnlineSource, QueueOverflow, SendData, SocketOptions, UrlSource, VisibilitySource } from './types';
 
 /** {@link SocketOptions} with every default filled in. */
 export interface ResolvedOptions {
@@ -18,14 +18,7 @@ export interface ResolvedOptions {
   readonly WebSocket: WebSocketConstructorLike;
   readonly binaryType: string | undefined;
   readonly connectTimeoutMs: number;
-  readonly heartbeat:
-    | {
-        readonly intervalMs: number;
-        readonly timeoutMs: number;
-        readonly message: SendData | (() => SendData);
-        readonly isPong: (data: unknown) => boolean;
-      }
-    | undefined;
+  readonly heartbeat: (Required<HeartbeatOptions> & { readonly message: SendData | (() => SendData) }) | undefined;
   readonly queue: { readonly max: number; readonly overflow: QueueOverflow; readonly confirmAfterMs: number } | undefined;
   readonly online: OnlineSource | undefined;
   readonly visibility: VisibilitySource | undefined;
@@ -34,94 +27,72 @@ export interface ResolvedOptions {
   readonly timers: Timers;
 }
 
-const DEFAULT_RESET_AFTER_MS = 5000;
 const OVERFLOWS: readonly QueueOverflow[] = ['drop-oldest', 'drop-newest', 'error'];
 
-function fail(option: string, value: unknown, expected: string): never {
-  throw new TypeError(`createSocket: ${option} must be ${expected}, got ${typeof value === 'function' ? 'a function' : show(value)}.`);
+/** Returns `value` when `valid`, else throws a `TypeError` saying which option was wrong, what it must be, and what it was. */
+function check<T>(option: string, value: unknown, valid: boolean, expected: string): T {
+  if (!valid) throw new TypeError(`createSocket: ${option} must be ${expected}, got ${typeof value === 'function' ? 'a function' : show(value)}.`);
+  return value as T;
 }
 
-function checkMs(option: string, value: unknown, allowZero: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    fail(option, value, allowZero ? 'a finite number of milliseconds ≥ 0' : 'a finite number of milliseconds > 0');
-  }
-  return value;
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** A duration option: `fallback` when left out (required without one); `positive` when 0 makes no sense. */
+const ms = (option: string, value: unknown, fallback: number | undefined, positive: boolean): number =>
+  value === undefined && fallback !== undefined
+    ? fallback
+    : check(
+        `options.${option}`,
+        value,
+        typeof value === 'number' && Number.isFinite(value) && (positive ? value > 0 : value >= 0),
+        `a finite number of milliseconds ${positive ? '>' : '≥'} 0`,
+      );
+
+const fn = <F>(option: string, value: unknown): F => check(`options.${option}`, value, typeof value === 'function', 'a function');
+
+/** An object with these methods, such as a clock or an online source. */
+const withMethods = <S>(option: string, value: unknown, methods: readonly string[]): S =>
+  check(`options.${option}`, value, isObject(value) && methods.every((m) => typeof value[m] === 'function'), `an object with ${methods.map((m) => `${m}()`).join(' and ')}`);
+
+interface EventSource {
+  addEventListener(type: string, listener: () => void): void;
+  removeEventListener(type: string, listener: () => void): void;
 }
 
-function checkFunction<F>(option: string, value: unknown): F {
-  if (typeof value !== 'function') fail(option, value, 'a function');
-  return value as F;
+/** `subscribe` for a browser source: each event reports a value to the listener. */
+function subscribeTo(target: EventSource, events: Record<string, () => boolean>): (listener: (value: boolean) => void) => () => void {
+  return (listener) => {
+    const handlers = Object.keys(events).map((type) => [type, () => listener((events[type] as () => boolean)())] as const);
+    for (const [type, handler] of handlers) target.addEventListener(type, handler);
+    return () => {
+      for (const [type, handler] of handlers) target.removeEventListener(type, handler);
+    };
+  };
 }
 
-function isPolicy(value: unknown): value is Policy {
-  return typeof value === 'object' && value !== null && typeof (value as Policy).decide === 'function';
-}
-
-const defaultTimers: Timers = {
-  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-const defaultClock: Clock = { now: () => Date.now() };
-
-/** The browser's network state, when there is one. */
+/** The browser's network state and `online`/`offline` events, when there are some. */
 function browserOnlineSource(): OnlineSource | undefined {
-  const g = globalThis as {
-    navigator?: { onLine?: unknown };
-    addEventListener?: (type: string, listener: () => void) => void;
-    removeEventListener?: (type: string, listener: () => void) => void;
-  };
+  const g = globalThis as Partial<EventSource> & { navigator?: { onLine?: unknown } };
   const navigator = g.navigator;
-  const add = g.addEventListener;
-  const remove = g.removeEventListener;
-  if (navigator === undefined || typeof navigator.onLine !== 'boolean' || typeof add !== 'function' || typeof remove !== 'function') return undefined;
-  return {
-    isOnline: () => navigator.onLine !== false,
-    subscribe(listener) {
-      const online = (): void => listener(true);
-      const offline = (): void => listener(false);
-      add.call(g, 'online', online);
-      add.call(g, 'offline', offline);
-      return () => {
-        remove.call(g, 'online', online);
-        remove.call(g, 'offline', offline);
-      };
-    },
-  };
+  if (typeof navigator?.onLine !== 'boolean' || typeof g.addEventListener !== 'function' || typeof g.removeEventListener !== 'function') return undefined;
+  return { isOnline: () => navigator.onLine !== false, subscribe: subscribeTo(g as EventSource, { online: () => true, offline: () => false }) };
 }
 
 /** The page's visibility, when there is a document. */
 function browserVisibilitySource(): VisibilitySource | undefined {
   const document = (globalThis as { document?: Document }).document;
-  if (document === undefined || typeof document.addEventListener !== 'function' || typeof document.visibilityState !== 'string') return undefined;
+  if (typeof document?.addEventListener !== 'function' || typeof document.visibilityState !== 'string') return undefined;
   const isVisible = (): boolean => document.visibilityState !== 'hidden';
-  return {
-    isVisible,
-    subscribe(listener) {
-      const changed = (): void => listener(isVisible());
-      document.addEventListener('visibilitychange', changed);
-      return () => document.removeEventListener('visibilitychange', changed);
-    },
-  };
-}
-
-function checkSource<S>(option: string, value: unknown, methods: readonly string[]): S {
-  if (typeof value !== 'object' || value === null || methods.some((m) => typeof (value as Record<string, unknown>)[m] !== 'function')) {
-    fail(option, value, `an object with ${methods.map((m) => `${m}()`).join(' and ')}`);
-  }
-  return value as S;
+  return { isVisible, subscribe: subscribeTo(document, { visibilitychange: isVisible }) };
 }
 
 /** Validates `options` and fills in every default. Throws a `TypeError` naming a bad option (a `PolicyError` for bad policy options). */
 export function resolveOptions(url: unknown, options: SocketOptions | undefined): ResolvedOptions {
-  if (typeof url !== 'string' && typeof url !== 'function' && !(typeof URL !== 'undefined' && url instanceof URL)) {
-    fail('url', url, 'a string, a URL, or a function returning one (or a promise of one)');
-  }
-  if (options !== undefined && (typeof options !== 'object' || options === null)) fail('options', options, 'an object');
-  const o: SocketOptions = options ?? {};
+  check('url', url, typeof url === 'string' || typeof url === 'function' || (typeof URL !== 'undefined' && url instanceof URL), 'a string, a URL, or a function returning one (or a promise of one)');
+  const o: SocketOptions = check<SocketOptions | undefined>('options', options, options === undefined || isObject(options), 'an object') ?? {};
 
-  const WebSocketCtor = (o.WebSocket ?? (globalThis as { WebSocket?: unknown }).WebSocket) as WebSocketConstructorLike | undefined;
-  if (typeof WebSocketCtor !== 'function') {
+  const WebSocket = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+  if (typeof WebSocket !== 'function') {
     throw new TypeError(
       o.WebSocket === undefined
         ? "createSocket: there is no global WebSocket here; pass one as options.WebSocket (e.g. `import { WebSocket } from 'undici'` or from 'ws')."
@@ -129,103 +100,88 @@ export function resolveOptions(url: unknown, options: SocketOptions | undefined)
     );
   }
 
-  let protocols: string | string[] | undefined;
-  if (o.protocols !== undefined) {
-    const list = typeof o.protocols === 'string' ? [o.protocols] : o.protocols;
-    if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || p === '')) {
-      fail('options.protocols', o.protocols, 'a non-empty string or an array of them');
-    }
-    protocols = typeof o.protocols === 'string' ? o.protocols : [...o.protocols];
-  }
+  const protocols = o.protocols;
+  const list = typeof protocols === 'string' ? [protocols] : protocols;
+  check('options.protocols', protocols, list === undefined || (Array.isArray(list) && list.every((p) => typeof p === 'string' && p !== '')), 'a non-empty string or an array of them');
 
-  if (o.codes !== undefined && (typeof o.codes !== 'object' || o.codes === null || typeof o.codes.nameOf !== 'function')) {
-    fail('options.codes', o.codes, 'a contract from defineCloseCodes()');
-  }
+  const codes = o.codes;
+  check('options.codes', codes, codes === undefined || (isObject(codes) && typeof codes.nameOf === 'function'), 'a contract from defineCloseCodes()');
 
-  const random: RandomSource | undefined = o.random === undefined ? undefined : checkFunction<RandomSource>('options.random', o.random);
+  const random = o.random === undefined ? undefined : fn<RandomSource>('random', o.random);
+  const given = o.policy;
   let policy: Policy;
-  let resetAfterMs = DEFAULT_RESET_AFTER_MS;
-  if (isPolicy(o.policy)) {
-    policy = o.policy;
-  } else if (o.policy === undefined || (typeof o.policy === 'object' && o.policy !== null)) {
-    const given: PolicyOptions = o.policy ?? {};
-    const merged: PolicyOptions = {
-      ...given,
-      ...(given.codes === undefined && o.codes !== undefined ? { codes: o.codes } : {}),
-      ...(given.random === undefined && random !== undefined ? { random } : {}),
-    };
-    policy = createPolicy(merged);
-    if (typeof given.resetAfterMs === 'number') resetAfterMs = given.resetAfterMs;
+  let resetAfterMs = 5000;
+  if (isObject(given) && typeof given.decide === 'function') {
+    policy = given as unknown as Policy;
   } else {
-    fail('options.policy', o.policy, 'a policy from createPolicy() or its options');
+    const policyOptions = check<PolicyOptions | undefined>('options.policy', given, given === undefined || isObject(given), 'a policy from createPolicy() or its options');
+    // The socket's codes and random are the policy's defaults; its own win.
+    policy = createPolicy({
+      ...policyOptions,
+      ...(policyOptions?.codes === undefined && codes && { codes }),
+      ...(policyOptions?.random === undefined && random && { random }),
+    });
+    if (typeof policyOptions?.resetAfterMs === 'number') resetAfterMs = policyOptions.resetAfterMs;
   }
 
-  let refresh: AuthOptions['refresh'] | undefined;
-  if (o.auth !== undefined) {
-    if (typeof o.auth !== 'object' || o.auth === null) fail('options.auth', o.auth, 'an object { refresh }');
-    refresh = checkFunction<AuthOptions['refresh']>('options.auth.refresh', o.auth.refresh);
-  }
+  const auth = check<SocketOptions['auth']>('options.auth', o.auth, o.auth === undefined || isObject(o.auth), 'an object { refresh }');
+  const refresh = auth && fn<AuthOptions['refresh']>('auth.refresh', auth.refresh);
 
-  if (o.binaryType !== undefined && typeof o.binaryType !== 'string') fail('options.binaryType', o.binaryType, "a string such as 'arraybuffer' or 'blob'");
-
-  const connectTimeoutMs = o.connectTimeoutMs === undefined ? 10_000 : checkMs('options.connectTimeoutMs', o.connectTimeoutMs, false);
+  check('options.binaryType', o.binaryType, o.binaryType === undefined || typeof o.binaryType === 'string', "a string such as 'arraybuffer' or 'blob'");
 
   let heartbeat: ResolvedOptions['heartbeat'];
-  if (o.heartbeat !== undefined && o.heartbeat !== false) {
-    const h = o.heartbeat;
-    if (typeof h !== 'object' || h === null) fail('options.heartbeat', h, 'an object { intervalMs, timeoutMs } or false');
+  const h = o.heartbeat;
+  if (h !== undefined && h !== false) {
+    check('options.heartbeat', h, isObject(h), 'an object { intervalMs, timeoutMs } or false');
     const message = h.message ?? 'ping';
-    if (message === null || (typeof message !== 'string' && typeof message !== 'function' && typeof message !== 'object')) {
-      fail('options.heartbeat.message', message, 'data to send, or a function returning it');
-    }
+    check('options.heartbeat.message', message, message !== null && ['string', 'function', 'object'].includes(typeof message), 'data to send, or a function returning it');
     heartbeat = {
-      intervalMs: checkMs('options.heartbeat.intervalMs', h.intervalMs, false),
-      timeoutMs: checkMs('options.heartbeat.timeoutMs', h.timeoutMs, false),
+      intervalMs: ms('heartbeat.intervalMs', h.intervalMs, undefined, true),
+      timeoutMs: ms('heartbeat.timeoutMs', h.timeoutMs, undefined, true),
       message,
-      isPong: h.isPong === undefined ? (data) => data === 'pong' : checkFunction('options.heartbeat.isPong', h.isPong),
+      isPong: h.isPong === undefined ? (data) => data === 'pong' : fn('heartbeat.isPong', h.isPong),
     };
   }
 
   let queue: ResolvedOptions['queue'];
-  if (o.queue !== false) {
-    const q = o.queue ?? {};
-    if (typeof q !== 'object' || q === null) fail('options.queue', q, 'an object { max, overflow, confirmAfterMs } or false');
+  const q = o.queue ?? {};
+  if (q !== false) {
+    check('options.queue', q, isObject(q), 'an object { max, overflow, confirmAfterMs } or false');
     const max = q.max ?? 100;
-    if (typeof max !== 'number' || !(Number.isInteger(max) || max === Infinity) || max < 1) fail('options.queue.max', max, 'an integer ≥ 1 (or Infinity)');
+    check('options.queue.max', max, typeof max === 'number' && (Number.isInteger(max) || max === Infinity) && max >= 1, 'an integer ≥ 1 (or Infinity)');
     const overflow = q.overflow ?? 'drop-oldest';
-    if (!OVERFLOWS.includes(overflow)) fail('options.queue.overflow', overflow, `one of ${OVERFLOWS.map((x) => `'${x}'`).join(', ')}`);
-    const confirmAfterMs = q.confirmAfterMs === undefined ? 1000 : checkMs('options.queue.confirmAfterMs', q.confirmAfterMs, true);
-    queue = { max, overflow, confirmAfterMs };
+    check('options.queue.overflow', overflow, OVERFLOWS.includes(overflow), `one of ${OVERFLOWS.map((x) => `'${x}'`).join(', ')}`);
+    queue = { max, overflow, confirmAfterMs: ms('queue.confirmAfterMs', q.confirmAfterMs, 1000, false) };
   }
 
   for (const flag of ['pauseWhenOffline', 'pauseWhenHidden', 'startClosed'] as const) {
-    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') fail(`options.${flag}`, o[flag], 'true or false');
+    check(`options.${flag}`, o[flag], o[flag] === undefined || typeof o[flag] === 'boolean', 'true or false');
   }
-  const onlineSource = o.online === undefined ? undefined : checkSource<OnlineSource>('options.online', o.online, ['isOnline', 'subscribe']);
-  const visibilitySource =
-    o.visibility === undefined ? undefined : checkSource<VisibilitySource>('options.visibility', o.visibility, ['isVisible', 'subscribe']);
-  const online = o.pauseWhenOffline === false ? undefined : (onlineSource ?? browserOnlineSource());
-  const visibility = o.pauseWhenHidden === true ? (visibilitySource ?? browserVisibilitySource()) : undefined;
-
-  const clock = o.clock === undefined ? defaultClock : checkSource<Clock>('options.clock', o.clock, ['now']);
-  const timers = o.timers === undefined ? defaultTimers : checkSource<Timers>('options.timers', o.timers, ['setTimeout', 'clearTimeout']);
+  const onlineSource = o.online === undefined ? undefined : withMethods<OnlineSource>('online', o.online, ['isOnline', 'subscribe']);
+  const visibilitySource = o.visibility === undefined ? undefined : withMethods<VisibilitySource>('visibility', o.visibility, ['isVisible', 'subscribe']);
 
   return {
     url: url as UrlSource,
-    protocols,
-    codes: o.codes,
+    protocols: list && (typeof protocols === 'string' ? protocols : [...list]),
+    codes,
     policy,
     resetAfterMs,
     refresh,
-    WebSocket: WebSocketCtor,
+    WebSocket,
     binaryType: o.binaryType,
-    connectTimeoutMs,
+    connectTimeoutMs: ms('connectTimeoutMs', o.connectTimeoutMs, 10_000, true),
     heartbeat,
     queue,
-    online,
-    visibility,
+    online: o.pauseWhenOffline === false ? undefined : (onlineSource ?? browserOnlineSource()),
+    visibility: o.pauseWhenHidden === true ? (visibilitySource ?? browserVisibilitySource()) : undefined,
     startClosed: o.startClosed === true,
-    clock,
-    timers,
+    clock: o.clock === undefined ? { now: () => Date.now() } : withMethods<Clock>('clock', o.clock, ['now']),
+    timers:
+      o.timers === undefined
+        ? {
+            setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
+            clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+          }
+        : withMethods<Timers>('timers', o.timers, ['setTimeout', 'clearTimeout']),
   };
 }
