@@ -112,20 +112,19 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   const decide = (result: CloseResult<keyof M & string>, context?: PolicyContext): Decision => {
     const { matched: rule, backoff } = lookup(toCode(read(result, 'code')));
     const { action, maxAttempts = policyMaxAttempts, delayMs } = rule.rule;
-    const stop = (cause: StopCause): Decision => ({ action: 'stop', cause, rule });
-    const counter = (key: keyof PolicyContext): number => count(read(context, key));
-    if (action === 'stop') return stop('policy');
-    let attempt = counter('attempt');
-    let reauthAttempt = counter('reauthAttempt');
-    const uptimeMs = counter('uptimeMs');
+    if (action === 'stop') return { action, cause: 'policy', rule };
+    let attempt = count(read(context, 'attempt'));
+    let reauthAttempt = count(read(context, 'reauthAttempt'));
+    const uptimeMs = count(read(context, 'uptimeMs'));
     // Only a connection that really stayed open earns a fresh start.
     if (uptimeMs > 0 && uptimeMs >= resetAfterMs) attempt = reauthAttempt = 0;
-    if (action === 'reauth' && reauthAttempt >= maxReauth) return stop('reauth-exhausted');
     // `attempt` failed before this close, and this close ends one more: maxAttempts counts
     // connection attempts in a row, the first included (maxAttempts: 3 → three sockets, then stop).
-    if (attempt + 1 >= maxAttempts) return stop('max-attempts');
+    const cause: StopCause | undefined =
+      action === 'reauth' && reauthAttempt >= maxReauth ? 'reauth-exhausted' : attempt + 1 >= maxAttempts ? 'max-attempts' : undefined;
+    if (cause) return { action: 'stop', cause, rule };
     const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
-    return { action, delayMs: Math.round(delayMs ?? computeDelay(next, backoff, random, counter('previousDelayMs'))), attempt: next, rule };
+    return { action, delayMs: Math.round(delayMs ?? computeDelay(next, backoff, random, count(read(context, 'previousDelayMs')))), attempt: next, rule };
   };
 
   // The effective table in lookup order: a code or name rule is listed when it is the one that decides its code.
