@@ -356,7 +356,7 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
       'error',
       new SocketError(
         'refresh-missing',
-        `The policy asked to re-authenticate after close ${result.code}${result.name ? ` (${result.name})` : ''}, but no auth.refresh is configured, so the socket stops with cause 'reauth-failed'. Pass createSocket(url, { auth: { refresh } }) or change the rule for this code.`,
+        `Close ${result.code}${result.name ? ` (${result.name})` : ''}: the policy says reauth, but no auth.refresh is configured, so the socket stops (cause 'reauth-failed'). Pass auth: { refresh } or change the rule.`,
       ),
     );
   }

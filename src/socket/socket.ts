@@ -408,9 +408,9 @@ function runner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedOptions): Runn
     let problem: string;
     let cause: unknown;
     try {
-      const d = o.policy.decide(result, policyContext) as unknown as Partial<Record<'action' | 'delayMs' | 'cause', unknown>> | null;
-      const validDelay = typeof d?.delayMs === 'number' && d.delayMs >= 0 && Number.isFinite(d.delayMs);
-      if (d !== null && typeof d === 'object' && (d.action === 'stop' ? typeof d.cause === 'string' : (d.action === 'reconnect' || d.action === 'reauth') && validDelay)) {
+      const d = o.policy.decide(result, policyContext) as unknown as { action?: unknown; delayMs?: number; cause?: unknown } | null | undefined;
+      const action = d?.action;
+      if (action === 'stop' ? typeof d?.cause === 'string' : (action === 'reconnect' || action === 'reauth') && Number.isFinite(d?.delayMs) && (d?.delayMs as number) >= 0) {
         return d as unknown as Decision;
       }
       problem = `policy.decide returned ${show(d)}, which is not a decision`;
@@ -458,10 +458,7 @@ function runner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedOptions): Runn
       }
       if (q === undefined) throw new SocketError('not-open', `send() while ${state} and options.queue is false: wait for 'open', or turn the queue on.`);
       if (queue.length >= q.max && q.overflow === 'error') {
-        throw new SocketError(
-          'queue-full',
-          `send() while not open: the queue already holds its maximum of ${q.max} messages (queue.overflow is 'error'). Wait for 'open', raise queue.max, or choose 'drop-oldest' / 'drop-newest'.`,
-        );
+        throw new SocketError('queue-full', `send() while not open: the queue is full (queue.max ${q.max}, queue.overflow 'error'). Wait for 'open' or raise queue.max.`);
       }
       queue.push(data);
       trim(q.overflow === 'drop-oldest');
