@@ -98,6 +98,7 @@ describe('createPolicy validation', () => {
     ['a range over the whole of 0-4999', { rules: { '0-4999': 'stop' } }],
     ['a single-code range', { rules: { '4001-4001': 'stop' } }],
     ['a code above 4999', { rules: { 5000: 'stop', 65535: 'stop' } }],
+    ['random: null, which means Math.random', { random: null }],
   ])('accepts %s', (_, options) => {
     expect(() => createPolicy(options as PolicyOptions)).not.toThrow();
   });
