@@ -20,7 +20,7 @@ export interface SizeLimit {
 
 export const sizeLimits: Readonly<Record<string, SizeLimit>> = {
   // Target (issue #7): the smallest useful import stays under 600 bytes.
-  'closekit:classify': { budget: 650, target: 599 },
+  'closekit:classify': { budget: 630, target: 599 },
   'closekit:createPolicy': { budget: 3650 },
   // Target (issue #7): the full client, eventemitter3 included, no bigger than
   // reconnecting-websocket 4.4.0 (3,218 bytes in FACTS.md).

@@ -108,21 +108,16 @@ export function classify(event: CloseEventLike | null | undefined, options: Clas
   const rawReason = event == null ? undefined : event.reason;
   const code = typeof rawCode === 'number' ? rawCode : NaN;
   const range = rangeOf(code);
-  let kind: CloseKind = range === 'invalid' ? 'invalid' : 'reserved';
-  let name: string | undefined;
-  if (range === 'standard') {
-    name = nameOfCode(code);
-    // 1004 is inside 1000–1015 but reserved, with no meaning.
-    if (name !== undefined) kind = 'standard';
-  } else if (range === 'library' || range === 'application') {
-    kind = range;
-    name = options.codes?.nameOf(code) ?? (range === 'library' ? nameOfCode(code) : undefined);
-  }
+  const custom = range === 'library' || range === 'application';
+  // nameOfCode knows only the IANA-named codes, so it is undefined for every other band.
+  const name = (custom ? options.codes?.nameOf(code) : undefined) ?? nameOfCode(code);
+  // 1004 is inside 1000–1015 but reserved, with no name and no meaning.
+  const kind: CloseKind = custom ? range : range === 'standard' && name !== undefined ? 'standard' : range === 'invalid' ? 'invalid' : 'reserved';
   // One object literal of one shape for every kind: smaller, and monomorphic for engines.
   return {
     code,
     reason: typeof rawReason === 'string' ? rawReason : '',
-    wasClean: event != null && event.wasClean === true,
+    wasClean: event?.wasClean === true,
     opened: options.opened === true,
     kind,
     name,
