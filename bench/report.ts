@@ -87,8 +87,8 @@ export function consoleReport(figures: BenchFigures, checks: readonly TargetChec
   if (figures.memory !== undefined) {
     const m = figures.memory;
     parts.push(
-      `Memory (${n(memoryScenario.cycles)} cycles): reconnect cycles +${n(m.reconnectCycles.heapGrowthBytes)} B heap, ${m.reconnectCycles.pendingTimersAfterDispose} timers after dispose; ` +
-        `create/dispose +${n(m.createDisposeCycles.heapGrowthBytes)} B heap, ${m.createDisposeCycles.pendingTimersAfterDispose} timers`,
+      `Memory (${n(memoryScenario.cycles)} cycles): reconnect cycles ${signed(m.reconnectCycles.heapGrowthBytes)} B heap, ${m.reconnectCycles.pendingTimersAfterDispose} timers after dispose; ` +
+        `create/dispose ${signed(m.createDisposeCycles.heapGrowthBytes)} B heap, ${m.createDisposeCycles.pendingTimersAfterDispose} timers`,
     );
   }
   parts.push('Targets');
@@ -342,4 +342,9 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
     'Sizes, storm counts and memory figures are deterministic; messages/s and ns depend on the machine. CI enforces a gzip budget per import with `node --import tsx bench/size-budget.ts`.',
   );
   return lines.join('\n');
+}
+
+/** A byte count with its sign: heap growth after GC can be negative. */
+function signed(bytes: number): string {
+  return `${bytes >= 0 ? '+' : '−'}${n(Math.abs(bytes))}`;
 }

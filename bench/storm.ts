@@ -83,16 +83,16 @@ const drivers: readonly StormDriver[] = [
     },
   },
   {
-    id: 'closekit-1012-5s',
-    label: 'closekit, 1012 rule backing off from 5 s',
+    id: 'closekit-1012-general',
+    label: 'closekit, 1012 on the general 0.5 s backoff',
     group: 'variant',
-    note: "not the default: createPolicy({ rules: { 1012: { action: 'reconnect', backoff: { initialMs: 5000 } } } }), everything else default",
+    note: "for comparison, not the default: createPolicy({ rules: { 1012: 'reconnect' } }) drops closekit's 5 s first window for 1012",
     prepare: async (clock) => {
       const { createPolicy, createSocket } = await import('closekit');
       // One policy for every client: decide() is pure, and the random source is the run's seeded one.
       let policy: ReturnType<typeof createPolicy> | undefined;
       return (server, _index, random) => {
-        policy ??= createPolicy({ random, rules: { 1012: { action: 'reconnect', backoff: { initialMs: 5000 } } } });
+        policy ??= createPolicy({ random, rules: { 1012: 'reconnect' } });
         const socket = createSocket(url, {
           WebSocket: server.WebSocket as unknown as WebSocketConstructorLike,
           clock,
@@ -112,7 +112,7 @@ const drivers: readonly StormDriver[] = [
       const { default: ReconnectingWebSocket } = await import('reconnecting-websocket');
       return (server, _index, random) =>
         new ReconnectingWebSocket(url, undefined, {
-          WebSocket: server.WebSocket,
+          WebSocket: server.WebSocket as unknown as WebSocketConstructorLike,
           minReconnectionDelay: 1000 + random() * 4000,
         });
     },
