@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -64,6 +64,19 @@ interface ExportConditions {
   readonly import?: string | { readonly default?: string };
 }
 
+/** The esbuild settings of every measurement: FACTS.md's `--bundle --minify`, browser ESM, nothing written. */
+const BUILD_SETTINGS = {
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  write: false,
+  logLevel: 'silent',
+} as const satisfies BuildOptions;
+
+/** gzip -9 bytes, as FACTS.md measured them. */
+const gzipBytesOf = (code: Uint8Array): number => gzipSync(code, { level: 9 }).byteLength;
+
 /** Resolves `closekit` and `closekit/<sub>` the way a bundler would for an ESM import: through package.json `exports`. */
 function selfReference(): Plugin {
   const manifest = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
@@ -90,13 +103,8 @@ export async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
   let code: Uint8Array;
   try {
     const output = await build({
+      ...BUILD_SETTINGS,
       stdin: { contents: entry.source, resolveDir: root, loader: 'js', sourcefile: `${entry.id}.js` },
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      write: false,
-      logLevel: 'silent',
       plugins: [selfReference()],
     });
     const file = output.outputFiles[0];
@@ -114,7 +122,7 @@ export async function measureEntry(entry: SizeEntry): Promise<SizeResult> {
     ...entry,
     status: 'ok',
     minBytes: code.byteLength,
-    gzipBytes: gzipSync(code, { level: 9 }).byteLength,
+    gzipBytes: gzipBytesOf(code),
     brotliBytes: brotliCompressSync(code, {
       params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: code.byteLength },
     }).byteLength,
@@ -139,13 +147,8 @@ export interface SizeBreakdown {
  */
 export async function measureBreakdown(id: string, name: string): Promise<SizeBreakdown> {
   const output = await build({
-    stdin: { contents: `import { ${name} } from './src/index.ts';\nconsole.log(${name});\n`, resolveDir: root, loader: 'ts', sourcefile: `${id}.ts` },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
+    ...BUILD_SETTINGS,
+    stdin: { contents: one('./src/index.ts', name), resolveDir: root, loader: 'ts', sourcefile: `${id}.ts` },
     metafile: true,
   });
   const file = output.outputFiles[0];
@@ -155,7 +158,7 @@ export async function measureBreakdown(id: string, name: string): Promise<SizeBr
     .map(([input, info]) => ({ file: input.replace(/^.*node_modules\//, ''), bytes: info.bytesInOutput }))
     .filter((entry) => entry.bytes > 0 && entry.file !== `${id}.ts`)
     .sort((a, b) => b.bytes - a.bytes);
-  return { id, minBytes: file.contents.byteLength, gzipBytes: gzipSync(file.contents, { level: 9 }).byteLength, files };
+  return { id, minBytes: file.contents.byteLength, gzipBytes: gzipBytesOf(file.contents), files };
 }
 
 /** Measures closekit's entries and the anchors in one run. */
