@@ -10,18 +10,7 @@ import {
   resolveBackoff,
   type Jitter,
 } from '../src/index';
-
-// A seeded generator (mulberry32), so the statistical checks are reproducible.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { meanOf, seededRandom } from './support/random';
 
 const jitters: Jitter[] = ['none', 'full', 'equal', 'decorrelated'];
 
@@ -112,20 +101,18 @@ describe('computeDelay', () => {
   });
 
   it.each([1, 2, 3, 5, 8, 12])('has a mean within 5%% of d/2 over 10,000 full-jitter samples (retry %i)', (attempt) => {
-    const random = seeded(attempt * 7919);
-    let sum = 0;
-    for (let i = 0; i < 10_000; i++) sum += computeDelay(attempt, DEFAULT_BACKOFF, random);
+    const random = seededRandom(attempt * 7919);
+    const mean = meanOf(10_000, () => computeDelay(attempt, DEFAULT_BACKOFF, random));
     const expected = expectedDelayMs(attempt);
     expect(expected).toBe(baseDelayMs(attempt) / 2);
-    expect(Math.abs(sum / 10_000 - expected)).toBeLessThanOrEqual(0.05 * expected);
+    expect(Math.abs(mean - expected)).toBeLessThanOrEqual(0.05 * expected);
   });
 
   it('has a mean near 3d/4 with equal jitter', () => {
     const backoff = resolveBackoff({ jitter: 'equal' });
-    const random = seeded(42);
-    let sum = 0;
-    for (let i = 0; i < 10_000; i++) sum += computeDelay(4, backoff, random);
-    expect(Math.abs(sum / 10_000 - expectedDelayMs(4, backoff))).toBeLessThanOrEqual(0.05 * expectedDelayMs(4, backoff));
+    const random = seededRandom(42);
+    const mean = meanOf(10_000, () => computeDelay(4, backoff, random));
+    expect(Math.abs(mean - expectedDelayMs(4, backoff))).toBeLessThanOrEqual(0.05 * expectedDelayMs(4, backoff));
   });
 });
 
