@@ -5,12 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { setup } from './harness';
 
 const reauth = { policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' } }, auth: { refresh: async () => {} } } as const;
+/** A 500 ms confirmation window, and a 10 ms retry without jitter so the next connection comes at a known time. */
+const confirmWindow = { queue: { confirmAfterMs: 500 }, policy: { backoff: { initialMs: 10, jitter: 'none' } } } as const;
 
 /** A socket whose first connection waits for the test to accept it. */
 function held(options: Parameters<typeof setup>[0] = {}) {
   const h = setup({ startClosed: true, ...options });
   h.server.hangNext();
   return h;
+}
+
+/** Connects a held socket and has the server accept: what was queued goes into a connection not yet confirmed. */
+function openHeld(h: ReturnType<typeof held>): void {
+  h.socket.reconnect();
+  h.clock.advance(0);
+  h.server.lastConnection?.accept();
 }
 
 describe('queue.confirmAfterMs', () => {
@@ -33,9 +42,7 @@ describe('queue.confirmAfterMs', () => {
     const h = held({ ...reauth, auth: { refresh: () => new Promise<void>((resolve) => (release = resolve)) } });
     h.socket.send('queued');
     h.socket.once('open', () => h.socket.send('from-open'));
-    h.socket.reconnect();
-    h.clock.advance(0);
-    h.server.lastConnection?.accept();
+    openHeld(h);
     h.clock.advance(0);
     h.socket.send('while-open');
     h.server.lastConnection?.close('Unauthorized');
@@ -61,9 +68,7 @@ describe('queue.confirmAfterMs', () => {
     for (const end of ['close', 'dispose'] as const) {
       const h = held();
       h.socket.send('a');
-      h.socket.reconnect();
-      h.clock.advance(0);
-      h.server.lastConnection?.accept();
+      openHeld(h);
       h.clock.advance(0);
       h.socket[end]();
       h.clock.runAll();
@@ -71,9 +76,7 @@ describe('queue.confirmAfterMs', () => {
     }
     const h = held();
     h.socket.send('a');
-    h.socket.reconnect();
-    h.clock.advance(0);
-    h.server.lastConnection?.accept();
+    openHeld(h);
     h.clock.advance(0);
     h.socket.reconnect();
     h.clock.advance(0);
@@ -83,9 +86,7 @@ describe('queue.confirmAfterMs', () => {
   it('(c) a message from the server confirms: a later close re-queues nothing, and later sends are not tracked', () => {
     const h = held();
     h.socket.send('a');
-    h.socket.reconnect();
-    h.clock.advance(0);
-    h.server.lastConnection?.accept();
+    openHeld(h);
     h.clock.advance(0);
     h.socket.send('b');
     h.server.send('hello');
@@ -101,9 +102,7 @@ describe('queue.confirmAfterMs', () => {
     const h = held({ heartbeat: { intervalMs: 100, timeoutMs: 50 } });
     h.server.setAutoPong(true);
     h.socket.send('a');
-    h.socket.reconnect();
-    h.clock.advance(0);
-    h.server.lastConnection?.accept();
+    openHeld(h);
     h.clock.advance(100); // ping, pong
     h.server.closeAll(4000);
     h.clock.advance(0);
@@ -116,11 +115,9 @@ describe('queue.confirmAfterMs', () => {
       [499, ['a', 'b']],
       [500, []],
     ] as const) {
-      const h = held({ queue: { confirmAfterMs: 500 }, policy: { backoff: { initialMs: 10, jitter: 'none' } } });
+      const h = held(confirmWindow);
       h.socket.send('a');
-      h.socket.reconnect();
-      h.clock.advance(0);
-      h.server.lastConnection?.accept();
+      openHeld(h);
       h.clock.advance(0);
       h.socket.send('b');
       h.clock.advance(openMs);
@@ -132,11 +129,9 @@ describe('queue.confirmAfterMs', () => {
   });
 
   it('(d) a send after the window ends the tracking', () => {
-    const h = held({ queue: { confirmAfterMs: 500 }, policy: { backoff: { initialMs: 10, jitter: 'none' } } });
+    const h = held(confirmWindow);
     h.socket.send('a');
-    h.socket.reconnect();
-    h.clock.advance(0);
-    h.server.lastConnection?.accept();
+    openHeld(h);
     h.clock.advance(600);
     h.socket.send('b');
     h.server.dropAll();
@@ -170,9 +165,7 @@ describe('queue.confirmAfterMs', () => {
   ] as const)('(f) %s: putting them back over queue.max reports exactly the dropped', async (overflow, dropped, delivered) => {
     const h = held({ ...reauth, queue: { max: 3, overflow } });
     for (const m of ['a', 'b', 'c']) h.socket.send(m);
-    h.socket.reconnect();
-    h.clock.advance(0);
-    h.server.lastConnection?.accept();
+    openHeld(h);
     h.clock.advance(0);
     h.socket.send('d');
     h.socket.send('e');
