@@ -101,121 +101,88 @@ const PASSED_THROUGH: readonly (readonly [number, ExpectedResult, ExpectedDecisi
   [5000, { kind: 'invalid', name: undefined, range: 'invalid', local: false }, byDefault],
 ];
 
-const ABNORMAL = standard('AbnormalClosure', true);
+/** A close the page sees cleanly (`open`, then `close` with the server's code and reason), and answers with the same code and reason. */
+const cleanClose = (fact: Pick<FactCase, 'title' | 'row' | 'server' | 'code' | 'reason' | 'result' | 'decision'>): FactCase => ({
+  ...fact,
+  events: ['open', 'close'],
+  wasClean: true,
+  opened: true,
+  serverGot: [{ code: fact.code, reason: fact.reason }],
+});
+
+/** A connection that fails: the page sees 1006 with no reason, not clean; closekit calls it AbnormalClosure and reconnects under the 1006 rule. */
+const abnormalClose = (fact: Pick<FactCase, 'title' | 'row' | 'server' | 'greet' | 'events' | 'opened' | 'serverGot'>): FactCase => ({
+  ...fact,
+  code: 1006,
+  reason: '',
+  wasClean: false,
+  result: standard('AbnormalClosure', true),
+  decision: byCode('reconnect', 1006),
+});
 
 /** Every FACTS.md browser row, one case per code or variant. */
 export const FACT_CASES: readonly FactCase[] = [
-  ...SENT_BY_WS.map(([code, result, decision]): FactCase => ({
-    title: `close ${code}`,
-    row: ROW_CLOSE,
-    server: [{ do: 'close', code, reason: `reason ${code}` }],
-    events: ['open', 'close'],
-    code,
-    reason: `reason ${code}`,
-    wasClean: true,
-    opened: true,
-    result,
-    decision,
-    // The page echoes the server's code and reason.
-    serverGot: [{ code, reason: `reason ${code}` }],
-  })),
-  ...PASSED_THROUGH.map(([code, result, decision]): FactCase => ({
-    title: `raw close frame ${code}`,
-    row: ROW_RAW_PASS,
-    server: [{ do: 'raw-close', code, reason: `raw ${code}` }],
-    events: ['open', 'close'],
-    code,
-    reason: `raw ${code}`,
-    wasClean: true,
-    opened: true,
-    result,
-    decision,
-    // Even a code that is invalid on the wire is echoed back.
-    serverGot: [{ code, reason: `raw ${code}` }],
-  })),
-  ...[1005, 1006, 1015].map((code): FactCase => ({
-    title: `raw close frame ${code}`,
-    row: ROW_RAW_LOCAL,
-    server: [{ do: 'raw-close', code, reason: `raw ${code}` }],
-    events: ['open', 'error', 'close'],
-    code: 1006,
-    reason: '',
-    wasClean: false,
-    opened: true,
-    result: ABNORMAL,
-    decision: byCode('reconnect', 1006),
-    // FACTS.md: the browser replies 1002 Protocol Error (with no reason).
-    serverGot: [{ code: 1002, reason: '' }],
-  })),
-  {
+  // The page echoes the server's code and reason.
+  ...SENT_BY_WS.map(([code, result, decision]) =>
+    cleanClose({ title: `close ${code}`, row: ROW_CLOSE, server: [{ do: 'close', code, reason: `reason ${code}` }], code, reason: `reason ${code}`, result, decision }),
+  ),
+  // Even a code that is invalid on the wire is echoed back.
+  ...PASSED_THROUGH.map(([code, result, decision]) =>
+    cleanClose({ title: `raw close frame ${code}`, row: ROW_RAW_PASS, server: [{ do: 'raw-close', code, reason: `raw ${code}` }], code, reason: `raw ${code}`, result, decision }),
+  ),
+  ...[1005, 1006, 1015].map((code) =>
+    abnormalClose({
+      title: `raw close frame ${code}`,
+      row: ROW_RAW_LOCAL,
+      server: [{ do: 'raw-close', code, reason: `raw ${code}` }],
+      events: ['open', 'error', 'close'],
+      opened: true,
+      // FACTS.md: the browser replies 1002 Protocol Error (with no reason).
+      serverGot: [{ code: 1002, reason: '' }],
+    }),
+  ),
+  // Answered with an empty close frame too.
+  cleanClose({
     title: 'empty close frame',
     row: ROW_EMPTY,
     server: [{ do: 'empty-close' }],
-    events: ['open', 'close'],
     code: 1005,
     reason: '',
-    wasClean: true,
-    opened: true,
     result: standard('NoStatusReceived', true),
     decision: byCode('reconnect', 1005),
-    // Answered with an empty close frame too.
-    serverGot: [{ code: 1005, reason: '' }],
-  },
-  {
+  }),
+  abnormalClose({
     title: 'close reason that is not UTF-8',
     row: ROW_BAD_UTF8,
     server: [{ do: 'bad-utf8-close', code: 4000 }],
     events: ['open', 'error', 'close'],
-    code: 1006,
-    reason: '',
-    wasClean: false,
     opened: true,
-    result: ABNORMAL,
-    decision: byCode('reconnect', 1006),
     // Failing the connection, the browser says 1002 (its reason text is its own).
     serverGot: [{ code: 1002 }],
-  },
-  ...[401, 403].map((status): FactCase => ({
-    title: `upgrade rejected with HTTP ${status}`,
-    row: ROW_REJECT,
-    server: [{ do: 'reject', status }],
-    events: ['error', 'close'],
-    code: 1006,
-    reason: '',
-    wasClean: false,
-    opened: false,
-    result: ABNORMAL,
-    decision: byCode('reconnect', 1006),
-    serverGot: [],
-  })),
-  ...(['destroy', 'reset'] as const).map((action): FactCase => ({
-    title: `accepted, then TCP ${action === 'destroy' ? 'destroyed' : 'reset'}`,
-    row: ROW_DESTROY,
-    server: [{ do: action }],
-    greet: 'hello',
-    events: ['open', 'close'],
-    code: 1006,
-    reason: '',
-    wasClean: false,
-    opened: true,
-    result: ABNORMAL,
-    decision: byCode('reconnect', 1006),
-    // No close frame either way: `ws` reports 1006 itself.
-    serverGot: [{ code: 1006, reason: '' }],
-  })),
-  {
-    title: 'connection refused',
-    row: ROW_REFUSED,
-    server: 'refused',
-    events: ['error', 'close'],
-    code: 1006,
-    reason: '',
-    wasClean: false,
-    opened: false,
-    result: ABNORMAL,
-    decision: byCode('reconnect', 1006),
-    serverGot: [],
-  },
+  }),
+  ...[401, 403].map((status) =>
+    abnormalClose({
+      title: `upgrade rejected with HTTP ${status}`,
+      row: ROW_REJECT,
+      server: [{ do: 'reject', status }],
+      events: ['error', 'close'],
+      opened: false,
+      serverGot: [],
+    }),
+  ),
+  ...(['destroy', 'reset'] as const).map((action) =>
+    abnormalClose({
+      title: `accepted, then TCP ${action === 'destroy' ? 'destroyed' : 'reset'}`,
+      row: ROW_DESTROY,
+      server: [{ do: action }],
+      greet: 'hello',
+      events: ['open', 'close'],
+      opened: true,
+      // No close frame either way: `ws` reports 1006 itself.
+      serverGot: [{ code: 1006, reason: '' }],
+    }),
+  ),
+  abnormalClose({ title: 'connection refused', row: ROW_REFUSED, server: 'refused', events: ['error', 'close'], opened: false, serverGot: [] }),
 ];
 
 /** The cases grouped by FACTS.md row, in table order: one test per row, one page per test. */
