@@ -1,36 +1,17 @@
 // Every row of FACTS.md's browser table, reproduced in headless Chromium
 // against a real server on loopback, through the built dist/ bundle: what the
 // page sees, and what closekit reports for it.
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildPageBundle } from './support/bundle';
-import { describeWithChromium, launchChromium, openPage } from './support/chromium';
+import { expect, it } from 'vitest';
+import { describeWithChromium } from './support/chromium';
 import { FACT_ROWS } from './support/facts';
 import { clientCloseInPage, observeInPage } from './support/page';
 import { planUrl } from './support/plan';
-import { refusedUrl, startLoopbackServer, type LoopbackServer } from './support/server';
+import { refusedUrl } from './support/server';
+import { useChromiumSuite } from './support/suite';
 
 describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
-  let browser: Browser;
-  let server: LoopbackServer;
-  let context: BrowserContext;
-  let page: Page;
+  const suite = useChromiumSuite();
   let keys = 0;
-
-  beforeAll(async () => {
-    server = await startLoopbackServer(await buildPageBundle());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    ({ context, page } = await openPage(browser, server.pageUrl));
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
 
   // One test per FACTS.md row (a fresh page each); every code or variant in
   // the row is checked, and a soft failure names the case.
@@ -38,8 +19,8 @@ describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
     it(`the server ${row}`, async () => {
       for (const fact of cases) {
         const key = `fact-${keys++}`;
-        const url = fact.server === 'refused' ? await refusedUrl() : planUrl(server.wsBase, key, fact.server);
-        const seen = await observeInPage(page, url, fact.greet === undefined ? {} : { greet: fact.greet });
+        const url = fact.server === 'refused' ? await refusedUrl() : planUrl(suite.server.wsBase, key, fact.server);
+        const seen = await observeInPage(suite.page, url, fact.greet === undefined ? {} : { greet: fact.greet });
         const label = `${fact.title}:`;
 
         expect.soft(seen.events, `${label} events`).toEqual(fact.events);
@@ -57,17 +38,17 @@ describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
         // 1013 Try Again Later keeps a 5 s floor even on a first attempt.
         if (fact.code === 1013) expect.soft(seen.decision?.delayMs, `${label} 1013 floor`).toBeGreaterThanOrEqual(5000);
         // The server may record the page's answer just after the page's close event.
-        await expect.poll(() => server.closesFor(key).length, { message: `${label} what the server got` }).toBe(fact.serverGot.length);
-        expect.soft(server.closesFor(key), `${label} what the server got`).toMatchObject(fact.serverGot);
+        await expect.poll(() => suite.server.closesFor(key).length, { message: `${label} what the server got` }).toBe(fact.serverGot.length);
+        expect.soft(suite.server.closesFor(key), `${label} what the server got`).toMatchObject(fact.serverGot);
       }
     });
   }
 
-  const echo = () => planUrl(server.wsBase, `client-close-${keys++}`, [{ do: 'echo' }]);
+  const echo = () => planUrl(suite.server.wsBase, `client-close-${keys++}`, [{ do: 'echo' }]);
 
   it('close(code) with a code other than 1000 or 3000–4999 throws InvalidAccessError natively, closekit throws CloseCodeError first, and the socket stays open', async () => {
     for (const code of [1001, 1002, 1011, 2000, 2999, 5000, 999]) {
-      const outcome = await clientCloseInPage(page, echo(), code, undefined);
+      const outcome = await clientCloseInPage(suite.page, echo(), code, undefined);
       expect.soft(outcome.nativeThrew, `close(${code}) natively`).toEqual({ name: 'InvalidAccessError', isDOMException: true, isCloseCodeError: false, rule: null });
       expect.soft(outcome.closekitThrew, `close(${code}) in closekit`).toEqual({ name: 'CloseCodeError', isDOMException: false, isCloseCodeError: true, rule: 'client-range' });
       expect.soft(outcome.readyStateAfter, `close(${code}) leaves the socket open`).toBe(1);
@@ -77,13 +58,13 @@ describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
   it('a reason of 41 × "€" (123 UTF-8 bytes) passes both, and the server receives it', async () => {
     const key = `client-close-${keys++}`;
     const reason = '€'.repeat(41);
-    const outcome = await clientCloseInPage(page, planUrl(server.wsBase, key, [{ do: 'echo' }]), 4000, reason);
+    const outcome = await clientCloseInPage(suite.page, planUrl(suite.server.wsBase, key, [{ do: 'echo' }]), 4000, reason);
     expect(outcome).toEqual({ nativeThrew: null, closekitThrew: null, readyStateAfter: 2, close: { code: 4000, reason, wasClean: true } });
-    expect(server.closesFor(key)).toEqual([{ code: 4000, reason }]);
+    expect(suite.server.closesFor(key)).toEqual([{ code: 4000, reason }]);
   });
 
   it('a reason of 42 × "€" (126 UTF-8 bytes) throws SyntaxError natively, closekit says reason-too-long, and the socket stays open', async () => {
-    const outcome = await clientCloseInPage(page, echo(), 4000, '€'.repeat(42));
+    const outcome = await clientCloseInPage(suite.page, echo(), 4000, '€'.repeat(42));
     expect(outcome.nativeThrew).toEqual({ name: 'SyntaxError', isDOMException: true, isCloseCodeError: false, rule: null });
     expect(outcome.closekitThrew).toEqual({ name: 'CloseCodeError', isDOMException: false, isCloseCodeError: true, rule: 'reason-too-long' });
     expect(outcome.readyStateAfter).toBe(1);
@@ -92,18 +73,18 @@ describeWithChromium()('FACTS.md in Chromium, through dist/', () => {
   it('close(1000 | 3000 | 4999, reason) is accepted by both and reaches the server', async () => {
     for (const code of [1000, 3000, 4999]) {
       const key = `client-close-${keys++}`;
-      const outcome = await clientCloseInPage(page, planUrl(server.wsBase, key, [{ do: 'echo' }]), code, 'bye');
+      const outcome = await clientCloseInPage(suite.page, planUrl(suite.server.wsBase, key, [{ do: 'echo' }]), code, 'bye');
       expect.soft(outcome.nativeThrew, `close(${code}) natively`).toBeNull();
       expect.soft(outcome.closekitThrew, `close(${code}) in closekit`).toBeNull();
       expect.soft(outcome.close, `close(${code}) event`).toEqual({ code, reason: 'bye', wasClean: true });
-      expect.soft(server.closesFor(key), `close(${code}) at the server`).toEqual([{ code, reason: 'bye' }]);
+      expect.soft(suite.server.closesFor(key), `close(${code}) at the server`).toEqual([{ code, reason: 'bye' }]);
     }
   });
 
   it('close() with no code gives 1005 on both ends', async () => {
     const key = `client-close-${keys++}`;
-    const outcome = await clientCloseInPage(page, planUrl(server.wsBase, key, [{ do: 'echo' }]), undefined, undefined);
+    const outcome = await clientCloseInPage(suite.page, planUrl(suite.server.wsBase, key, [{ do: 'echo' }]), undefined, undefined);
     expect(outcome.close).toEqual({ code: 1005, reason: '', wasClean: true });
-    expect(server.closesFor(key)).toEqual([{ code: 1005, reason: '' }]);
+    expect(suite.server.closesFor(key)).toEqual([{ code: 1005, reason: '' }]);
   });
 });

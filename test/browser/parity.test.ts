@@ -4,16 +4,16 @@
 // classified result and the decision. Where they truly differ, the difference
 // is written out below, and a difference that stops being true fails too.
 import { WebSocket as UndiciWebSocket } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildPageBundle, importDist } from './support/bundle';
-import { describeWithChromium, launchChromium, openPage } from './support/chromium';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { importDist } from './support/bundle';
+import { describeWithChromium } from './support/chromium';
 import { FACT_CASES, FACT_ROWS, type FactCase } from './support/facts';
 import { actInPage, clientCloseInPage, eventsInPage, observeInPage, startSocketInPage, waitForInPage } from './support/page';
 import { planUrl } from './support/plan';
 import { clientClose, observe, type Observation, type Runtime } from './support/probe';
-import { refusedUrl, startLoopbackServer, type LoopbackServer } from './support/server';
+import { refusedUrl } from './support/server';
 import * as driver from './support/socket-driver';
+import { useChromiumSuite } from './support/suite';
 
 /** One run of a FACTS case in one runtime, plus how many upgrade requests the server got for it. */
 interface Run extends Observation {
@@ -73,35 +73,23 @@ function overlay<T>(base: T, patch: DeepPartial<T>): T {
 }
 
 describeWithChromium()('parity: Chromium and Node (undici) through dist/', () => {
-  let browser: Browser;
-  let server: LoopbackServer;
+  const suite = useChromiumSuite();
   let node: Runtime;
-  let context: BrowserContext;
-  let page: Page;
   let keys = 0;
 
   beforeAll(async () => {
-    server = await startLoopbackServer(await buildPageBundle());
     node = { closekit: await importDist(), WebSocket: UndiciWebSocket as unknown as Runtime['WebSocket'] };
-    browser = await launchChromium();
   });
-  afterAll(async () => {
+  // Runs before the suite's own teardown (after-hooks run last-registered first).
+  afterAll(() => {
     driver.disposeAll();
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    ({ context, page } = await openPage(browser, server.pageUrl));
-  });
-  afterEach(async () => {
-    await context?.close();
   });
 
   async function run(fact: FactCase, inRuntime: (url: string) => Promise<Observation>): Promise<Run> {
     const key = `parity-${keys++}`;
-    const url = fact.server === 'refused' ? await refusedUrl() : planUrl(server.wsBase, key, fact.server);
+    const url = fact.server === 'refused' ? await refusedUrl() : planUrl(suite.server.wsBase, key, fact.server);
     const observation = await inRuntime(url);
-    return { ...observation, upgradeRequests: server.connectionsFor(key).length };
+    return { ...observation, upgradeRequests: suite.server.connectionsFor(key).length };
   }
 
   it('every expected difference names FACTS cases that exist', () => {
@@ -117,7 +105,7 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
       for (const fact of cases) {
         const difference = differenceFor(fact.title);
         const options = fact.greet === undefined ? {} : { greet: fact.greet };
-        const chromium = await run(fact, (url) => observeInPage(page, url, options));
+        const chromium = await run(fact, (url) => observeInPage(suite.page, url, options));
         const undici = await run(fact, (url) => observe(node, url, options));
 
         // Chromium is the reference: it must still match FACTS.md.
@@ -161,13 +149,13 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
     for (const fact of FACT_CASES) {
       if (fact.server === 'refused') continue;
       const key = `parity-${keys++}`;
-      await observe(node, planUrl(server.wsBase, key, fact.server), fact.greet === undefined ? {} : { greet: fact.greet });
+      await observe(node, planUrl(suite.server.wsBase, key, fact.server), fact.greet === undefined ? {} : { greet: fact.greet });
       const difference = UNDICI_REPLIES.find((entry) => entry.cases(fact));
       const expected = difference === undefined ? fact.serverGot : difference.reply(fact);
-      await expect.poll(() => server.closesFor(key).length, { message: `${fact.title}: replies at the server` }).toBe(expected.length);
-      if (difference === undefined) expect.soft(server.closesFor(key), `${fact.title}: same reply as Chromium`).toMatchObject(fact.serverGot);
+      await expect.poll(() => suite.server.closesFor(key).length, { message: `${fact.title}: replies at the server` }).toBe(expected.length);
+      if (difference === undefined) expect.soft(suite.server.closesFor(key), `${fact.title}: same reply as Chromium`).toMatchObject(fact.serverGot);
       else {
-        expect.soft(server.closesFor(key), `${fact.title}: ${difference.difference}`).toEqual(expected);
+        expect.soft(suite.server.closesFor(key), `${fact.title}: ${difference.difference}`).toEqual(expected);
         expect.soft(expected, `stale entry in UNDICI_REPLIES for ${fact.title}`).not.toMatchObject(fact.serverGot);
       }
     }
@@ -185,13 +173,13 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
     for (const [title, code, reason] of clientCloseCases) {
       const chromiumKey = `parity-${keys++}`;
       const undiciKey = `parity-${keys++}`;
-      const chromium = await clientCloseInPage(page, planUrl(server.wsBase, chromiumKey, [{ do: 'echo' }]), code, reason);
-      const undici = await clientClose(node, planUrl(server.wsBase, undiciKey, [{ do: 'echo' }]), code, reason);
+      const chromium = await clientCloseInPage(suite.page, planUrl(suite.server.wsBase, chromiumKey, [{ do: 'echo' }]), code, reason);
+      const undici = await clientClose(node, planUrl(suite.server.wsBase, undiciKey, [{ do: 'echo' }]), code, reason);
       expect.soft(undici, `${title}: in the page`).toEqual(chromium);
       // A throwing close() leaves the socket open; the probe then closes it without a code.
-      await expect.poll(() => server.closesFor(undiciKey).length).toBe(1);
-      await expect.poll(() => server.closesFor(chromiumKey).length).toBe(1);
-      expect.soft(server.closesFor(undiciKey), `${title}: at the server`).toEqual(server.closesFor(chromiumKey));
+      await expect.poll(() => suite.server.closesFor(undiciKey).length).toBe(1);
+      await expect.poll(() => suite.server.closesFor(chromiumKey).length).toBe(1);
+      expect.soft(suite.server.closesFor(undiciKey), `${title}: at the server`).toEqual(suite.server.closesFor(chromiumKey));
     }
   });
 
@@ -251,19 +239,19 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
       const chromiumKey = `parity-socket-${keys++}`;
       const undiciKey = `parity-socket-${keys++}`;
       const id = `socket-${index}`;
-      await startSocketInPage(page, id, { base: server.wsBase, key: chromiumKey, ...scenario });
-      driver.startSocket(node, id, { base: server.wsBase, key: undiciKey, ...scenario });
-      await Promise.all([waitForInPage(page, id, ...until), driver.waitFor(id, ...until)]);
+      await startSocketInPage(suite.page, id, { base: suite.server.wsBase, key: chromiumKey, ...scenario });
+      driver.startSocket(node, id, { base: suite.server.wsBase, key: undiciKey, ...scenario });
+      await Promise.all([waitForInPage(suite.page, id, ...until), driver.waitFor(id, ...until)]);
 
       for (const action of then) {
-        expect.soft(driver.act(id, action), `${title}: ${JSON.stringify(action)}`).toEqual(await actInPage(page, id, action));
+        expect.soft(driver.act(id, action), `${title}: ${JSON.stringify(action)}`).toEqual(await actInPage(suite.page, id, action));
       }
-      if (then.length > 0) await Promise.all([waitForInPage(page, id, 'stopped'), driver.waitFor(id, 'stopped')]);
+      if (then.length > 0) await Promise.all([waitForInPage(suite.page, id, 'stopped'), driver.waitFor(id, 'stopped')]);
 
-      expect.soft(sequence(driver.eventsOf(id)), `${title}: socket events`).toEqual(sequence(await eventsInPage(page, id)));
-      const seenBy = (key: string) => server.connectionsFor(key).map(({ index: attempt, token }) => ({ attempt, token }));
+      expect.soft(sequence(driver.eventsOf(id)), `${title}: socket events`).toEqual(sequence(await eventsInPage(suite.page, id)));
+      const seenBy = (key: string) => suite.server.connectionsFor(key).map(({ index: attempt, token }) => ({ attempt, token }));
       expect.soft(seenBy(undiciKey), `${title}: connections at the server`).toEqual(seenBy(chromiumKey));
-      expect.soft(server.messagesFor(undiciKey), `${title}: messages at the server`).toEqual(server.messagesFor(chromiumKey));
+      expect.soft(suite.server.messagesFor(undiciKey), `${title}: messages at the server`).toEqual(suite.server.messagesFor(chromiumKey));
     }
   });
 });

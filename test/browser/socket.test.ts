@@ -1,42 +1,22 @@
 // createSocket from the built dist/, in headless Chromium, against the
 // scripted loopback server: the flows an app relies on, with the browser's
 // own WebSocket, online/offline events and timers.
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildPageBundle } from './support/bundle';
-import { describeWithChromium, launchChromium, openPage } from './support/chromium';
+import { expect, it } from 'vitest';
+import { describeWithChromium } from './support/chromium';
 import { actInPage, eventsInPage, startSocketInPage, stateInPage, waitForInPage } from './support/page';
 import type { LoggedEvent, SocketScenario } from './support/socket-driver';
-import { startLoopbackServer, type LoopbackServer } from './support/server';
+import { useChromiumSuite } from './support/suite';
 
 const of = (log: readonly LoggedEvent[], type: string): unknown[] => log.filter((event) => event.type === type).map((event) => event.data);
 
 describeWithChromium()('createSocket in Chromium, through dist/', () => {
-  let browser: Browser;
-  let server: LoopbackServer;
-  let context: BrowserContext;
-  let page: Page;
+  const suite = useChromiumSuite();
   let keys = 0;
-
-  beforeAll(async () => {
-    server = await startLoopbackServer(await buildPageBundle());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    ({ context, page } = await openPage(browser, server.pageUrl));
-  });
-  afterEach(async () => {
-    await context?.close();
-  });
 
   /** Starts a socket in the page under a fresh server key; returns the key. */
   async function start(scenario: Omit<SocketScenario, 'base' | 'key'>): Promise<string> {
     const key = `socket-${keys++}`;
-    await startSocketInPage(page, 's', { base: server.wsBase, key, ...scenario });
+    await startSocketInPage(suite.page, 's', { base: suite.server.wsBase, key, ...scenario });
     return key;
   }
 
@@ -46,11 +26,11 @@ describeWithChromium()('createSocket in Chromium, through dist/', () => {
       auth: { initialToken: 'stale-0', refreshedToken: 'fresh-1' },
       rules: { Unauthorized: 'reauth' },
     });
-    await waitForInPage(page, 's', 'open', 2);
-    await actInPage(page, 's', { do: 'send', data: 'hello' });
-    const log = await waitForInPage(page, 's', 'message');
+    await waitForInPage(suite.page, 's', 'open', 2);
+    await actInPage(suite.page, 's', { do: 'send', data: 'hello' });
+    const log = await waitForInPage(suite.page, 's', 'message');
 
-    expect(server.connectionsFor(key).map((connection) => connection.token)).toEqual(['stale-0', 'fresh-1']);
+    expect(suite.server.connectionsFor(key).map((connection) => connection.token)).toEqual(['stale-0', 'fresh-1']);
     const unauthorized = { code: 4001, reason: 'token expired', kind: 'application', name: 'Unauthorized', opened: true, wasClean: true };
     expect(of(log, 'rejected')).toEqual([unauthorized]);
     expect(of(log, 'close')).toEqual([
@@ -69,83 +49,83 @@ describeWithChromium()('createSocket in Chromium, through dist/', () => {
       rules: { 1012: { action: 'reconnect', delayMs: 200 } },
       sendWhenWaiting: ['m1', 'm2', 'm3', 'm4', 'm5'],
     });
-    await waitForInPage(page, 's', 'open', 2);
-    await actInPage(page, 's', { do: 'send', data: 'm6' });
-    const log = await waitForInPage(page, 's', 'message', 6);
+    await waitForInPage(suite.page, 's', 'open', 2);
+    await actInPage(suite.page, 's', { do: 'send', data: 'm6' });
+    const log = await waitForInPage(suite.page, 's', 'message', 6);
 
-    expect(server.messagesFor(key)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+    expect(suite.server.messagesFor(key)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
     expect(of(log, 'message')).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6']);
     expect(of(log, 'reconnecting')).toEqual([
       { attempt: 1, delayMs: 200, result: { code: 1012, reason: 'restarting', kind: 'standard', name: 'ServiceRestart', opened: true, wasClean: true } },
     ]);
     expect(of(log, 'dropped')).toEqual([]);
-    expect(server.connectionsFor(key)).toHaveLength(2);
+    expect(suite.server.connectionsFor(key)).toHaveLength(2);
   });
 
   it('close(1001) throws CloseCodeError, not a DOMException, and the socket stays open and usable', async () => {
     const key = await start({ steps: [{ do: 'echo' }] });
-    await waitForInPage(page, 's', 'open');
+    await waitForInPage(suite.page, 's', 'open');
 
-    const goingAway = await actInPage(page, 's', { do: 'close', code: 1001 });
+    const goingAway = await actInPage(suite.page, 's', { do: 'close', code: 1001 });
     expect(goingAway).toEqual({
       threw: { name: 'CloseCodeError', isDOMException: false, isCloseCodeError: true, rule: 'client-range' },
       state: 'open',
       readyState: 1,
     });
-    const tooLong = await actInPage(page, 's', { do: 'close', code: 4000, reason: '€'.repeat(42) });
+    const tooLong = await actInPage(suite.page, 's', { do: 'close', code: 4000, reason: '€'.repeat(42) });
     expect(tooLong).toEqual({
       threw: { name: 'CloseCodeError', isDOMException: false, isCloseCodeError: true, rule: 'reason-too-long' },
       state: 'open',
       readyState: 1,
     });
 
-    await actInPage(page, 's', { do: 'send', data: 'still open' });
-    expect(of(await waitForInPage(page, 's', 'message'), 'message')).toEqual(['still open']);
+    await actInPage(suite.page, 's', { do: 'send', data: 'still open' });
+    expect(of(await waitForInPage(suite.page, 's', 'message'), 'message')).toEqual(['still open']);
 
-    expect((await actInPage(page, 's', { do: 'close', code: 4000, reason: '€'.repeat(41) })).threw).toBeNull();
-    const log = await waitForInPage(page, 's', 'stopped');
+    expect((await actInPage(suite.page, 's', { do: 'close', code: 4000, reason: '€'.repeat(41) })).threw).toBeNull();
+    const log = await waitForInPage(suite.page, 's', 'stopped');
     expect(of(log, 'stopped')).toEqual([{ cause: 'client', result: expect.objectContaining({ code: 4000 }), pending: [] }]);
-    await expect.poll(() => server.closesFor(key)).toEqual([{ code: 4000, reason: '€'.repeat(41) }]);
+    await expect.poll(() => suite.server.closesFor(key)).toEqual([{ code: 4000, reason: '€'.repeat(41) }]);
   });
 
   it('offline pauses retries that would otherwise start at once', async () => {
     const key = await start({ steps: [{ do: 'echo' }], rules: { 1006: { action: 'reconnect', delayMs: 0 } } });
-    await waitForInPage(page, 's', 'open');
+    await waitForInPage(suite.page, 's', 'open');
     // Online, a dropped connection is retried straight away (delay 0).
-    expect(server.drop(key)).toBe(1);
-    await waitForInPage(page, 's', 'open', 2);
+    expect(suite.server.drop(key)).toBe(1);
+    await waitForInPage(suite.page, 's', 'open', 2);
 
-    await context.setOffline(true);
-    expect(server.drop(key)).toBe(1);
-    await waitForInPage(page, 's', 'close', 2);
+    await suite.context.setOffline(true);
+    expect(suite.server.drop(key)).toBe(1);
+    await waitForInPage(suite.page, 's', 'close', 2);
     // A window in which a zero-delay retry would have happened many times over.
-    await page.waitForTimeout(1000);
-    expect(await stateInPage(page, 's')).toBe('waiting');
+    await suite.page.waitForTimeout(1000);
+    expect(await stateInPage(suite.page, 's')).toBe('waiting');
     // Offline, Chromium fails a new WebSocket at once without reaching the server,
     // so "no attempt" is read from the socket's own events, not the server's count.
-    const paused = await eventsInPage(page, 's');
+    const paused = await eventsInPage(suite.page, 's');
     expect(of(paused, 'close')).toHaveLength(2);
     expect(of(paused, 'state').filter((change) => (change as { state: string }).state === 'connecting')).toHaveLength(2);
-    expect(server.connectionsFor(key)).toHaveLength(2);
+    expect(suite.server.connectionsFor(key)).toHaveLength(2);
 
-    await context.setOffline(false);
-    await waitForInPage(page, 's', 'open', 3);
-    expect(server.connectionsFor(key)).toHaveLength(3);
+    await suite.context.setOffline(false);
+    await waitForInPage(suite.page, 's', 'open', 3);
+    expect(suite.server.connectionsFor(key)).toHaveLength(3);
   });
 
   it('coming back online resumes at once instead of sitting out the backoff', async () => {
     const key = await start({ steps: [{ do: 'echo' }], rules: { 1006: { action: 'reconnect', delayMs: 20_000 } } });
-    await waitForInPage(page, 's', 'open');
-    await context.setOffline(true);
-    expect(server.drop(key)).toBe(1);
-    const waiting = await waitForInPage(page, 's', 'reconnecting');
+    await waitForInPage(suite.page, 's', 'open');
+    await suite.context.setOffline(true);
+    expect(suite.server.drop(key)).toBe(1);
+    const waiting = await waitForInPage(suite.page, 's', 'reconnecting');
     expect(of(waiting, 'reconnecting')).toEqual([{ attempt: 1, delayMs: 20_000, result: expect.objectContaining({ code: 1006, opened: true }) }]);
 
     const onlineAt = Date.now();
-    await context.setOffline(false);
-    await waitForInPage(page, 's', 'open', 2, 5000);
+    await suite.context.setOffline(false);
+    await waitForInPage(suite.page, 's', 'open', 2, 5000);
     expect(Date.now() - onlineAt).toBeLessThan(5000);
-    expect(server.connectionsFor(key)).toHaveLength(2);
+    expect(suite.server.connectionsFor(key)).toHaveLength(2);
   });
 
   it('a server that stops answering heartbeats is declared dead (1006, opened) and the socket reconnects', async () => {
@@ -154,7 +134,7 @@ describeWithChromium()('createSocket in Chromium, through dist/', () => {
       heartbeat: { intervalMs: 100, timeoutMs: 300 },
       rules: { 1006: { action: 'reconnect', delayMs: 0 } },
     });
-    const log = await waitForInPage(page, 's', 'open', 2);
+    const log = await waitForInPage(suite.page, 's', 'open', 2);
     expect(of(log, 'close')).toEqual([
       {
         result: { code: 1006, reason: expect.any(String), kind: 'standard', name: 'AbnormalClosure', opened: true, wasClean: false },
@@ -163,7 +143,7 @@ describeWithChromium()('createSocket in Chromium, through dist/', () => {
     ]);
     // Pongs are the heartbeat's business, not the app's.
     expect(of(log, 'message')).toEqual([]);
-    expect(server.connectionsFor(key)).toHaveLength(2);
+    expect(suite.server.connectionsFor(key)).toHaveLength(2);
   });
 
   it('an upgrade that is never answered times out as a 1006 that never opened, then the next attempt connects', async () => {
@@ -172,7 +152,7 @@ describeWithChromium()('createSocket in Chromium, through dist/', () => {
       connectTimeoutMs: 1000,
       rules: { 1006: { action: 'reconnect', delayMs: 0 } },
     });
-    const log = await waitForInPage(page, 's', 'open');
+    const log = await waitForInPage(suite.page, 's', 'open');
     expect(of(log, 'close')).toEqual([
       {
         result: { code: 1006, reason: expect.any(String), kind: 'standard', name: 'AbnormalClosure', opened: false, wasClean: false },
@@ -180,15 +160,15 @@ describeWithChromium()('createSocket in Chromium, through dist/', () => {
       },
     ]);
     expect(of(log, 'open')).toEqual([{ attempt: 1, protocol: '' }]);
-    expect(server.connectionsFor(key)).toHaveLength(2);
+    expect(suite.server.connectionsFor(key)).toHaveLength(2);
   });
 
   it('a typed refusal (4003 Forbidden) emits rejected and stops without another attempt', async () => {
     const key = await start({ steps: [{ do: 'close', code: 4003, reason: 'not yours' }], rules: { Forbidden: 'stop' } });
-    const log = await waitForInPage(page, 's', 'stopped');
+    const log = await waitForInPage(suite.page, 's', 'stopped');
     const forbidden = { code: 4003, reason: 'not yours', kind: 'application', name: 'Forbidden', opened: true, wasClean: true };
     expect(of(log, 'rejected')).toEqual([forbidden]);
     expect(of(log, 'stopped')).toEqual([{ cause: 'policy', result: forbidden, pending: [] }]);
-    expect(server.connectionsFor(key)).toHaveLength(1);
+    expect(suite.server.connectionsFor(key)).toHaveLength(1);
   });
 });
