@@ -1,22 +1,9 @@
 // Finding and launching Chromium, and the skip-or-fail rule: without a
 // browser a developer's run skips this suite (with a hint), while CI fails.
 import { describe } from 'vitest';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromiumAt } from '../../../demo/browser/chromium';
 import { browserRequired, findChromium, missingBrowserMessage } from './locate';
-
-// Flags that keep a headless run quiet and local: no GPU, no background
-// fetches, no component updates, no QUIC probing, and no host name resolves
-// (the tests use the 127.0.0.1 literal only).
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-];
 
 /**
  * `describe` when Chromium is available, `describe.skip` when it is not;
@@ -32,7 +19,8 @@ export function describeWithChromium(): typeof describe | typeof describe.skip {
 export function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();
   if (executablePath === undefined) throw new Error(missingBrowserMessage());
-  return chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS, timeout: 30_000 });
+  // Same flags as the demo's screenshot tool: quiet, local, no host name resolves.
+  return launchChromiumAt(executablePath);
 }
 
 /** A fresh context and page on the test page, with the bundle loaded. */
