@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     teardownTimeout: 10_000,
+    // CI also keeps a JSON report, from which .ci/run prints one plain "N passed, N failed" line.
+    reporters: process.env['CI'] === 'true' ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.ci/results/vitest.json' },
     projects: [
       { extends: true, test: { name: 'unit', exclude: [...configDefaults.exclude, 'test/browser/**'] } },
       {
