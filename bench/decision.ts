@@ -1,7 +1,7 @@
 // Decision cost: how long classify() + policy.decide() take for one close,
 // over a fixed, seeded mix of close codes, with a fixed random source.
 import { classify, createPolicy, type CloseEventLike } from 'closekit';
-import { seededRandom } from './lib/virtual-clock';
+import { createSeededRandom as seededRandom } from 'closekit/testing';
 
 export const decisionScenario = {
   /** Distinct closes cycled through (a power of two). */

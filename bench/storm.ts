@@ -5,7 +5,8 @@
 // connection attempts per 100 ms.
 import type { WebSocketConstructorLike } from 'closekit';
 import { createStormServer, type StormServer } from './lib/storm-server';
-import { seededRandom, VirtualClock } from './lib/virtual-clock';
+import { createSeededRandom as seededRandom } from 'closekit/testing';
+import { VirtualClock } from './lib/virtual-clock';
 
 /** The scenario, written into the results so a reader can check it. */
 export const stormScenario = {

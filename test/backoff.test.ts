@@ -10,7 +10,8 @@ import {
   resolveBackoff,
   type Jitter,
 } from '../src/index';
-import { meanOf, seededRandom } from './support/random';
+import { createSeededRandom as seededRandom } from '../src/testing';
+import { meanOf } from './support/random';
 
 const jitters: Jitter[] = ['none', 'full', 'equal', 'decorrelated'];
 

@@ -3,6 +3,7 @@
 export { createFakeClock } from './clock';
 export type { FakeClock } from './clock';
 export { createFakeServer } from './fake-server';
+export { createSeededRandom } from './random';
 export type { AutoPongOptions, FakeBehaviour, FakeConnection, FakeServer, FakeServerOptions, RestartOptions } from './fake-server';
 // The class itself, for `instanceof`; its constructor is not public (use `server.WebSocket`).
 export { FakeWebSocket } from './fake-websocket';

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatNumber, markdownTable, textTable } from '../../bench/lib/format';
 import { createStormServer } from '../../bench/lib/storm-server';
-import { seededRandom, VirtualClock } from '../../bench/lib/virtual-clock';
+import { createSeededRandom as seededRandom } from '../../src/testing';
+import { VirtualClock } from '../../bench/lib/virtual-clock';
 import { runStorm, stormScenario } from '../../bench/storm';
 import { renderStormSvg } from '../../bench/svg';
 

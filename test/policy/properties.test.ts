@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baseDelayMs, classify, createPolicy, defineCloseCodes, type Decision, type Jitter, type PolicyOptions } from '../../src/index';
 import { centrifugo, graphqlWs, pusher } from '../../src/presets/index';
-import { meanOf, seededRandom } from '../support/random';
+import { createSeededRandom as seededRandom } from '../../src/testing';
+import { meanOf } from '../support/random';
 
 const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
 
