@@ -61,8 +61,8 @@ for (const name in CloseCode) namesByCode[CloseCode[name as CloseCodeName]] = na
 
 /** The band a code falls in; never throws, whatever is passed. */
 export function rangeOf(code: number): CloseCodeRange {
-  // A compare chain rather than a walk over CLOSE_CODE_RANGES: smaller and faster, and the
-  // table test in test/core keeps the two in step.
+  // A compare chain rather than a walk over CLOSE_CODE_RANGES: smaller and faster; a test in
+  // test/core/classify.test.ts checks every band's edges against the table.
   if (!Number.isInteger(code) || code < 0 || code > 4999) return 'invalid';
   return code < 1000 ? 'unused' : code < 1016 ? 'standard' : code < 2000 ? 'future' : code < 3000 ? 'extension' : code < 4000 ? 'library' : 'application';
 }

@@ -82,10 +82,12 @@ group('classify: range boundaries', () => {
     expect(rangeOf(code)).toBe(range);
   });
 
-  it('the exported range table covers 0–4999 without gaps or overlaps', () => {
+  it('the exported range table covers 0–4999 without gaps or overlaps, and rangeOf agrees with it', () => {
     let next = 0;
     for (const band of CLOSE_CODE_RANGES) {
       expect(band.min).toBe(next);
+      // rangeOf is a compare chain, not a walk over the table: each band's edges must land in it.
+      expect([rangeOf(band.min), rangeOf(band.max)]).toEqual([band.range, band.range]);
       next = band.max + 1;
     }
     expect(next).toBe(5000);
