@@ -1,5 +1,4 @@
 import { durationCheck, isFunction, isRecord, numberCheck, oneOf, validator, type Check, type Validator } from './check';
-import { DEV } from './dev';
 import type { RandomSource } from './environment';
 import { PolicyError } from './errors';
 
@@ -46,7 +45,7 @@ export const DEFAULT_BACKOFF: ResolvedBackoff = /* @__PURE__ */ Object.freeze({
 });
 
 /** What a backoff option must be, for the message when it is not an object. */
-export const BACKOFF_SHAPE = DEV ? 'an object such as { initialMs: 500, maxMs: 30000 }' : '';
+export const BACKOFF_SHAPE = __DEV__ ? 'an object such as { initialMs: 500, maxMs: 30000 }' : '';
 
 const ms: Check = /* @__PURE__ */ durationCheck();
 const backoffSpec = {
@@ -66,7 +65,7 @@ export function resolveBackoff(value: unknown, base: ResolvedBackoff = DEFAULT_B
   if (!isRecord(value)) policyCheck.fail(path, value, BACKOFF_SHAPE);
   const resolved = { ...base, ...policyCheck.fields(value, backoffSpec, `${path}.`) } as ResolvedBackoff;
   for (const key of ['initialMs', 'minMs'] as const) {
-    if (resolved[key] > resolved.maxMs) policyCheck.fail(`${path}.${key}`, resolved[key], DEV ? `no more than ${path}.maxMs (${resolved.maxMs})` : '');
+    if (resolved[key] > resolved.maxMs) policyCheck.fail(`${path}.${key}`, resolved[key], __DEV__ ? `no more than ${path}.maxMs (${resolved.maxMs})` : '');
   }
   return Object.freeze(resolved);
 }

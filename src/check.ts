@@ -3,7 +3,6 @@
 // "did you mean", and every failure a typed error whose `option` names the
 // path. Only the error class differs between callers. The text of what would
 // be valid is development-only (see dev.ts); production keeps the path.
-import { DEV } from './dev';
 import { show } from './errors';
 
 /** A test for one option, and what would be valid (for the message when it fails). */
@@ -43,7 +42,7 @@ export interface Validator {
 /** A {@link Validator} throwing the errors `error` makes. */
 export function validator(error: OptionError): Validator {
   const fail = (path: string, value: unknown, valid: string): never => {
-    throw error(path, value, DEV ? `${path} must be ${valid}; got ${typeof value === 'function' ? 'a function' : show(value)}.` : path);
+    throw error(path, value, __DEV__ ? `${path} must be ${valid}; got ${typeof value === 'function' ? 'a function' : show(value)}.` : path);
   };
   const check = <T>(value: unknown, [test, valid]: Check, path: string): T => (test(value) ? (value as T) : fail(path, value, valid));
   return {
@@ -54,12 +53,12 @@ export function validator(error: OptionError): Validator {
       for (const key of Object.keys(given)) {
         if (valid.includes(key)) continue;
         let hint = '';
-        if (DEV) {
+        if (__DEV__) {
           const lower = key.toLowerCase();
           const near = valid.find((option) => option.toLowerCase().startsWith(lower.slice(0, 4)) || lower.startsWith(option.toLowerCase()));
           hint = `${elsewhere[key] ? `It belongs in ${elsewhere[key]}. ` : near ? `Did you mean '${near}'? ` : ''}Valid: ${valid.join(', ')}.`;
         }
-        throw error(prefix + key, given[key], DEV ? `${prefix}${key} is not an option here. ${hint}` : prefix + key);
+        throw error(prefix + key, given[key], __DEV__ ? `${prefix}${key} is not an option here. ${hint}` : prefix + key);
       }
       const fields: Record<string, unknown> = {};
       for (const key of valid) {
@@ -77,7 +76,7 @@ export function numberCheck(min: number, whole?: boolean): Check {
   return [
     // Math.floor keeps Infinity as it is, so the one comparison admits whole numbers and Infinity.
     (value) => typeof value === 'number' && value >= min && (whole ? Math.floor(value) === value : value < Infinity),
-    DEV ? (whole ? `a whole number ≥ ${min}, or Infinity for no limit` : `a finite number ≥ ${min}`) : '',
+    __DEV__ ? (whole ? `a whole number ≥ ${min}, or Infinity for no limit` : `a finite number ≥ ${min}`) : '',
   ];
 }
 
@@ -88,14 +87,14 @@ export function numberCheck(min: number, whole?: boolean): Check {
 export function durationCheck(positive?: boolean, infinite?: boolean): Check {
   return [
     (value) => typeof value === 'number' && (positive ? value > 0 : value >= 0) && (value <= MAX_DELAY_MS || (infinite === true && value === Infinity)),
-    DEV ? `a ${infinite ? '' : 'finite '}number of milliseconds ${positive ? '> 0' : '≥ 0'}, at most ${MAX_DELAY_MS} (about 24.8 days, the longest a timer can wait)${infinite ? ', or Infinity' : ''}` : '',
+    __DEV__ ? `a ${infinite ? '' : 'finite '}number of milliseconds ${positive ? '> 0' : '≥ 0'}, at most ${MAX_DELAY_MS} (about 24.8 days, the longest a timer can wait)${infinite ? ', or Infinity' : ''}` : '',
   ];
 }
 
 /** One of the strings in `valid`. */
 export function oneOf(valid: readonly string[], or = ''): Check {
-  return [(value) => valid.includes(value as string), DEV ? `one of '${valid.join("', '")}'${or}` : ''];
+  return [(value) => valid.includes(value as string), __DEV__ ? `one of '${valid.join("', '")}'${or}` : ''];
 }
 
 /** A function. */
-export const isFunction: Check = [(value) => typeof value === 'function', DEV ? 'a function' : ''];
+export const isFunction: Check = [(value) => typeof value === 'function', __DEV__ ? 'a function' : ''];

@@ -1,6 +1,5 @@
 import { computeDelay, count, policyCheck, resolveBackoff } from '../backoff';
 import { durationCheck, isFunction, isRecord, numberCheck, type Check } from '../check';
-import { DEV } from '../dev';
 import type { CloseKind, CloseResult } from '../classify';
 import { nameOfCode, rangeOf, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
@@ -32,7 +31,7 @@ const toCode = (value: unknown): number => (typeof value === 'number' ? value : 
 
 // Every option, in the order an unknown option's message lists them; 0: checked on its own below.
 const optionSpec = {
-  codes: [(value) => typeof read(value, 'nameOf') === 'function' && Array.isArray(read(value, 'names')), DEV ? 'a contract from defineCloseCodes()' : ''],
+  codes: [(value) => typeof read(value, 'nameOf') === 'function' && Array.isArray(read(value, 'names')), __DEV__ ? 'a contract from defineCloseCodes()' : ''],
   rules: 0,
   default: 0,
   backoff: 0,
@@ -77,7 +76,7 @@ const optionSpec = {
  * // { action: 'reconnect', delayMs: 1234, attempt: 3, rule: { source: 'range', key: '4100-4199', origin: 'app', … } }
  */
 export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: PolicyOptions<M>): Policy<keyof M & string> {
-  const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : policyCheck.fail('options', options, DEV ? 'an options object' : '');
+  const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : policyCheck.fail('options', options, __DEV__ ? 'an options object' : '');
   const set = policyCheck.fields(given, optionSpec, '') as Omit<PolicyOptions<M>, 'rules' | 'default' | 'preset' | 'random'> & { preset?: unknown };
   const random = policyCheck.check<RandomSource>(given['random'] ?? Math.random, isFunction, 'random');
   const { codes, preset, maxAttempts: policyMaxAttempts = Infinity, maxReauth = 2, resetAfterMs = 5000 } = set;
@@ -87,9 +86,9 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   normalizeTable(given, '', { ...base, origin: 'app' }, table);
   let presetName = '';
   if (preset !== undefined) {
-    if (!isRecord(preset)) policyCheck.fail('preset', preset, DEV ? "a preset such as pusher from 'closekit/presets'" : '');
+    if (!isRecord(preset)) policyCheck.fail('preset', preset, __DEV__ ? "a preset such as pusher from 'closekit/presets'" : '');
     policyCheck.fields(preset, { name: 0, rules: 0, default: 0 }, 'preset.');
-    presetName = policyCheck.check(preset['name'], [(name) => typeof name === 'string' && name.trim() !== '', DEV ? 'a non-empty string' : ''], 'preset.name');
+    presetName = policyCheck.check(preset['name'], [(name) => typeof name === 'string' && name.trim() !== '', __DEV__ ? 'a non-empty string' : ''], 'preset.name');
     normalizeTable(preset, 'preset.', { ...base, origin: 'preset' }, table);
   }
   normalizeTable({ rules: defaultRules, default: defaultRule }, 'closekit.', { ...base, origin: 'defaults' }, table);

@@ -78,7 +78,7 @@ export function createConnection(WebSocket: WebSocketConstructorLike, protocols:
       try {
         (ws as WebSocketLike).send(data as never);
       } catch (error) {
-        throw thrown('send-failed', 'The WebSocket refused the message', error);
+        throw thrown('send-failed', __DEV__ ? 'The WebSocket refused the message' : 'send', error);
       }
     },
     close(code, reason) {
@@ -97,10 +97,10 @@ export function createConnection(WebSocket: WebSocketConstructorLike, protocols:
  * reports the URL as a string, or why there is none.
  */
 export function resolveUrl(source: UrlSource, resolved: (url: string) => void, failed: (error: SocketError) => void): void {
-  const fail = (error: unknown): void => failed(thrown('url-failed', 'The url function failed (the attempt counts as failed)', error, toError(error)));
+  const fail = (error: unknown): void => failed(thrown('url-failed', __DEV__ ? 'The url function failed (the attempt counts as failed)' : 'url', error, toError(error)));
   const accept = (value: unknown): void => {
     if (typeof value === 'string' || (typeof URL !== 'undefined' && value instanceof URL)) resolved(String(value));
-    else fail(new TypeError(`the url function must return a string or a URL (or a promise of one), got ${typeof value}`));
+    else fail(new TypeError(__DEV__ ? `the url function must return a string or a URL (or a promise of one), got ${typeof value}` : typeof value));
   };
   if (typeof source !== 'function') return accept(source);
   let value: unknown;

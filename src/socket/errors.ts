@@ -45,7 +45,8 @@ export class SocketError extends Error {
   readonly option: string | undefined;
 
   constructor(code: SocketErrorCode, message: string, cause?: unknown, option?: string) {
-    super(message);
+    // Production builds pass no text (dev.ts): the code is the message then.
+    super(message || code);
     this.code = code;
     this.option = option;
     // Set by hand: `Error`'s `cause` option needs an ES2022 lib, closekit targets ES2020.

@@ -74,7 +74,7 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: Hear
     try {
       io.send(data);
     } catch (error) {
-      io.report(thrown('hook-failed', 'Sending the heartbeat ping failed', error));
+      io.report(thrown('hook-failed', __DEV__ ? 'Sending the heartbeat ping failed' : 'ping', error));
     }
   }
 

@@ -273,7 +273,7 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
       } else if (input.timer === 'refresh' && state === 'reauthenticating') {
         // A refresh that never settles counts as failed; its late answer carries an old epoch.
         c.epoch++;
-        emit(fx, 'error', new SocketError('refresh-failed', `auth.refresh did not settle within ${config.refreshTimeoutMs} ms (auth.timeoutMs); the run stops.`));
+        emit(fx, 'error', new SocketError('refresh-failed', __DEV__ ? `auth.refresh did not settle within ${config.refreshTimeoutMs} ms (auth.timeoutMs); the run stops.` : ''));
         stop(c, fx, 'reauth-failed', c.lastClose);
       } else if (input.timer === 'closing' && state === 'closing') {
         // The server never answered our close frame; give up on the handshake.
@@ -377,7 +377,9 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
       'error',
       new SocketError(
         'refresh-missing',
-        `Close ${result.code}${result.name ? ` (${result.name})` : ''}: the policy says reauth, but no auth.refresh is configured, so the socket stops (cause 'reauth-failed'). Pass auth: { refresh } or change the rule.`,
+        __DEV__
+          ? `Close ${result.code}${result.name ? ` (${result.name})` : ''}: the policy says reauth, but no auth.refresh is configured, so the socket stops (cause 'reauth-failed'). Pass auth: { refresh } or change the rule.`
+          : '',
       ),
     );
   }

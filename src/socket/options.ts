@@ -4,7 +4,6 @@
 // as PolicyErrors, from createPolicy.
 import { durationCheck, isFunction, isRecord, oneOf, validator, type Check, type Spec, type Validator } from '../check';
 import type { CloseCodeContract } from '../codes';
-import { DEV } from '../dev';
 import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../environment';
 import { createPolicy } from '../policy';
 import type { Policy } from '../policy/types';
@@ -54,22 +53,22 @@ const { check, fields } = socketCheck;
 
 const withMethods = (...methods: string[]): Check => [
   (value) => isRecord(value) && methods.every((m) => typeof value[m] === 'function'),
-  DEV ? `an object with ${methods.map((m) => `${m}()`).join(' and ')}` : '',
+  __DEV__ ? `an object with ${methods.map((m) => `${m}()`).join(' and ')}` : '',
 ];
-const bool: Check = [(value) => typeof value === 'boolean', DEV ? 'true or false' : ''];
-const objectOrFalse = (shape: string): Check => [(value) => value === false || isRecord(value), DEV ? `${shape} or false` : ''];
+const bool: Check = [(value) => typeof value === 'boolean', __DEV__ ? 'true or false' : ''];
+const objectOrFalse = (shape: string): Check => [(value) => value === false || isRecord(value), __DEV__ ? `${shape} or false` : ''];
 
 // Every option createSocket takes; 0: checked on its own below.
 const socketSpec: Spec = {
   protocols: [
     (value) => (Array.isArray(value) ? value : [value]).every((p) => typeof p === 'string' && p !== ''),
-    DEV ? 'a non-empty string or an array of them' : '',
+    __DEV__ ? 'a non-empty string or an array of them' : '',
   ],
-  codes: [(value) => isRecord(value) && typeof value['nameOf'] === 'function', DEV ? 'a contract from defineCloseCodes()' : ''],
-  policy: [isRecord, DEV ? 'a policy from createPolicy() or its options' : ''],
-  auth: [isRecord, DEV ? 'an object { refresh, timeoutMs? }' : ''],
-  WebSocket: [(value) => typeof value === 'function', DEV ? 'a WebSocket constructor' : ''],
-  binaryType: [(value) => typeof value === 'string', DEV ? "a string such as 'arraybuffer' or 'blob'" : ''],
+  codes: [(value) => isRecord(value) && typeof value['nameOf'] === 'function', __DEV__ ? 'a contract from defineCloseCodes()' : ''],
+  policy: [isRecord, __DEV__ ? 'a policy from createPolicy() or its options' : ''],
+  auth: [isRecord, __DEV__ ? 'an object { refresh, timeoutMs? }' : ''],
+  WebSocket: [(value) => typeof value === 'function', __DEV__ ? 'a WebSocket constructor' : ''],
+  binaryType: [(value) => typeof value === 'string', __DEV__ ? "a string such as 'arraybuffer' or 'blob'" : ''],
   connectTimeoutMs: /* @__PURE__ */ durationCheck(true),
   heartbeat: /* @__PURE__ */ objectOrFalse('an object { intervalMs, timeoutMs }'),
   queue: /* @__PURE__ */ objectOrFalse('an object { max, overflow, confirmAfterMs, ack }'),
@@ -90,7 +89,7 @@ for (const key of policyKeys) elsewhere[key] = `policy.${key}`;
 
 const overflows: readonly QueueOverflow[] = ['drop-oldest', 'drop-newest', 'error'];
 const queueSpec: Spec = {
-  max: [(value) => typeof value === 'number' && value >= 1 && Math.floor(value) === value, DEV ? 'a whole number ≥ 1, or Infinity' : ''],
+  max: [(value) => typeof value === 'number' && value >= 1 && Math.floor(value) === value, __DEV__ ? 'a whole number ≥ 1, or Infinity' : ''],
   overflow: /* @__PURE__ */ oneOf(overflows),
   confirmAfterMs: /* @__PURE__ */ durationCheck(),
   ack: /* @__PURE__ */ withMethods('idOf', 'acked'),
@@ -98,7 +97,7 @@ const queueSpec: Spec = {
 const heartbeatSpec: Spec = {
   intervalMs: /* @__PURE__ */ durationCheck(true),
   timeoutMs: /* @__PURE__ */ durationCheck(true),
-  message: [(value) => value !== null && ['string', 'function', 'object'].includes(typeof value), DEV ? 'data to send, or a function returning it' : ''],
+  message: [(value) => value !== null && ['string', 'function', 'object'].includes(typeof value), __DEV__ ? 'data to send, or a function returning it' : ''],
   isPong: isFunction,
 };
 const authSpec: Spec = { refresh: isFunction, timeoutMs: /* @__PURE__ */ durationCheck(true) };
@@ -122,12 +121,12 @@ const defaultClock: Clock = { now: () => Date.now() };
 
 /** Validates `options` and fills in every default. Throws a `SocketError` (`invalid-option`) naming a bad option, or a `PolicyError` from the policy's options. */
 export function resolveOptions(url: unknown, options: unknown): ResolvedOptions {
-  check(url, [(value) => typeof value === 'string' || typeof value === 'function' || (typeof URL !== 'undefined' && value instanceof URL), DEV ? 'a string, a URL, or a function returning one (or a promise of one)' : ''], 'url');
-  const o = fields(check(options ?? {}, [isRecord, DEV ? 'an object' : ''], 'options'), socketSpec, '', elsewhere) as SocketOptions & { random?: RandomSource };
+  check(url, [(value) => typeof value === 'string' || typeof value === 'function' || (typeof URL !== 'undefined' && value instanceof URL), __DEV__ ? 'a string, a URL, or a function returning one (or a promise of one)' : ''], 'url');
+  const o = fields(check(options ?? {}, [isRecord, __DEV__ ? 'an object' : ''], 'options'), socketSpec, '', elsewhere) as SocketOptions & { random?: RandomSource };
 
   const WebSocket = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
   if (typeof WebSocket !== 'function') {
-    socketCheck.fail('WebSocket', WebSocket, DEV ? "a WebSocket constructor: there is no global WebSocket here, so pass one (e.g. `import { WebSocket } from 'undici'` or from 'ws')" : '');
+    socketCheck.fail('WebSocket', WebSocket, __DEV__ ? "a WebSocket constructor: there is no global WebSocket here, so pass one (e.g. `import { WebSocket } from 'undici'` or from 'ws')" : '');
   }
   const { protocols, codes } = o;
 
@@ -135,7 +134,7 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
   const resetAfterMs = policy.resetAfterMs;
 
   const auth = o.auth === undefined ? undefined : (fields(o.auth as unknown as Record<string, unknown>, authSpec, 'auth.') as Partial<AuthOptions>);
-  if (auth !== undefined && auth.refresh === undefined) socketCheck.fail('auth.refresh', undefined, DEV ? 'a function: auth without refresh does nothing' : '');
+  if (auth !== undefined && auth.refresh === undefined) socketCheck.fail('auth.refresh', undefined, __DEV__ ? 'a function: auth without refresh does nothing' : '');
 
   let heartbeat: ResolvedHeartbeat | undefined;
   if (o.heartbeat) {

@@ -83,7 +83,7 @@ export function createOutbox(queue: ResolvedQueue | undefined, reports: OutboxRe
   function makeRoom(data: SendData): boolean {
     if (held() < max) return true;
     if (overflow === 'error') {
-      throw new SocketError('queue-full', `send(): the queue is full (queue.max ${max}, overflow 'error').`);
+      throw new SocketError('queue-full', __DEV__ ? `send() while not open: the queue is full (queue.max ${max}, queue.overflow 'error'). Wait for 'open' or raise queue.max.` : '');
     }
     if (overflow === 'drop-newest') {
       reports.dropped([data]);
@@ -106,7 +106,7 @@ export function createOutbox(queue: ResolvedQueue | undefined, reports: OutboxRe
     queued: () => waiting.length,
     confirming: () => flight !== undefined && !ack,
     enqueue(data) {
-      if (queue === undefined) throw new SocketError('not-open', "send() while not open, with queue: false: wait for 'open', or turn the queue on.");
+      if (queue === undefined) throw new SocketError('not-open', __DEV__ ? "send() while not open, and options.queue is false: wait for 'open', or turn the queue on." : '');
       if (makeRoom(data)) waiting.push(data);
     },
     write(data, write) {

@@ -42,7 +42,7 @@ const DISPOSED = 2;
 // Effects that start something new: skipped once dispose() is under way, so a listener's dispose() opens nothing more.
 const STARTERS: readonly Effect['type'][] = ['resolve-url', 'connect', 'set-timer', 'refresh', 'flush'];
 
-export const gone = (method: string): SocketError => new SocketError('disposed', `${method}() after dispose(): this socket is gone; create a new one.`);
+export const gone = (method: string): SocketError => new SocketError('disposed', __DEV__ ? `${method}() after dispose(): this socket is gone; create a new one.` : '');
 
 /** What a WebSocket can send: a string, an ArrayBuffer (shared too), a view of one, or a Blob. */
 function isSendable(data: unknown): boolean {
@@ -86,9 +86,9 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
     decide(result, policyContext) {
       try {
         const d = o.policy.decide(result, policyContext) as unknown as Parameters<typeof isDecision>[0];
-        return isDecision(d) ? d : new SocketError('hook-failed', `policy.decide returned ${show(d)}, which is not a decision; the socket stops (cause 'policy').`);
+        return isDecision(d) ? d : new SocketError('hook-failed', __DEV__ ? `policy.decide returned ${show(d)}, which is not a decision; the socket stops (cause 'policy').` : '');
       } catch (error) {
-        return thrown('hook-failed', "policy.decide threw (the socket stops, cause 'policy')", error);
+        return thrown('hook-failed', 'policy.decide threw', error);
       }
     },
     resetAfterMs: o.resetAfterMs,
@@ -193,7 +193,7 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
   function refresh(epoch: number, attempt: number, result: Parameters<NonNullable<ResolvedOptions['refresh']>>[0]['result']): void {
     const failed = (error: unknown): void => dispatch({ type: 'refresh-failed', epoch, error: thrown('refresh-failed', 'auth.refresh failed', error, toError(error)) });
     const hook = o.refresh;
-    if (hook === undefined) return failed(new Error('no auth.refresh is configured'));
+    if (hook === undefined) return failed(new Error(__DEV__ ? 'no auth.refresh is configured' : ''));
     let value: unknown;
     try {
       value = hook({ attempt, result });
@@ -237,10 +237,10 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
     send(data) {
       if (phase !== LIVE) throw gone('send');
       if (!isSendable(data)) {
-        throw new SocketError('invalid-data', `send() takes a string, an ArrayBuffer, a typed array or DataView, or a Blob; got ${typeof data === 'object' ? show(data) : typeof data}.`);
+        throw new SocketError('invalid-data', __DEV__ ? `send() takes a string, an ArrayBuffer, a typed array or DataView, or a Blob; got ${typeof data === 'object' ? show(data) : typeof data}.` : '');
       }
       const state = context.state;
-      if (state === 'stopped') throw new SocketError('stopped', "send() after the socket stopped: call reconnect() first, or listen for 'stopped'.");
+      if (state === 'stopped') throw new SocketError('stopped', __DEV__ ? "send() after the socket stopped: call reconnect() first, or listen for 'stopped'." : '');
       if (state === 'open' && connection.isOpen() && outbox.queued() === 0) {
         if (outbox.write(data, connection.send) && outbox.confirming()) dispatch({ type: 'sent', epoch: context.epoch, at: now() });
         return;
