@@ -367,7 +367,9 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
 
   c.lastClose = result;
   c.openedAt = undefined;
-  c.failures++;
+  // A re-authentication has its own count (reauthAttempt, bounded by maxReauth): the close that asked for it
+  // is not a failed attempt, so the first retry after a refresh is attempt 1, as everywhere.
+  if (decision.action !== 'reauth') c.failures++;
   if (answer instanceof Error) emit(fx, 'error', answer);
   emit(fx, 'close', { result, decision });
   if (result.kind === 'application' || result.kind === 'library') emit(fx, 'rejected', result);
