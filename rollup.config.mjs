@@ -1,5 +1,6 @@
 // Builds every public entry into dist/: ESM (.js), CJS (.cjs) and bundled types (.d.ts, .d.cts).
 // Runtime dependencies stay external so the app's bundler deduplicates them.
+import replace from '@rollup/plugin-replace';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -18,6 +19,8 @@ export default [
     input,
     external,
     plugins: [
+      // Development-only code (src/dev.ts): `__DEV__` becomes the expression every bundler folds.
+      replace({ preventAssignment: true, values: { __DEV__: "(process.env.NODE_ENV !== 'production')" } }),
       typescript({
         tsconfig: './tsconfig.json',
         declaration: false,

@@ -1,6 +1,8 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // src/dev.ts: the tests run the development build (the production one is tested from dist/).
+  define: { __DEV__: "(process.env.NODE_ENV !== 'production')" },
   test: {
     include: ['test/**/*.test.ts', 'examples/**/*.test.ts'],
     typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './test/tsconfig.json' },

@@ -1,6 +1,30 @@
+import { durationCheck, isFunction, isRecord, numberCheck, oneOf, validator, type Check, type Validator } from './check';
 import type { RandomSource } from './environment';
-import { check, checkFields, fail, isRecord, numberCheck, oneOf, randomSource, type Check } from './policy/check';
-import type { BackoffOptions, Jitter } from './policy/types';
+import { PolicyError } from './errors';
+
+/**
+ * How the delay is randomised. `full` (the default) picks uniformly in
+ * [0, d]; `equal` in [d/2, d]; `decorrelated` in [initial, 3 × previous];
+ * `none` uses d itself.
+ */
+export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
+
+/** Exponential backoff settings: d = min(maxMs, initialMs × factor^(attempt − 1)), then jitter. */
+export interface BackoffOptions {
+  /** First delay before jitter. @default 500 */
+  readonly initialMs?: number;
+  /** Upper bound on any delay, at most 2147483647 (what a timer can wait). @default 30000 */
+  readonly maxMs?: number;
+  /** Growth per attempt, ≥ 1. @default 2 */
+  readonly factor?: number;
+  /** @default 'full' */
+  readonly jitter?: Jitter;
+  /** Lower bound after jitter (1013 Try Again Later uses a longer floor). @default 0 */
+  readonly minMs?: number;
+}
+
+/** The validator of every policy and backoff option: its failures are `PolicyError`s. */
+export const policyCheck: Validator = /* @__PURE__ */ validator((option, value, message) => new PolicyError(option, value, message));
 
 /** Backoff settings with every field filled in and checked. */
 export interface ResolvedBackoff {
@@ -21,9 +45,9 @@ export const DEFAULT_BACKOFF: ResolvedBackoff = /* @__PURE__ */ Object.freeze({
 });
 
 /** What a backoff option must be, for the message when it is not an object. */
-export const BACKOFF_SHAPE = 'an object such as { initialMs: 500, maxMs: 30000 }';
+export const BACKOFF_SHAPE = __DEV__ ? 'an object such as { initialMs: 500, maxMs: 30000 }' : '';
 
-const ms: Check = /* @__PURE__ */ numberCheck(0);
+const ms: Check = /* @__PURE__ */ durationCheck();
 const backoffSpec = {
   initialMs: ms,
   maxMs: ms,
@@ -38,10 +62,10 @@ const backoffSpec = {
  */
 export function resolveBackoff(value: unknown, base: ResolvedBackoff = DEFAULT_BACKOFF, path = 'backoff'): ResolvedBackoff {
   if (value === undefined) return base;
-  if (!isRecord(value)) fail(path, value, BACKOFF_SHAPE);
-  const resolved = { ...base, ...checkFields(value, backoffSpec, `${path}.`) } as ResolvedBackoff;
+  if (!isRecord(value)) policyCheck.fail(path, value, BACKOFF_SHAPE);
+  const resolved = { ...base, ...policyCheck.fields(value, backoffSpec, `${path}.`) } as ResolvedBackoff;
   for (const key of ['initialMs', 'minMs'] as const) {
-    if (resolved[key] > resolved.maxMs) fail(`${path}.${key}`, resolved[key], `no more than ${path}.maxMs (${resolved.maxMs})`);
+    if (resolved[key] > resolved.maxMs) policyCheck.fail(`${path}.${key}`, resolved[key], __DEV__ ? `no more than ${path}.maxMs (${resolved.maxMs})` : '');
   }
   return Object.freeze(resolved);
 }
@@ -137,7 +161,7 @@ export interface Backoff {
  * backoff.delay(1) // 500–1000
  */
 export function createBackoff(options?: BackoffOptions, random: RandomSource = Math.random): Backoff {
-  check(random, randomSource, 'random');
+  policyCheck.check(random, isFunction, 'random');
   const resolved = resolveBackoff(options);
   return Object.freeze({
     options: resolved,

@@ -91,7 +91,9 @@ export interface ClassifyOptions<M extends CloseCodeMap = CloseCodeMap> {
  * Classifies a close into a typed {@link CloseResult}. Accepts anything a
  * browser or a caller can produce (any 16-bit code, negative, fractional,
  * NaN, a missing reason, a synthetic `new CloseEvent('close')` with code 0)
- * and never throws.
+ * and never throws, whatever the event or the options: fields that cannot be
+ * read count as missing, and a `codes` that is not a `defineCloseCodes`
+ * contract (or whose `nameOf` throws) names nothing.
  *
  * @example
  * const result = classify(event, { codes: AppCodes, opened: true });
@@ -102,23 +104,36 @@ export function classify<M extends CloseCodeMap>(
   options: ClassifyOptions<M> & { readonly codes: CloseCodeContract<M> },
 ): CloseResult<keyof M & string>;
 export function classify(event: CloseEventLike | null | undefined, options?: ClassifyOptions<CloseCodeMap> & { readonly codes?: undefined }): CloseResult<never>;
-export function classify(event: CloseEventLike | null | undefined, options?: ClassifyOptions): CloseResult;
-export function classify(event: CloseEventLike | null | undefined, options: ClassifyOptions = {}): CloseResult {
-  const rawCode = event == null ? undefined : event.code;
-  const rawReason = event == null ? undefined : event.reason;
+export function classify(event: CloseEventLike | null | undefined, options?: ClassifyOptions | null): CloseResult;
+export function classify(event: CloseEventLike | null | undefined, options?: ClassifyOptions | null): CloseResult {
+  let rawCode: unknown;
+  let rawReason: unknown;
+  let clean: unknown;
+  let opened: unknown;
+  let appName: unknown;
+  // Whatever is passed: getters that throw, a `codes` that is no contract, a nameOf that throws.
+  try {
+    rawCode = event?.code;
+    rawReason = event?.reason;
+    clean = event?.wasClean;
+  } catch {}
   const code = typeof rawCode === 'number' ? rawCode : NaN;
   const range = rangeOf(code);
   const custom = range === 'library' || range === 'application';
-  // nameOfCode knows only the IANA-named codes, so it is undefined for every other band.
-  const name = (custom ? options.codes?.nameOf(code) : undefined) ?? nameOfCode(code);
+  try {
+    opened = options?.opened;
+    // Only 3000–4999 can be the app's; nameOfCode knows just the IANA-named codes, undefined for every other band.
+    if (custom) appName = (options?.codes?.nameOf as ((code: number) => unknown) | undefined)?.(code);
+  } catch {}
+  const name = (typeof appName === 'string' ? appName : undefined) ?? nameOfCode(code);
   // 1004 is inside 1000–1015 but reserved, with no name and no meaning.
   const kind: CloseKind = custom ? range : range === 'standard' && name !== undefined ? 'standard' : range === 'invalid' ? 'invalid' : 'reserved';
   // One object literal of one shape for every kind: smaller, and monomorphic for engines.
   return {
     code,
     reason: typeof rawReason === 'string' ? rawReason : '',
-    wasClean: event?.wasClean === true,
-    opened: options.opened === true,
+    wasClean: clean === true,
+    opened: opened === true,
     kind,
     name,
     range,

@@ -37,7 +37,8 @@ export class CloseCodeError extends Error {
   readonly value: unknown;
 
   constructor(rule: CloseCodeRule, value: unknown, message: string) {
-    super(message);
+    // Production builds pass no text (dev.ts): the rule is the message then.
+    super(message || rule);
     this.rule = rule;
     this.value = value;
   }
@@ -56,7 +57,7 @@ export class PolicyError extends Error {
   readonly value: unknown;
 
   constructor(option: string, value: unknown, message: string) {
-    super(message);
+    super(message || option);
     this.option = option;
     this.value = value;
   }

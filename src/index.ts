@@ -50,6 +50,7 @@ export { DEFAULT_BACKOFF, baseDelayMs, computeDelay, createBackoff, expectedDela
 export type { Backoff, ResolvedBackoff } from './backoff';
 export { ManagedSocket, SocketError, createSocket, isSocketError } from './socket';
 export type {
+  AckOptions,
   AuthOptions,
   CloseInfo,
   DroppedInfo,

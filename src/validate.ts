@@ -32,14 +32,14 @@ export function utf8ByteLength(text: string): number {
 export function validateReason(reason: unknown): asserts reason is string | undefined {
   if (reason === undefined) return;
   if (typeof reason !== 'string') {
-    throw new CloseCodeError('reason-not-string', reason, `A close reason must be a string, got ${show(reason)}.`);
+    throw new CloseCodeError('reason-not-string', reason, __DEV__ ? `A close reason must be a string, got ${show(reason)}.` : '');
   }
   const bytes = utf8ByteLength(reason);
   if (bytes > MAX_REASON_BYTES) {
     throw new CloseCodeError(
       'reason-too-long',
       reason,
-      `A close reason may be at most ${MAX_REASON_BYTES} UTF-8 bytes; this one is ${bytes} bytes (${reason.length} UTF-16 units).`,
+      __DEV__ ? `A close reason may be at most ${MAX_REASON_BYTES} UTF-8 bytes; this one is ${bytes} bytes (${reason.length} UTF-16 units).` : '',
     );
   }
 }
@@ -57,13 +57,13 @@ export function validateReason(reason: unknown): asserts reason is string | unde
  */
 export function validateClientClose(code: unknown, reason?: unknown): asserts code is number {
   if (typeof code !== 'number' || !Number.isInteger(code)) {
-    throw new CloseCodeError('not-integer', code, `close() needs an integer code (1000 or 3000–4999), got ${show(code)}.`);
+    throw new CloseCodeError('not-integer', code, __DEV__ ? `close() needs an integer code (1000 or 3000–4999), got ${show(code)}.` : '');
   }
   if (!isClientCloseCode(code)) {
     throw new CloseCodeError(
       'client-range',
       code,
-      `close() may only use 1000 or 3000–4999, got ${code}; codes such as 1001 or 1011 are for servers (a browser would throw InvalidAccessError).`,
+      __DEV__ ? `close() may only use 1000 or 3000–4999, got ${code}; codes such as 1001 or 1011 are for servers (a browser would throw InvalidAccessError).` : '',
     );
   }
   validateReason(reason);

@@ -1,8 +1,8 @@
-import { computeDelay, count, resolveBackoff } from '../backoff';
+import { computeDelay, count, policyCheck, resolveBackoff } from '../backoff';
+import { durationCheck, isFunction, isRecord, numberCheck, type Check } from '../check';
 import type { CloseKind, CloseResult } from '../classify';
 import { nameOfCode, rangeOf, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
-import { check, checkFields, fail, isRecord, numberCheck, randomSource, type Check } from './check';
 import { defaultRule, defaultRules } from './defaults';
 import { kinds, normalizeTable, type Entry, type Table } from './normalize';
 import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions, StopCause } from './types';
@@ -31,13 +31,13 @@ const toCode = (value: unknown): number => (typeof value === 'number' ? value : 
 
 // Every option, in the order an unknown option's message lists them; 0: checked on its own below.
 const optionSpec = {
-  codes: [(value) => typeof read(value, 'nameOf') === 'function' && Array.isArray(read(value, 'names')), 'a contract from defineCloseCodes()'],
+  codes: [(value) => typeof read(value, 'nameOf') === 'function' && Array.isArray(read(value, 'names')), __DEV__ ? 'a contract from defineCloseCodes()' : ''],
   rules: 0,
   default: 0,
   backoff: 0,
   maxAttempts: /* @__PURE__ */ numberCheck(1, true),
   maxReauth: /* @__PURE__ */ numberCheck(0, true),
-  resetAfterMs: [(value) => typeof value === 'number' && value >= 0, 'a number ≥ 0 (Infinity: never reset)'],
+  resetAfterMs: /* @__PURE__ */ durationCheck(false, true),
   preset: 0,
   // Checked on its own: null, like undefined, means Math.random.
   random: 0,
@@ -76,9 +76,9 @@ const optionSpec = {
  * // { action: 'reconnect', delayMs: 1234, attempt: 3, rule: { source: 'range', key: '4100-4199', origin: 'app', … } }
  */
 export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: PolicyOptions<M>): Policy<keyof M & string> {
-  const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : fail('options', options, 'an options object');
-  const set = checkFields(given, optionSpec, '') as Omit<PolicyOptions<M>, 'rules' | 'default' | 'preset' | 'random'> & { preset?: unknown };
-  const random = check<RandomSource>(given['random'] ?? Math.random, randomSource, 'random');
+  const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : policyCheck.fail('options', options, __DEV__ ? 'an options object' : '');
+  const set = policyCheck.fields(given, optionSpec, '') as Omit<PolicyOptions<M>, 'rules' | 'default' | 'preset' | 'random'> & { preset?: unknown };
+  const random = policyCheck.check<RandomSource>(given['random'] ?? Math.random, isFunction, 'random');
   const { codes, preset, maxAttempts: policyMaxAttempts = Infinity, maxReauth = 2, resetAfterMs = 5000 } = set;
   const base = { backoff: resolveBackoff(set.backoff), appBackoff: set.backoff, names: codes?.names ?? [], codes: codes?.codes ?? {} };
 
@@ -86,9 +86,9 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   normalizeTable(given, '', { ...base, origin: 'app' }, table);
   let presetName = '';
   if (preset !== undefined) {
-    if (!isRecord(preset)) fail('preset', preset, "a preset such as pusher from 'closekit/presets'");
-    checkFields(preset, { name: 0, rules: 0, default: 0 }, 'preset.');
-    presetName = check(preset['name'], [(name) => typeof name === 'string' && name.trim() !== '', 'a non-empty string'], 'preset.name');
+    if (!isRecord(preset)) policyCheck.fail('preset', preset, __DEV__ ? "a preset such as pusher from 'closekit/presets'" : '');
+    policyCheck.fields(preset, { name: 0, rules: 0, default: 0 }, 'preset.');
+    presetName = policyCheck.check(preset['name'], [(name) => typeof name === 'string' && name.trim() !== '', __DEV__ ? 'a non-empty string' : ''], 'preset.name');
     normalizeTable(preset, 'preset.', { ...base, origin: 'preset' }, table);
   }
   normalizeTable({ rules: defaultRules, default: defaultRule }, 'closekit.', { ...base, origin: 'defaults' }, table);
@@ -146,5 +146,5 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     return `${code}${name === undefined ? '' : ` ${name}`} → ${rule.action}${how} (${whose} for ${what}).`;
   };
 
-  return Object.freeze({ decide, explain, rules: Object.freeze(rules) });
+  return Object.freeze({ decide, explain, rules: Object.freeze(rules), resetAfterMs });
 }

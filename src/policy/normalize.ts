@@ -1,8 +1,11 @@
 // Checks every rule once and files it under one key per rule, so that `decide`
 // never has to validate anything.
-import { BACKOFF_SHAPE, resolveBackoff, type ResolvedBackoff } from '../backoff';
+import { BACKOFF_SHAPE, policyCheck, resolveBackoff, type ResolvedBackoff } from '../backoff';
+import { durationCheck, isRecord, numberCheck, oneOf, type Validator } from '../check';
 import type { CloseKind } from '../classify';
-import { check, checkFields, fail, isRecord, numberCheck, oneOf } from './check';
+
+const { check, fields: checkFields } = policyCheck;
+const fail: Validator['fail'] = policyCheck.fail;
 import type { MatchedRule, RuleObject, RuleSource } from './types';
 
 /** A rule with its backoff worked out and its place in the lookup order. */
@@ -37,7 +40,7 @@ const actionsOrObject = /* @__PURE__ */ oneOf(actionList, ' or an object with an
 /** Every `kind` a close can have, for rules keyed by kind. */
 export const kinds: readonly CloseKind[] = ['standard', 'library', 'application', 'reserved', 'invalid'];
 // In the order a normalised rule lists its fields.
-const ruleSpec = { action: 0, maxAttempts: /* @__PURE__ */ numberCheck(1, true), delayMs: /* @__PURE__ */ numberCheck(0), backoff: 0 } as const;
+const ruleSpec = { action: 0, maxAttempts: /* @__PURE__ */ numberCheck(1, true), delayMs: /* @__PURE__ */ durationCheck(), backoff: 0 } as const;
 // At each step the app's rule is tried before the preset's; closekit's table comes after both.
 const lookupOrder = 'app code,app name,preset code,preset name,app range,preset range,app kind,preset kind,defaults code,app default,preset default,defaults default';
 
@@ -51,7 +54,7 @@ function normalizeRule(value: unknown, path: string, source: RuleSource, key: st
   const own = rule['backoff'];
   if (own !== undefined) {
     const at = `${path}.backoff`;
-    if (rule['delayMs'] !== undefined) fail(at, own, 'left out when delayMs is set (one or the other)');
+    if (rule['delayMs'] !== undefined) fail(at, own, __DEV__ ? 'left out when delayMs is set (one or the other)' : '');
     if (!isRecord(own)) fail(at, own, BACKOFF_SHAPE);
     // closekit's and a preset's per-code tuning (1012's wide first window, 1013's floor) adapts to the
     // app's backoff instead of failing it: closekit's fields yield to those the app set (already checked,
@@ -83,7 +86,7 @@ export function normalizeTable(source: Record<string, unknown>, prefix: string, 
     table[id] = table[id] ?? entry;
   };
   if (rules !== undefined || settings.origin === 'preset') {
-    if (!isRecord(rules)) fail(`${prefix}rules`, rules, "an object of rules, e.g. { 4001: 'reauth' }");
+    if (!isRecord(rules)) fail(`${prefix}rules`, rules, __DEV__ ? "an object of rules, e.g. { 4001: 'reauth' }" : '');
     for (const key of Object.keys(rules)) {
       const at = `${prefix}rules.${key}`;
       const digits = /^(\d+)(?:-(\d+))?$/.exec(key);
@@ -94,18 +97,18 @@ export function normalizeTable(source: Record<string, unknown>, prefix: string, 
         min = max = Number(digits[1]);
         if (digits[2] === undefined) {
           source = 'code';
-          if (String(min) !== key || min > 65535) fail(at, key, 'a code from 0 to 65535 without leading zeros');
+          if (String(min) !== key || min > 65535) fail(at, key, __DEV__ ? 'a code from 0 to 65535 without leading zeros' : '');
         } else {
           source = 'range';
           max = Number(digits[2]);
           // Codes from 5000 up are 'invalid': key them by that kind or by exact code.
-          if (min > max || max > 4999) fail(at, key, `a range within 0-4999, lower code first (e.g. '${Math.min(min, max)}-${Math.min(Math.max(min, max), 4999)}')`);
+          if (min > max || max > 4999) fail(at, key, __DEV__ ? `a range within 0-4999, lower code first (e.g. '${Math.min(min, max)}-${Math.min(Math.max(min, max), 4999)}')` : '');
         }
       } else if (names.includes(key)) {
         source = 'name';
         min = max = settings.codes[key] as number;
       } else if (!kinds.includes(key as CloseKind)) {
-        fail(at, key, `a code (4001), a range ('4100-4199'), a kind (${kinds.join(', ')}) or a name from the codes contract (${names.join(', ') || 'none given'})`);
+        fail(at, key, __DEV__ ? `a code (4001), a range ('4100-4199'), a kind (${kinds.join(', ')}) or a name from the codes contract (${names.join(', ') || 'none given'})` : '');
       }
       add(normalizeRule(rules[key], at, source, key, settings, min, max));
     }

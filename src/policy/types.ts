@@ -1,6 +1,9 @@
 import type { CloseKind, CloseResult } from '../classify';
 import type { CloseCodeContract, CloseCodeMap } from '../codes';
+import type { BackoffOptions } from '../backoff';
 import type { RandomSource } from '../environment';
+
+export type { BackoffOptions, Jitter } from '../backoff';
 
 /** What to do after a close. */
 export type Action = 'reconnect' | 'reauth' | 'stop';
@@ -15,27 +18,6 @@ export type Action = 'reconnect' | 'reauth' | 'stop';
  */
 export type StopCause = 'policy' | 'max-attempts' | 'reauth-exhausted' | 'reauth-failed' | 'client';
 
-/**
- * How the delay is randomised. `full` (the default) picks uniformly in
- * [0, d]; `equal` in [d/2, d]; `decorrelated` in [initial, 3 × previous];
- * `none` uses d itself.
- */
-export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated';
-
-/** Exponential backoff settings: d = min(maxMs, initialMs × factor^(attempt − 1)), then jitter. */
-export interface BackoffOptions {
-  /** First delay before jitter. @default 500 */
-  readonly initialMs?: number;
-  /** Upper bound on any delay. @default 30000 */
-  readonly maxMs?: number;
-  /** Growth per attempt, ≥ 1. @default 2 */
-  readonly factor?: number;
-  /** @default 'full' */
-  readonly jitter?: Jitter;
-  /** Lower bound after jitter (1013 Try Again Later uses a longer floor). @default 0 */
-  readonly minMs?: number;
-}
-
 /** A rule with settings of its own. */
 export interface RuleObject {
   readonly action: Action;
@@ -43,7 +25,7 @@ export interface RuleObject {
   readonly backoff?: BackoffOptions;
   /** Connection attempts in a row (the first included) allowed under this rule; the close of the last one stops with `max-attempts`. */
   readonly maxAttempts?: number;
-  /** A fixed delay instead of backoff (0 = retry at once). */
+  /** A fixed delay instead of backoff (0 = retry at once), at most 2147483647. */
   readonly delayMs?: number;
 }
 
@@ -117,7 +99,7 @@ export interface PolicyOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly maxAttempts?: number;
   /** Consecutive re-authentications before `stop` with `reauth-exhausted`. @default 2 */
   readonly maxReauth?: number;
-  /** An open lasting at least this long resets the counters. @default 5000 */
+  /** An open lasting at least this long resets the counters (Infinity: never; else at most 2147483647). @default 5000 */
   readonly resetAfterMs?: number;
   /** Another protocol's conventions, under the app's rules. */
   readonly preset?: Preset;
@@ -133,4 +115,11 @@ export interface Policy<N extends string = string> {
   explain(code: number): string;
   /** The effective rule table (app over preset over defaults), normalised. */
   readonly rules: readonly MatchedRule[];
+  /**
+   * An open lasting at least this long resets the counters (`createPolicy`'s
+   * `resetAfterMs`). A socket resets its own counters by the same figure, so
+   * the policy is the one owner of the rule; a hand-written policy without it
+   * gets the raw counts and `uptimeMs` and decides for itself.
+   */
+  readonly resetAfterMs?: number;
 }

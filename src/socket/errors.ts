@@ -2,11 +2,13 @@
  * What went wrong, for a {@link SocketError}:
  * - `url-failed`: the `url` function threw or rejected (the attempt counts as failed).
  * - `connect-failed`: the WebSocket constructor threw (e.g. a malformed URL).
- * - `refresh-failed`: `auth.refresh` threw or rejected (the run stops with `reauth-failed`).
+ * - `refresh-failed`: `auth.refresh` threw, rejected or did not settle within `auth.timeoutMs` (the run stops with `reauth-failed`).
  * - `refresh-missing`: the policy asked for re-authentication but no `auth.refresh` is configured.
  * - `listener-failed`: an event listener threw; the socket carried on.
- * - `hook-failed`: a heartbeat hook (`message`, `isPong`) threw.
- * - `send-failed`: a queued message could not be delivered after open.
+ * - `hook-failed`: a hook (`heartbeat.message`/`isPong`, `queue.ack`, a hand-written `policy.decide`, an online or visibility source) threw or answered nonsense.
+ * - `send-failed`: the WebSocket refused a message (`send()` throws it; for a queued message it is emitted, with the message in `dropped`).
+ * - `invalid-option`: `createSocket` was given a bad option (`option` names it).
+ * - `invalid-data`: `send()` was given something a WebSocket cannot send.
  * - `not-open`: `send()` while not open with the queue turned off.
  * - `queue-full`: `send()` with a full queue and `overflow: 'error'`.
  * - `stopped`: `send()` after the run stopped.
@@ -20,6 +22,8 @@ export type SocketErrorCode =
   | 'listener-failed'
   | 'hook-failed'
   | 'send-failed'
+  | 'invalid-option'
+  | 'invalid-data'
   | 'not-open'
   | 'queue-full'
   | 'stopped'
@@ -37,10 +41,14 @@ export class SocketError extends Error {
   override readonly name = 'SocketError' as const;
   /** What went wrong. */
   readonly code: SocketErrorCode;
+  /** For `invalid-option`: the path of the offending option, e.g. `heartbeat.intervalMs`. */
+  readonly option: string | undefined;
 
-  constructor(code: SocketErrorCode, message: string, cause?: unknown) {
-    super(message);
+  constructor(code: SocketErrorCode, message: string, cause?: unknown, option?: string) {
+    // Production builds pass no text (dev.ts): the code is the message then.
+    super(message || code);
     this.code = code;
+    this.option = option;
     // Set by hand: `Error`'s `cause` option needs an ES2022 lib, closekit targets ES2020.
     if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
   }
@@ -60,3 +68,10 @@ export function describeThrown(value: unknown): string {
     return 'an unprintable value';
   }
 }
+
+/** A `SocketError` for a thrown or rejected value: "<what>: <what was thrown>". */
+export const thrown = (code: SocketErrorCode, what: string, error: unknown, cause: unknown = error): SocketError =>
+  new SocketError(code, `${what}: ${describeThrown(error)}`, cause);
+
+/** `value` as an Error (a thrown string or object wrapped). */
+export const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(describeThrown(value)));

@@ -2,6 +2,7 @@ export { ManagedSocket, createSocket } from './socket';
 export { SocketError, isSocketError } from './errors';
 export type { SocketErrorCode } from './errors';
 export type {
+  AckOptions,
   AuthOptions,
   CloseInfo,
   DroppedInfo,

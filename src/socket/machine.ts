@@ -3,12 +3,12 @@
 // runner in socket.ts does, and feeds what happens back in as inputs.
 import type { CloseEventLike, CloseResult } from '../classify';
 import { clientStopRule } from '../policy';
-import type { Decision, PolicyContext, StopCause } from '../policy/types';
+import type { Decision, MatchedRule, PolicyContext, StopCause } from '../policy/types';
 import { SocketError } from './errors';
 import type { SocketEvents, SocketState } from './types';
 
 /** The timers the machine asks for. */
-export type TimerName = 'connect' | 'retry' | 'closing';
+export type TimerName = 'connect' | 'retry' | 'closing' | 'refresh';
 
 /** Everything the machine remembers. */
 export interface MachineContext {
@@ -93,11 +93,18 @@ export type Effect =
 /** The fixed parts the machine consults: classification, the policy and a few settings. */
 export interface MachineConfig {
   classify(event: CloseEventLike, opened: boolean): CloseResult;
-  decide(result: CloseResult, context: PolicyContext): Decision;
-  /** An open lasting this long resets the counters. */
+  /** The policy's decision, or the error that replaced one (a hand-written policy that threw or answered nonsense): a value, never a throw. */
+  decide(result: CloseResult, context: PolicyContext): Decision | Error;
+  /** An open lasting this long resets the counters (the policy's `resetAfterMs`). */
   readonly resetAfterMs: number;
   readonly connectTimeoutMs: number;
-  /** How long a connection must stay open, with nothing received, to be confirmed; 0: no confirmation (nothing tracked). */
+  /** How long `auth.refresh` may take. */
+  readonly refreshTimeoutMs: number;
+  /**
+   * How long a connection must stay open, with nothing received, to be
+   * confirmed; 0: no confirmation (nothing tracked); Infinity: only the
+   * connection's end settles it (ack mode, where the outbox tracks acks).
+   */
   readonly confirmAfterMs: number;
   /** Whether `auth.refresh` is configured. */
   readonly canRefresh: boolean;
@@ -134,8 +141,12 @@ const ALL_TIMERS: readonly Effect[] = [
   { type: 'clear-timer', timer: 'connect' },
   { type: 'clear-timer', timer: 'retry' },
   { type: 'clear-timer', timer: 'closing' },
+  { type: 'clear-timer', timer: 'refresh' },
 ];
 const HEARTBEAT_OFF: Effect = { type: 'heartbeat', running: false };
+
+/** The rule on the `stop` that replaces a failed policy's decision. */
+const failedPolicyRule: MatchedRule = { source: 'default', key: 'policy.decide', origin: 'app', rule: { action: 'stop' } };
 
 /** Computes the next context and the effects to run; never throws for a valid config. */
 export function transition(context: MachineContext, input: Input, config: MachineConfig): Transition {
@@ -259,6 +270,11 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
         afterClose(c, fx, config, failed('connect timeout'), false, 0);
       } else if (input.timer === 'retry' && state === 'waiting') {
         startAttempt(c, fx, config, false);
+      } else if (input.timer === 'refresh' && state === 'reauthenticating') {
+        // A refresh that never settles counts as failed; its late answer carries an old epoch.
+        c.epoch++;
+        emit(fx, 'error', new SocketError('refresh-failed', __DEV__ ? `auth.refresh did not settle within ${config.refreshTimeoutMs} ms (auth.timeoutMs); the run stops.` : ''));
+        stop(c, fx, 'reauth-failed', c.lastClose);
       } else if (input.timer === 'closing' && state === 'closing') {
         // The server never answered our close frame; give up on the handshake.
         const request = c.closeRequest;
@@ -269,6 +285,7 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
 
     case 'refresh-done':
       if (state !== 'reauthenticating') return;
+      fx.push({ type: 'clear-timer', timer: 'refresh' });
       if (c.reauthDelayMs > 0) {
         goto(c, fx, 'waiting');
         fx.push({ type: 'set-timer', timer: 'retry', delayMs: c.reauthDelayMs });
@@ -277,6 +294,7 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
 
     case 'refresh-failed':
       if (state !== 'reauthenticating') return;
+      fx.push({ type: 'clear-timer', timer: 'refresh' });
       emit(fx, 'error', input.error);
       stop(c, fx, 'reauth-failed', c.lastClose);
       return;
@@ -336,18 +354,23 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
   fx.push({ type: 'clear-timer', timer: 'connect' }, HEARTBEAT_OFF);
   const result = config.classify(event, opened);
   if (opened && uptimeMs > 0 && uptimeMs >= config.resetAfterMs) c.failures = c.reauthAttempt = 0;
-  let decision = config.decide(result, {
+  const answer = config.decide(result, {
     attempt: c.failures,
     reauthAttempt: c.reauthAttempt,
     uptimeMs,
     previousDelayMs: c.previousDelayMs,
   });
+  // A policy that failed stops the run rather than looping or hanging; the error says why.
+  let decision: Decision = answer instanceof Error ? { action: 'stop', cause: 'policy', rule: failedPolicyRule } : answer;
   const refreshMissing = decision.action === 'reauth' && !config.canRefresh;
   if (refreshMissing) decision = { action: 'stop', cause: 'reauth-failed', rule: decision.rule };
 
   c.lastClose = result;
   c.openedAt = undefined;
-  c.failures++;
+  // A re-authentication has its own count (reauthAttempt, bounded by maxReauth): the close that asked for it
+  // is not a failed attempt, so the first retry after a refresh is attempt 1, as everywhere.
+  if (decision.action !== 'reauth') c.failures++;
+  if (answer instanceof Error) emit(fx, 'error', answer);
   emit(fx, 'close', { result, decision });
   if (result.kind === 'application' || result.kind === 'library') emit(fx, 'rejected', result);
   if (refreshMissing) {
@@ -356,7 +379,9 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
       'error',
       new SocketError(
         'refresh-missing',
-        `Close ${result.code}${result.name ? ` (${result.name})` : ''}: the policy says reauth, but no auth.refresh is configured, so the socket stops (cause 'reauth-failed'). Pass auth: { refresh } or change the rule.`,
+        __DEV__
+          ? `Close ${result.code}${result.name ? ` (${result.name})` : ''}: the policy says reauth, but no auth.refresh is configured, so the socket stops (cause 'reauth-failed'). Pass auth: { refresh } or change the rule.`
+          : '',
       ),
     );
   }
@@ -376,5 +401,5 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
   c.reauthDelayMs = decision.delayMs;
   goto(c, fx, 'reauthenticating');
   emit(fx, 'reauth', { attempt, result });
-  fx.push({ type: 'refresh', epoch: c.epoch, attempt, result });
+  fx.push({ type: 'set-timer', timer: 'refresh', delayMs: config.refreshTimeoutMs }, { type: 'refresh', epoch: c.epoch, attempt, result });
 }

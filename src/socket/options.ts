@@ -1,11 +1,27 @@
 // Options are checked and filled in once, when the socket is created: a bad
-// option fails there with a message naming it, never later inside a timer.
+// option fails there with a SocketError naming it (`invalid-option`, with
+// `option` set), never later inside a timer. The policy's own options fail
+// as PolicyErrors, from createPolicy.
+import { durationCheck, isFunction, isRecord, oneOf, validator, type Check, type Spec, type Validator } from '../check';
 import type { CloseCodeContract } from '../codes';
 import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../environment';
-import { show } from '../errors';
 import { createPolicy } from '../policy';
-import type { Policy, PolicyOptions } from '../policy/types';
-import type { AuthOptions, HeartbeatOptions, OnlineSource, QueueOverflow, SendData, SocketOptions, UrlSource, VisibilitySource } from './types';
+import type { Policy } from '../policy/types';
+import { browserOnlineSource, browserVisibilitySource } from './browser';
+import { SocketError } from './errors';
+import type { AckOptions, AuthOptions, HeartbeatOptions, OnlineSource, QueueOverflow, SendData, SocketOptions, UrlSource, VisibilitySource } from './types';
+
+/** The heartbeat with its defaults filled in. */
+export type ResolvedHeartbeat = Required<Omit<HeartbeatOptions, 'message'>> & { readonly message: SendData | (() => SendData) };
+
+/** The queue with its defaults filled in. */
+export interface ResolvedQueue {
+  readonly max: number;
+  readonly overflow: QueueOverflow;
+  /** 0 with `ack`: time confirms nothing there. */
+  readonly confirmAfterMs: number;
+  readonly ack: AckOptions | undefined;
+}
 
 /** {@link SocketOptions} with every default filled in. */
 export interface ResolvedOptions {
@@ -13,13 +29,16 @@ export interface ResolvedOptions {
   readonly protocols: string | string[] | undefined;
   readonly codes: CloseCodeContract | undefined;
   readonly policy: Policy;
+  /** The policy's `resetAfterMs`: the socket resets its counters by the same figure (Infinity for a hand-written policy without one). */
   readonly resetAfterMs: number;
   readonly refresh: AuthOptions['refresh'] | undefined;
+  readonly refreshTimeoutMs: number;
   readonly WebSocket: WebSocketConstructorLike;
   readonly binaryType: string | undefined;
   readonly connectTimeoutMs: number;
-  readonly heartbeat: (Required<HeartbeatOptions> & { readonly message: SendData | (() => SendData) }) | undefined;
-  readonly queue: { readonly max: number; readonly overflow: QueueOverflow; readonly confirmAfterMs: number } | undefined;
+  readonly heartbeat: ResolvedHeartbeat | undefined;
+  /** Undefined with `queue: false`. */
+  readonly queue: ResolvedQueue | undefined;
   readonly online: OnlineSource | undefined;
   readonly visibility: VisibilitySource | undefined;
   readonly startClosed: boolean;
@@ -27,161 +46,130 @@ export interface ResolvedOptions {
   readonly timers: Timers;
 }
 
-const OVERFLOWS: readonly QueueOverflow[] = ['drop-oldest', 'drop-newest', 'error'];
+/** The validator of socket options: its failures are `SocketError`s with code `invalid-option`. */
+export const socketCheck: Validator = /* @__PURE__ */ validator((option, value, message) => new SocketError('invalid-option', message, undefined, option));
 
-/** Returns `value` when `valid`, else throws a `TypeError` saying which option was wrong, what it must be, and what it was. */
-function check<T>(option: string, value: unknown, valid: boolean, expected: string): T {
-  if (!valid) throw new TypeError(`createSocket: ${option} must be ${expected}, got ${typeof value === 'function' ? 'a function' : show(value)}.`);
-  return value as T;
+const { check, fields } = socketCheck;
+
+const withMethods = (...methods: string[]): Check => [
+  (value) => isRecord(value) && methods.every((m) => typeof value[m] === 'function'),
+  __DEV__ ? `an object with ${methods.map((m) => `${m}()`).join(' and ')}` : '',
+];
+const bool: Check = [(value) => typeof value === 'boolean', __DEV__ ? 'true or false' : ''];
+const objectOrFalse = (shape: string): Check => [(value) => value === false || isRecord(value), __DEV__ ? `${shape} or false` : ''];
+
+// Every option createSocket takes; 0: checked on its own below.
+const socketSpec: Spec = {
+  protocols: [
+    (value) => (Array.isArray(value) ? value : [value]).every((p) => typeof p === 'string' && p !== ''),
+    __DEV__ ? 'a non-empty string or an array of them' : '',
+  ],
+  codes: [(value) => isRecord(value) && typeof value['nameOf'] === 'function', __DEV__ ? 'a contract from defineCloseCodes()' : ''],
+  policy: [isRecord, __DEV__ ? 'a policy from createPolicy() or its options' : ''],
+  auth: [isRecord, __DEV__ ? 'an object { refresh, timeoutMs? }' : ''],
+  WebSocket: [(value) => typeof value === 'function', __DEV__ ? 'a WebSocket constructor' : ''],
+  binaryType: [(value) => typeof value === 'string', __DEV__ ? "a string such as 'arraybuffer' or 'blob'" : ''],
+  connectTimeoutMs: /* @__PURE__ */ durationCheck(true),
+  heartbeat: /* @__PURE__ */ objectOrFalse('an object { intervalMs, timeoutMs }'),
+  queue: /* @__PURE__ */ objectOrFalse('an object { max, overflow, confirmAfterMs, ack }'),
+  pauseWhenOffline: bool,
+  pauseWhenHidden: bool,
+  online: /* @__PURE__ */ withMethods('isOnline', 'subscribe'),
+  visibility: /* @__PURE__ */ withMethods('isVisible', 'subscribe'),
+  startClosed: bool,
+  clock: /* @__PURE__ */ withMethods('now'),
+  timers: /* @__PURE__ */ withMethods('setTimeout', 'clearTimeout'),
+  random: isFunction,
+};
+
+// Policy options written at the top level by mistake: the message says where they go.
+const policyKeys = ['rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs', 'preset'];
+const elsewhere: Record<string, string> = {};
+for (const key of policyKeys) elsewhere[key] = `policy.${key}`;
+
+const overflows: readonly QueueOverflow[] = ['drop-oldest', 'drop-newest', 'error'];
+const queueSpec: Spec = {
+  max: [(value) => typeof value === 'number' && value >= 1 && Math.floor(value) === value, __DEV__ ? 'a whole number ≥ 1, or Infinity' : ''],
+  overflow: /* @__PURE__ */ oneOf(overflows),
+  confirmAfterMs: /* @__PURE__ */ durationCheck(),
+  ack: /* @__PURE__ */ withMethods('idOf', 'acked'),
+};
+const heartbeatSpec: Spec = {
+  intervalMs: /* @__PURE__ */ durationCheck(true),
+  timeoutMs: /* @__PURE__ */ durationCheck(true),
+  message: [(value) => value !== null && ['string', 'function', 'object'].includes(typeof value), __DEV__ ? 'data to send, or a function returning it' : ''],
+  isPong: isFunction,
+};
+const authSpec: Spec = { refresh: isFunction, timeoutMs: /* @__PURE__ */ durationCheck(true) };
+
+// One policy for every socket that brings no policy options: built once, on first use.
+let sharedPolicy: Policy | undefined;
+
+function resolvePolicy(given: unknown, codes: CloseCodeContract | undefined, random: RandomSource | undefined): Policy {
+  if (isRecord(given) && typeof given['decide'] === 'function') return given as unknown as Policy;
+  if (given === undefined && random === undefined) return (sharedPolicy ??= createPolicy());
+  // The socket's codes and random are the policy's defaults; its own win.
+  const options = (given ?? {}) as Record<string, unknown>;
+  return createPolicy({ ...options, ...(options['codes'] === undefined && codes && { codes }), ...(options['random'] === undefined && random && { random }) });
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const defaultTimers: Timers = {
+  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+const defaultClock: Clock = { now: () => Date.now() };
 
-/** A duration option: `fallback` when left out (required without one); `positive` when 0 makes no sense. */
-const ms = (option: string, value: unknown, fallback: number | undefined, positive: boolean): number =>
-  value === undefined && fallback !== undefined
-    ? fallback
-    : check(
-        `options.${option}`,
-        value,
-        typeof value === 'number' && Number.isFinite(value) && (positive ? value > 0 : value >= 0),
-        `a finite number of milliseconds ${positive ? '>' : '≥'} 0`,
-      );
-
-const fn = <F>(option: string, value: unknown): F => check(`options.${option}`, value, typeof value === 'function', 'a function');
-
-/** An object with these methods, such as a clock or an online source. */
-const withMethods = <S>(option: string, value: unknown, methods: readonly string[]): S =>
-  check(`options.${option}`, value, isObject(value) && methods.every((m) => typeof value[m] === 'function'), `an object with ${methods.map((m) => `${m}()`).join(' and ')}`);
-
-interface EventSource {
-  addEventListener(type: string, listener: () => void): void;
-  removeEventListener(type: string, listener: () => void): void;
-}
-
-/** `subscribe` for a browser source: each event reports a value to the listener. */
-function subscribeTo(target: EventSource, events: Record<string, () => boolean>): (listener: (value: boolean) => void) => () => void {
-  return (listener) => {
-    const handlers = Object.keys(events).map((type) => [type, () => listener((events[type] as () => boolean)())] as const);
-    for (const [type, handler] of handlers) target.addEventListener(type, handler);
-    return () => {
-      for (const [type, handler] of handlers) target.removeEventListener(type, handler);
-    };
-  };
-}
-
-/** The browser's network state and `online`/`offline` events, when there are some. */
-function browserOnlineSource(): OnlineSource | undefined {
-  const g = globalThis as Partial<EventSource> & { navigator?: { onLine?: unknown } };
-  const navigator = g.navigator;
-  if (typeof navigator?.onLine !== 'boolean' || typeof g.addEventListener !== 'function' || typeof g.removeEventListener !== 'function') return undefined;
-  return { isOnline: () => navigator.onLine !== false, subscribe: subscribeTo(g as EventSource, { online: () => true, offline: () => false }) };
-}
-
-/** The page's visibility, when there is a document. */
-function browserVisibilitySource(): VisibilitySource | undefined {
-  const document = (globalThis as { document?: Document }).document;
-  if (typeof document?.addEventListener !== 'function' || typeof document.visibilityState !== 'string') return undefined;
-  const isVisible = (): boolean => document.visibilityState !== 'hidden';
-  return { isVisible, subscribe: subscribeTo(document, { visibilitychange: isVisible }) };
-}
-
-/** Validates `options` and fills in every default. Throws a `TypeError` naming a bad option (a `PolicyError` for bad policy options). */
-export function resolveOptions(url: unknown, options: SocketOptions | undefined): ResolvedOptions {
-  check('url', url, typeof url === 'string' || typeof url === 'function' || (typeof URL !== 'undefined' && url instanceof URL), 'a string, a URL, or a function returning one (or a promise of one)');
-  const o: SocketOptions = check<SocketOptions | undefined>('options', options, options === undefined || isObject(options), 'an object') ?? {};
+/** Validates `options` and fills in every default. Throws a `SocketError` (`invalid-option`) naming a bad option, or a `PolicyError` from the policy's options. */
+export function resolveOptions(url: unknown, options: unknown): ResolvedOptions {
+  check(url, [(value) => typeof value === 'string' || typeof value === 'function' || (typeof URL !== 'undefined' && value instanceof URL), __DEV__ ? 'a string, a URL, or a function returning one (or a promise of one)' : ''], 'url');
+  const o = fields(check(options ?? {}, [isRecord, __DEV__ ? 'an object' : ''], 'options'), socketSpec, '', elsewhere) as SocketOptions & { random?: RandomSource };
 
   const WebSocket = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
   if (typeof WebSocket !== 'function') {
-    throw new TypeError(
-      o.WebSocket === undefined
-        ? "createSocket: there is no global WebSocket here; pass one as options.WebSocket (e.g. `import { WebSocket } from 'undici'` or from 'ws')."
-        : `createSocket: options.WebSocket must be a WebSocket constructor, got ${show(o.WebSocket)}.`,
-    );
+    socketCheck.fail('WebSocket', WebSocket, __DEV__ ? "a WebSocket constructor: there is no global WebSocket here, so pass one (e.g. `import { WebSocket } from 'undici'` or from 'ws')" : '');
   }
+  const { protocols, codes } = o;
 
-  const protocols = o.protocols;
-  const list = typeof protocols === 'string' ? [protocols] : protocols;
-  check('options.protocols', protocols, list === undefined || (Array.isArray(list) && list.every((p) => typeof p === 'string' && p !== '')), 'a non-empty string or an array of them');
+  const policy = resolvePolicy(o.policy, codes, o.random);
+  const resetAfterMs = policy.resetAfterMs;
 
-  const codes = o.codes;
-  check('options.codes', codes, codes === undefined || (isObject(codes) && typeof codes.nameOf === 'function'), 'a contract from defineCloseCodes()');
+  const auth = o.auth === undefined ? undefined : (fields(o.auth as unknown as Record<string, unknown>, authSpec, 'auth.') as Partial<AuthOptions>);
+  if (auth !== undefined && auth.refresh === undefined) socketCheck.fail('auth.refresh', undefined, __DEV__ ? 'a function: auth without refresh does nothing' : '');
 
-  const random = o.random === undefined ? undefined : fn<RandomSource>('random', o.random);
-  const given = o.policy;
-  let policy: Policy;
-  let resetAfterMs = 5000;
-  if (isObject(given) && typeof given.decide === 'function') {
-    policy = given as unknown as Policy;
-  } else {
-    const policyOptions = check<PolicyOptions | undefined>('options.policy', given, given === undefined || isObject(given), 'a policy from createPolicy() or its options');
-    // The socket's codes and random are the policy's defaults; its own win.
-    policy = createPolicy({
-      ...policyOptions,
-      ...(policyOptions?.codes === undefined && codes && { codes }),
-      ...(policyOptions?.random === undefined && random && { random }),
-    });
-    if (typeof policyOptions?.resetAfterMs === 'number') resetAfterMs = policyOptions.resetAfterMs;
-  }
-
-  const auth = check<SocketOptions['auth']>('options.auth', o.auth, o.auth === undefined || isObject(o.auth), 'an object { refresh }');
-  const refresh = auth && fn<AuthOptions['refresh']>('auth.refresh', auth.refresh);
-
-  check('options.binaryType', o.binaryType, o.binaryType === undefined || typeof o.binaryType === 'string', "a string such as 'arraybuffer' or 'blob'");
-
-  let heartbeat: ResolvedOptions['heartbeat'];
-  const h = o.heartbeat;
-  if (h !== undefined && h !== false) {
-    check('options.heartbeat', h, isObject(h), 'an object { intervalMs, timeoutMs } or false');
-    const message = h.message ?? 'ping';
-    check('options.heartbeat.message', message, message !== null && ['string', 'function', 'object'].includes(typeof message), 'data to send, or a function returning it');
+  let heartbeat: ResolvedHeartbeat | undefined;
+  if (o.heartbeat) {
+    const h = fields(o.heartbeat as unknown as Record<string, unknown>, heartbeatSpec, 'heartbeat.') as Partial<HeartbeatOptions>;
     heartbeat = {
-      intervalMs: ms('heartbeat.intervalMs', h.intervalMs, undefined, true),
-      timeoutMs: ms('heartbeat.timeoutMs', h.timeoutMs, undefined, true),
-      message,
-      isPong: h.isPong === undefined ? (data) => data === 'pong' : fn('heartbeat.isPong', h.isPong),
+      intervalMs: check(h.intervalMs, heartbeatSpec['intervalMs'] as Check, 'heartbeat.intervalMs'),
+      timeoutMs: check(h.timeoutMs, heartbeatSpec['timeoutMs'] as Check, 'heartbeat.timeoutMs'),
+      message: h.message ?? 'ping',
+      isPong: h.isPong ?? ((data) => data === 'pong'),
     };
   }
 
-  let queue: ResolvedOptions['queue'];
-  const q = o.queue ?? {};
-  if (q !== false) {
-    check('options.queue', q, isObject(q), 'an object { max, overflow, confirmAfterMs } or false');
-    const max = q.max ?? 100;
-    check('options.queue.max', max, typeof max === 'number' && (Number.isInteger(max) || max === Infinity) && max >= 1, 'an integer ≥ 1 (or Infinity)');
-    const overflow = q.overflow ?? 'drop-oldest';
-    check('options.queue.overflow', overflow, OVERFLOWS.includes(overflow), `one of ${OVERFLOWS.map((x) => `'${x}'`).join(', ')}`);
-    queue = { max, overflow, confirmAfterMs: ms('queue.confirmAfterMs', q.confirmAfterMs, 1000, false) };
+  let queue: ResolvedQueue | undefined;
+  if (o.queue !== false) {
+    const q = fields((o.queue ?? {}) as Record<string, unknown>, queueSpec, 'queue.') as { max?: number; overflow?: QueueOverflow; confirmAfterMs?: number; ack?: AckOptions };
+    queue = { max: q.max ?? 100, overflow: q.overflow ?? 'drop-oldest', confirmAfterMs: q.ack ? 0 : (q.confirmAfterMs ?? 1000), ack: q.ack };
   }
-
-  for (const flag of ['pauseWhenOffline', 'pauseWhenHidden', 'startClosed'] as const) {
-    check(`options.${flag}`, o[flag], o[flag] === undefined || typeof o[flag] === 'boolean', 'true or false');
-  }
-  const onlineSource = o.online === undefined ? undefined : withMethods<OnlineSource>('online', o.online, ['isOnline', 'subscribe']);
-  const visibilitySource = o.visibility === undefined ? undefined : withMethods<VisibilitySource>('visibility', o.visibility, ['isVisible', 'subscribe']);
 
   return {
     url: url as UrlSource,
-    protocols: list && (typeof protocols === 'string' ? protocols : [...list]),
+    protocols: typeof protocols === 'string' || protocols === undefined ? protocols : [...protocols],
     codes,
     policy,
-    resetAfterMs,
-    refresh,
-    WebSocket,
+    resetAfterMs: typeof resetAfterMs === 'number' ? resetAfterMs : Infinity,
+    refresh: auth?.refresh,
+    refreshTimeoutMs: auth?.timeoutMs ?? 30_000,
+    WebSocket: WebSocket as WebSocketConstructorLike,
     binaryType: o.binaryType,
-    connectTimeoutMs: ms('connectTimeoutMs', o.connectTimeoutMs, 10_000, true),
+    connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
     heartbeat,
     queue,
-    online: o.pauseWhenOffline === false ? undefined : (onlineSource ?? browserOnlineSource()),
-    visibility: o.pauseWhenHidden === true ? (visibilitySource ?? browserVisibilitySource()) : undefined,
+    online: o.pauseWhenOffline === false ? undefined : (o.online ?? browserOnlineSource()),
+    visibility: o.pauseWhenHidden === true ? (o.visibility ?? browserVisibilitySource()) : undefined,
     startClosed: o.startClosed === true,
-    clock: o.clock === undefined ? { now: () => Date.now() } : withMethods<Clock>('clock', o.clock, ['now']),
-    timers:
-      o.timers === undefined
-        ? {
-            setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
-            clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-          }
-        : withMethods<Timers>('timers', o.timers, ['setTimeout', 'clearTimeout']),
+    clock: o.clock ?? defaultClock,
+    timers: o.timers ?? defaultTimers,
   };
 }

@@ -51,7 +51,7 @@ export interface VisibilitySource {
  * sign of life; pongs are not emitted as `message`.
  */
 export interface HeartbeatOptions {
-  /** Quiet time (nothing received since the open or the last message) before a ping, in ms. */
+  /** Quiet time (nothing received since the open or the last message) before a ping, in ms (at most 2147483647, as for every duration). */
   readonly intervalMs: number;
   /** How long to wait for any reply after a ping, in ms. */
   readonly timeoutMs: number;
@@ -75,25 +75,48 @@ export interface QueueOptions {
    */
   readonly overflow?: QueueOverflow;
   /**
-   * Accept-then-close protection. A server may accept the connection and
-   * close it straight away (say 4001, token expired), discarding what the
-   * socket flushed into it on `open`. So after each open, every message the
-   * socket writes (the flushed queue and `send()`s while open) is kept until
-   * the connection is confirmed: the first message from the server (a
-   * heartbeat pong counts) or `confirmAfterMs` open. If it closes (or is
-   * replaced or disposed) before that, those messages go back to the front of
-   * the queue in order: delivered after the next open, or handed back in
-   * `stopped`'s `pending`; any that no longer fit in `max` are reported in
-   * `dropped` (the oldest under `drop-oldest`, else the newest). Heartbeat
-   * pings are never kept. Once confirmed nothing is tracked.
+   * Accept-then-close protection (the default mode). A server may accept the
+   * connection and close it straight away (say 4001, token expired),
+   * discarding what the socket flushed into it on `open`. So after each
+   * open, every message the socket writes (the flushed queue and `send()`s
+   * while open) is kept until the connection is confirmed: the first message
+   * from the server (a heartbeat pong counts) or `confirmAfterMs` open. If it
+   * closes (or is replaced or disposed) before that, those messages go back
+   * to the front of the queue in order: delivered after the next open, or
+   * handed back in `stopped`'s `pending`; any that no longer fit in `max` are
+   * reported in `dropped`. Heartbeat pings are never kept. Once confirmed
+   * nothing is tracked.
    *
-   * Delivery across such a close is therefore at-least-once: a server that
-   * processed a message and then closed within `confirmAfterMs` without
-   * sending anything sees it again. `0` turns this off (at-most-once: what
-   * was written on a connection that then closed is lost).
+   * What this guarantees: every message is written to a confirmed
+   * connection, or handed back. What it does not: that the server processed
+   * it. A confirmed connection that drops loses what the server had not read
+   * yet; use `ack` when that matters. Across an unconfirmed close delivery is
+   * at-least-once (a server that processed a message and then closed within
+   * `confirmAfterMs` without sending anything sees it again). `0` turns this
+   * off (at-most-once). Ignored with `ack`.
    * @default 1000
    */
   readonly confirmAfterMs?: number;
+  /**
+   * Exact delivery: matches the server's acknowledgements to the messages
+   * written. Every message with an id (`idOf`) stays in flight until an
+   * incoming message acknowledges that id (`acked`). When a connection ends,
+   * what is still in flight goes back to the front of the queue, in order,
+   * and is written again after the next open (at-least-once: the server
+   * deduplicates by id), or is handed back in `stopped`'s `pending`. `max`
+   * bounds the queued and in-flight messages together. Acknowledgements are
+   * still emitted as `message`.
+   * @default off
+   */
+  readonly ack?: AckOptions;
+}
+
+/** Matches server acknowledgements to sent messages (see {@link QueueOptions.ack}). */
+export interface AckOptions {
+  /** The id of an outgoing message; `undefined` leaves it untracked (fire-and-forget). */
+  readonly idOf: (data: SendData) => unknown;
+  /** The id an incoming message acknowledges, an array of ids, or `undefined` when it acknowledges nothing. */
+  readonly acked: (data: unknown) => unknown;
 }
 
 /** What `auth.refresh` is called with. */
@@ -112,6 +135,8 @@ export interface AuthOptions<N extends string = string> {
    * done; reject or throw to stop with cause `reauth-failed`.
    */
   readonly refresh: (context: RefreshContext<N>) => unknown;
+  /** How long `refresh` may take; one that has not settled by then counts as failed. @default 30000 */
+  readonly timeoutMs?: number;
 }
 
 /**

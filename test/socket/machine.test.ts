@@ -10,6 +10,7 @@ const config: MachineConfig = {
   decide: (result, context) => policy.decide(result, context),
   resetAfterMs: 5000,
   connectTimeoutMs: 1000,
+  refreshTimeoutMs: 30_000,
   confirmAfterMs: 0,
   canRefresh: true,
 };

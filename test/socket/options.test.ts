@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isPolicyError } from '../../src/errors';
+import { isSocketError } from '../../src/socket';
 import { createSocket, type SocketOptions } from '../../src/socket';
 import { createFakeServer } from '../../src/testing';
 
@@ -7,33 +8,40 @@ const { WebSocket } = createFakeServer();
 
 describe('createSocket validates its options up front', () => {
   it.each([
-    ['options.connectTimeoutMs', { connectTimeoutMs: 0 }],
-    ['options.connectTimeoutMs', { connectTimeoutMs: Number.NaN }],
-    ['options.heartbeat', { heartbeat: 'yes' }],
-    ['options.heartbeat.intervalMs', { heartbeat: { intervalMs: -1, timeoutMs: 10 } }],
-    ['options.heartbeat.timeoutMs', { heartbeat: { intervalMs: 10 } }],
-    ['options.heartbeat.isPong', { heartbeat: { intervalMs: 10, timeoutMs: 10, isPong: 'pong' } }],
-    ['options.queue.max', { queue: { max: 0 } }],
-    ['options.queue.max', { queue: { max: 1.5 } }],
-    ['options.queue.overflow', { queue: { overflow: 'drop-all' } }],
-    ['options.queue.confirmAfterMs', { queue: { confirmAfterMs: -1 } }],
-    ['options.auth.refresh', { auth: {} }],
-    ['options.protocols', { protocols: [''] }],
-    ['options.codes', { codes: { Unauthorized: 4001 } }],
-    ['options.policy', { policy: 'strict' }],
-    ['options.pauseWhenOffline', { pauseWhenOffline: 'yes' }],
-    ['options.online', { online: { isOnline: () => true } }],
-    ['options.visibility', { visibility: {} }],
-    ['options.timers', { timers: { setTimeout } }],
-    ['options.clock', { clock: Date }],
-    ['options.random', { random: 0.5 }],
-    ['options.WebSocket', { WebSocket: 'ws' }],
+    ['connectTimeoutMs', { connectTimeoutMs: 0 }],
+    ['connectTimeoutMs', { connectTimeoutMs: Number.NaN }],
+    ['heartbeat', { heartbeat: 'yes' }],
+    ['heartbeat.intervalMs', { heartbeat: { intervalMs: -1, timeoutMs: 10 } }],
+    ['heartbeat.timeoutMs', { heartbeat: { intervalMs: 10 } }],
+    ['heartbeat.isPong', { heartbeat: { intervalMs: 10, timeoutMs: 10, isPong: 'pong' } }],
+    ['queue.max', { queue: { max: 0 } }],
+    ['queue.max', { queue: { max: 1.5 } }],
+    ['queue.overflow', { queue: { overflow: 'drop-all' } }],
+    ['queue.confirmAfterMs', { queue: { confirmAfterMs: -1 } }],
+    ['auth.refresh', { auth: {} }],
+    ['protocols', { protocols: [''] }],
+    ['codes', { codes: { Unauthorized: 4001 } }],
+    ['policy', { policy: 'strict' }],
+    ['pauseWhenOffline', { pauseWhenOffline: 'yes' }],
+    ['online', { online: { isOnline: () => true } }],
+    ['visibility', { visibility: {} }],
+    ['timers', { timers: { setTimeout } }],
+    ['clock', { clock: Date }],
+    ['random', { random: 0.5 }],
+    ['WebSocket', { WebSocket: 'ws' }],
     ['url', { url: 42 }],
   ])('%s: %j', (option, bad) => {
     const { url = 'ws://x.test', ...rest } = bad as { url?: unknown };
-    const make = () => createSocket(url as string, { WebSocket, ...rest } as SocketOptions);
-    expect(make).toThrow(TypeError);
-    expect(make).toThrow(option);
+    let thrown: unknown;
+    try {
+      createSocket(url as string, { WebSocket, ...rest } as SocketOptions);
+    } catch (error) {
+      thrown = error;
+    }
+    // closekit's typed error, naming the option in its field and its message (issue #11: never a bare TypeError).
+    expect(isSocketError(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ code: 'invalid-option', option });
+    expect((thrown as Error).message).toContain(option);
   });
 
   it('reports bad policy options as a PolicyError naming the option', () => {
@@ -51,7 +59,7 @@ describe('createSocket validates its options up front', () => {
     const saved = (globalThis as { WebSocket?: unknown }).WebSocket;
     delete (globalThis as { WebSocket?: unknown }).WebSocket;
     try {
-      expect(() => createSocket('ws://x.test')).toThrow(/options\.WebSocket/);
+      expect(() => createSocket('ws://x.test')).toThrow(/WebSocket.*no global WebSocket/);
     } finally {
       if (saved !== undefined) (globalThis as { WebSocket?: unknown }).WebSocket = saved;
     }

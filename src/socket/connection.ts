@@ -1,0 +1,115 @@
+// The connection driver: turns the url source into a URL, makes the
+// WebSocket, wires its handlers, and lets go of it. One connection at a time;
+// a replaced or abandoned one can no longer report anything.
+import { ReadyState, type WebSocketConstructorLike, type WebSocketLike } from '../environment';
+import type { CloseEventLike } from '../classify';
+import { SocketError, thrown, toError } from './errors';
+import type { SendData, UrlSource } from './types';
+
+/** What a connection reports, each at most once per connection except `message`. */
+export interface ConnectionEvents {
+  open(protocol: string): void;
+  close(event: CloseEventLike): void;
+  message(data: unknown): void;
+}
+
+/** The WebSocket of a socket, one at a time. */
+export interface Connection {
+  /** The current WebSocket, if any. */
+  socket(): WebSocketLike | undefined;
+  /** The URL of the last attempt. */
+  url(): string | undefined;
+  /** True when there is a WebSocket and it is open. */
+  isOpen(): boolean;
+  /** Replaces the current WebSocket with a new one to `url`; returns the error when the constructor threw. */
+  open(url: string, events: ConnectionEvents): SocketError | undefined;
+  /** Writes `data`; a refusal is thrown as a SocketError `send-failed` with the WebSocket's error as `cause`. */
+  send(data: SendData): void;
+  /** Starts the closing handshake, still listening for its close. */
+  close(code: number, reason: string | undefined): void;
+  /** Stops listening to the current WebSocket and closes it if it is still up. */
+  detach(reason: string): void;
+}
+
+const noop = (): void => {};
+
+/** A connection driver for these WebSocket settings. */
+export function createConnection(WebSocket: WebSocketConstructorLike, protocols: string | string[] | undefined, binaryType: string | undefined): Connection {
+  let ws: WebSocketLike | undefined;
+  let lastUrl: string | undefined;
+
+  function detach(reason: string): void {
+    const socket = ws;
+    if (socket === undefined) return;
+    ws = undefined;
+    // Handlers become no-ops rather than null: the `ws` package throws on an 'error' event nobody listens to.
+    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = noop;
+    try {
+      if (socket.readyState === ReadyState.OPEN) socket.close(1000, reason);
+      else if (socket.readyState === ReadyState.CONNECTING) socket.close();
+    } catch {
+      // Already closing or closed under us; nothing left to release.
+    }
+  }
+
+  return {
+    socket: () => ws,
+    url: () => lastUrl,
+    isOpen: () => ws !== undefined && ws.readyState === ReadyState.OPEN,
+    open(url, events) {
+      detach('replaced');
+      lastUrl = url;
+      let socket: WebSocketLike;
+      try {
+        socket = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
+      } catch (error) {
+        return thrown('connect-failed', `new WebSocket(${JSON.stringify(url)}) threw`, error, toError(error));
+      }
+      ws = socket;
+      if (binaryType !== undefined) socket.binaryType = binaryType;
+      socket.onopen = () => events.open(socket.protocol ?? '');
+      socket.onclose = (event) => events.close(event);
+      // The close that always follows an error carries everything a browser will tell us.
+      socket.onerror = noop;
+      socket.onmessage = (event) => events.message(event.data);
+      return undefined;
+    },
+    send(data) {
+      try {
+        (ws as WebSocketLike).send(data as never);
+      } catch (error) {
+        throw thrown('send-failed', __DEV__ ? 'The WebSocket refused the message' : 'send', error);
+      }
+    },
+    close(code, reason) {
+      try {
+        ws?.close(code, reason);
+      } catch {
+        // Closed under us meanwhile: its close event (or the closing timer) ends the handshake.
+      }
+    },
+    detach,
+  };
+}
+
+/**
+ * Calls `source` (a URL, or a function returning one or a promise of one) and
+ * reports the URL as a string, or why there is none.
+ */
+export function resolveUrl(source: UrlSource, resolved: (url: string) => void, failed: (error: SocketError) => void): void {
+  const fail = (error: unknown): void => failed(thrown('url-failed', __DEV__ ? 'The url function failed (the attempt counts as failed)' : 'url', error, toError(error)));
+  const accept = (value: unknown): void => {
+    if (typeof value === 'string' || (typeof URL !== 'undefined' && value instanceof URL)) resolved(String(value));
+    else fail(new TypeError(__DEV__ ? `the url function must return a string or a URL (or a promise of one), got ${typeof value}` : typeof value));
+  };
+  if (typeof source !== 'function') return accept(source);
+  let value: unknown;
+  try {
+    value = source();
+  } catch (error) {
+    return fail(error);
+  }
+  if (typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function') {
+    Promise.resolve(value as PromiseLike<unknown>).then(accept, fail);
+  } else accept(value);
+}

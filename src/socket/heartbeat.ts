@@ -1,0 +1,100 @@
+// Dead-connection detection for one open connection at a time: after a quiet
+// interval, ping; no sign of life by the next beat means the connection is
+// dead. One timer at a time, none rescheduled per message, so a busy stream
+// costs nothing extra.
+import type { Clock, TimerHandle, Timers } from '../environment';
+import { thrown } from './errors';
+import type { ResolvedHeartbeat } from './options';
+import type { SendData } from './types';
+
+/** What the heartbeat needs from the socket. */
+export interface HeartbeatIo {
+  readonly timers: Timers;
+  readonly clock: Clock;
+  /** Writes the ping on the open connection; false when there is none. */
+  send(data: SendData): boolean;
+  /** No reply in time: the connection is dead. */
+  dead(): void;
+  /** A hook or the ping itself failed; the heartbeat carries on. */
+  report(error: Error): void;
+}
+
+/** The heartbeat of a socket. */
+export interface Heartbeat {
+  /** Starts beating on a new open connection. */
+  start(): void;
+  /** Stops (the connection ended, or the socket is disposed). */
+  stop(): void;
+  /** Anything received is a sign of life; true when it was a pong, which the app does not see. */
+  received(data: unknown): boolean;
+}
+
+/** A heartbeat for `options`; with none, one that does nothing. */
+export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: HeartbeatIo): Heartbeat {
+  if (options === undefined) return { start() {}, stop() {}, received: () => false };
+  const { intervalMs, timeoutMs, message, isPong } = options;
+  const { timers, clock } = io;
+  let handle: TimerHandle | undefined;
+  let awaitingPong = false;
+  let lastActivityMs = 0;
+
+  const schedule = (delayMs: number): void => {
+    clear();
+    handle = timers.setTimeout(beat, delayMs);
+  };
+
+  function clear(): void {
+    if (handle !== undefined) timers.clearTimeout(handle);
+    handle = undefined;
+  }
+
+  function call<T>(hook: () => T, name: string, fallback: T): T {
+    try {
+      return hook();
+    } catch (error) {
+      io.report(thrown('hook-failed', `heartbeat.${name} threw`, error));
+      return fallback;
+    }
+  }
+
+  function beat(): void {
+    handle = undefined;
+    if (awaitingPong) {
+      awaitingPong = false;
+      return io.dead();
+    }
+    const quietMs = clock.now() - lastActivityMs;
+    // Messages came in meanwhile: wait out the rest of a quiet interval.
+    if (quietMs < intervalMs) return schedule(intervalMs - quietMs);
+    // The deadline is set before the ping: a ping that throws is still detected as dead.
+    awaitingPong = true;
+    schedule(timeoutMs);
+    const data = typeof message === 'function' ? call(message, 'message', undefined) : message;
+    if (data === undefined) return;
+    try {
+      io.send(data);
+    } catch (error) {
+      io.report(thrown('hook-failed', __DEV__ ? 'Sending the heartbeat ping failed' : 'ping', error));
+    }
+  }
+
+  return {
+    start() {
+      awaitingPong = false;
+      lastActivityMs = clock.now();
+      schedule(intervalMs);
+    },
+    stop() {
+      awaitingPong = false;
+      clear();
+    },
+    received(data) {
+      lastActivityMs = clock.now();
+      if (awaitingPong) {
+        awaitingPong = false;
+        schedule(intervalMs);
+      }
+      return call(() => isPong(data), 'isPong', false) === true;
+    },
+  };
+}
