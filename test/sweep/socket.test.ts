@@ -32,13 +32,20 @@ const NESTED_BASE: Readonly<Record<string, Record<string, unknown>>> = {
   auth: { refresh: () => undefined },
 };
 
-/** What a browser's send() takes. */
-const isSendData = (value: unknown): boolean =>
-  typeof value === 'string' ||
-  value instanceof ArrayBuffer ||
-  (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) ||
-  ArrayBuffer.isView(value) ||
-  (typeof Blob !== 'undefined' && value instanceof Blob);
+/** What a browser's send() takes (a hostile proxy, whose prototype cannot even be read, is not). */
+function isSendData(value: unknown): boolean {
+  try {
+    return (
+      typeof value === 'string' ||
+      value instanceof ArrayBuffer ||
+      (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) ||
+      ArrayBuffer.isView(value) ||
+      (typeof Blob !== 'undefined' && value instanceof Blob)
+    );
+  } catch {
+    return false;
+  }
+}
 
 interface World {
   readonly clock: FakeClock;
