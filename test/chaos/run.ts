@@ -2,7 +2,7 @@
 // a calm period, dispose, and the checks. Returns the violations found and
 // the figures that go with them; the test asserts there are none.
 import { createSeededRandom } from '../../src/testing';
-import { BACKOFF_FLOOR_MS, createChaosClient, drawProfile, type ChaosClient } from './client';
+import { BACKOFF_FLOOR_MS, createChaosClient, drawProfile, type ChaosClient, type Connection } from './client';
 import { startFaultServer, type FaultServer } from './fault-server';
 import { createFaultPlan } from './plan';
 
@@ -58,6 +58,12 @@ const merge = (tables: Iterable<Record<string, number>>): string => {
     .map(([key, n]) => `${key}:${n}`)
     .join(' ');
 };
+
+/** One connection's life, for a failure message. */
+function lifeOf(on: Connection, confirmAfterMs: number): string {
+  const t = (at: number | undefined): string => (at === undefined || on.openedAt === undefined ? 'never' : `${Math.round(at - on.openedAt)} ms`);
+  return `${on.openedAt === undefined ? 'never opened' : 'opened'}, first message ${t(on.firstMessageAt)}, ended ${t(on.endedAt)} (${on.clientCloseReason ?? 'closed by the other end'}), confirmAfterMs ${confirmAfterMs}`;
+}
 
 /** Runs the chaos and checks every promise. */
 export async function runChaos(settings: ChaosSettings): Promise<ChaosReport> {
@@ -186,7 +192,7 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosReport> {
         }
         violations.push(
           `client ${client.id} (${client.profile.ack ? 'ack' : 'default'} mode): message ${n} lost silently: never processed, dropped or pending` +
-            (on === undefined ? ', never written' : `, last written on connection ${attempt} (opened ${on.openedAt !== undefined}, heard ${on.firstMessageAt !== undefined})`),
+            (on === undefined ? ', never written' : `, last written on connection ${attempt}: ${lifeOf(on, client.profile.confirmAfterMs)}; server: ${server.connections.find((c) => c.client === client.id && c.attempt === attempt)?.endedBy ?? 'no fault'}`),
         );
       }
       for (const connection of client.connections.values()) written += connection.writes.length;
