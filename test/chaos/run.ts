@@ -144,7 +144,16 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosReport> {
       const state = client.disposed ? 'disposed' : client.socket.state;
       finalStates[state] = (finalStates[state] ?? 0) + 1;
       if (!client.disposed && state !== 'open' && state !== 'stopped') violations.push(`client ${client.id}: ended '${state}', not 'open' or 'stopped'`);
-      else if (!atRest(client)) violations.push(`client ${client.id}: open, but ${inFlight(client).length} messages never acknowledged after ${settleMs} ms of calm`);
+      else if (!atRest(client)) {
+        const stuck = inFlight(client);
+        const latest = Math.max(...client.connections.keys());
+        const where = [...new Set(stuck.map((n) => client.lastWrite.get(n)))].map((k) => {
+          const on = k === undefined ? undefined : client.connections.get(k);
+          const seen = server.connections.find((c) => c.client === client.id && c.attempt === k);
+          return k === undefined ? 'never written' : `connection ${k}: ${on ? lifeOf(on, client.profile.confirmAfterMs) : '?'}; server got ${seen?.numbers.length ?? 'nothing'}${seen?.endedBy ? `, then ${seen.endedBy}` : ''}`;
+        });
+        violations.push(`client ${client.id}: open on connection ${latest}, but messages ${stuck.slice(0, 8).join(', ')}${stuck.length > 8 ? '…' : ''} (${stuck.length}) never acknowledged after ${settleMs} ms of calm; last written on ${where.join(' | ')}`);
+      }
     }
     if (!settled) violations.push(`the calm period did not bring every client to rest within ${settings.settleMs} ms`);
 

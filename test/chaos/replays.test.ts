@@ -1,0 +1,62 @@
+// Faults the chaos run found, replayed on purpose: each one a real `ws` server
+// on 127.0.0.1 doing exactly what broke a promise, against undici's WebSocket.
+import { WebSocket as UndiciWebSocket } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSocket, type ManagedSocket, type StoppedInfo } from '../../src/index';
+import { startTestServer, type TestServer } from '../support/ws-server';
+
+let server: TestServer | undefined;
+const sockets: ManagedSocket[] = [];
+
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.dispose();
+  await server?.close();
+  server = undefined;
+});
+
+/** A server that accepts and then never reads or writes again: the client's close frame is never answered. */
+async function silentServer(): Promise<TestServer> {
+  server = await startTestServer({ default: (ws) => ws.pause() });
+  return server;
+}
+
+function stoppedOf(socket: ManagedSocket): Promise<StoppedInfo> {
+  return new Promise((resolve) => socket.once('stopped', resolve));
+}
+
+describe('replayed from the chaos run', () => {
+  it('close() on a connection the server never answers hands back what was written but never confirmed', async () => {
+    const { url } = await silentServer();
+    // The close handshake may take up to connectTimeoutMs, longer than confirmAfterMs: the wait
+    // for an answer that never comes must not count as the connection having stayed open.
+    const socket = createSocket(url, { WebSocket: UndiciWebSocket, pauseWhenOffline: false, connectTimeoutMs: 400, queue: { confirmAfterMs: 150 } });
+    sockets.push(socket);
+    const stopped = stoppedOf(socket);
+    socket.once('open', () => {
+      socket.send('m1');
+      socket.send('m2');
+      socket.close();
+    });
+    const { cause, pending } = await stopped;
+    expect(cause).toBe('client');
+    expect(pending).toEqual(['m1', 'm2']);
+  });
+
+  it('in ack mode, close() on a connection the server never answers hands back what was never acknowledged', async () => {
+    const { url } = await silentServer();
+    const socket = createSocket(url, {
+      WebSocket: UndiciWebSocket,
+      pauseWhenOffline: false,
+      connectTimeoutMs: 400,
+      queue: { ack: { idOf: (data) => data, acked: () => undefined } },
+    });
+    sockets.push(socket);
+    const stopped = stoppedOf(socket);
+    socket.once('open', () => {
+      socket.send('m1');
+      socket.send('m2');
+      socket.close();
+    });
+    expect((await stopped).pending).toEqual(['m1', 'm2']);
+  });
+});
