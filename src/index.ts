@@ -58,6 +58,7 @@ export type {
   OpenInfo,
   QueueOptions,
   QueueOverflow,
+  QueuedInfo,
   ReauthInfo,
   ReconnectingInfo,
   RefreshContext,
@@ -75,3 +76,5 @@ export type {
   VisibilitySource,
   WebSocketClass,
 } from './socket';
+export { createSocketStore } from './store';
+export type { SnapshotListener, SocketSnapshot, SocketStore, SocketStoreOptions } from './store';

@@ -10,6 +10,7 @@ export type {
   OpenInfo,
   QueueOptions,
   QueueOverflow,
+  QueuedInfo,
   ReauthInfo,
   ReconnectingInfo,
   RefreshContext,

@@ -32,6 +32,7 @@ interface Runner {
   context(): MachineContext;
   socket(): WebSocketLike | undefined;
   url(): string | undefined;
+  queued(): number;
   send(data: SendData): void;
   /** Feeds an input to the machine; ignored after `dispose()`. */
   input(input: Input): void;
@@ -83,6 +84,11 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
   /** The URL of the last attempt (as the `url` function returned it); undefined before the first. */
   get url(): string | undefined {
     return this.r.url();
+  }
+
+  /** How many messages passed to `send()` wait in the queue for the next open. */
+  get queued(): number {
+    return this.r.queued();
   }
 
   /** The subprotocol the server chose on the current connection, or `''`. */
@@ -441,6 +447,7 @@ function runner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedOptions): Runn
     context: () => context,
     socket: () => ws,
     url: () => lastUrl,
+    queued: () => queue.length,
     now,
     input: dispatch,
     isDisposed: () => disposed,
@@ -462,6 +469,7 @@ function runner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedOptions): Runn
       }
       queue.push(data);
       trim(q.overflow === 'drop-oldest');
+      emit('queued', { count: queue.length });
     },
     dispose() {
       if (disposed) return;

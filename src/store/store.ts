@@ -1,0 +1,151 @@
+// A framework-neutral store over a ManagedSocket, built only from its public
+// getters and events. One step of the socket emits several events (close,
+// rejected, state, reconnecting); the store folds them into one change,
+// delivered on the next microtask, so a UI renders once per step.
+import type { CloseResult } from '../classify';
+import { describe } from '../describe';
+import type { StopCause } from '../policy/types';
+import type { ManagedSocket } from '../socket/socket';
+import type { SocketEventName } from '../socket/types';
+import { browserOnline, browserVisibility } from './sources';
+import type { SnapshotListener, SocketSnapshot, SocketStore, SocketStoreOptions } from './types';
+
+/** The events after which a snapshot field may differ; `message` is not one, so a busy stream costs nothing. */
+const WATCHED: readonly SocketEventName[] = ['state', 'open', 'close', 'reconnecting', 'stopped', 'queued', 'dropped'];
+
+/**
+ * Creates a {@link SocketStore} for `socket`: `getSnapshot()` returns an
+ * immutable {@link SocketSnapshot}, the same object until something changes,
+ * and `subscribe(listener)` returns its unsubscribe function. It works as it
+ * is with React's `useSyncExternalStore`, as a Svelte store, and with Vue,
+ * Solid or Preact signals (see docs/ui-state.md).
+ *
+ * The store listens to the socket's events from now on (those listeners go
+ * when the socket is disposed, or on `store.dispose()`), and to the network
+ * and visibility sources only while it has subscribers. It sets no timer.
+ * Nothing of it is bundled into an app that does not import it.
+ *
+ * @example
+ * const store = createSocketStore(socket);
+ * const off = store.subscribe((s) => {
+ *   status.textContent = s.state === 'waiting' && s.retryAt !== undefined
+ *     ? `reconnecting in ${Math.ceil((s.retryAt - Date.now()) / 1000)} s (attempt ${s.attempt})`
+ *     : s.lastCloseText ?? s.state;
+ * });
+ */
+export function createSocketStore<N extends string>(socket: ManagedSocket<N>, options: SocketStoreOptions = {}): SocketStore<N> {
+  const clock = options.clock ?? Date;
+  const online = options.online === undefined ? browserOnline() : options.online || undefined;
+  const visibility = options.visibility === undefined ? browserVisibility() : options.visibility || undefined;
+
+  /** Each subscription, with the snapshot it last received: every listener hears each change exactly once. */
+  const listeners = new Set<{ readonly listener: SnapshotListener<N>; seen: SocketSnapshot<N> }>();
+  let retry: { readonly at: number; readonly delayMs: number } | undefined;
+  let stopCause: StopCause | undefined;
+  let described: CloseResult<N> | undefined;
+  let text: string | undefined;
+  let snapshot: SocketSnapshot<N> | undefined;
+  let scheduled = false;
+  let disposed = false;
+  const detachSources: (() => void)[] = [];
+
+  function read(): SocketSnapshot<N> {
+    if (disposed && snapshot !== undefined) return snapshot;
+    const state = socket.state;
+    const lastClose = socket.lastClose;
+    if (lastClose !== described) {
+      described = lastClose;
+      text = lastClose && describe(lastClose);
+    }
+    const pending = state === 'waiting' ? retry : undefined;
+    const next: SocketSnapshot<N> = {
+      state,
+      attempt: socket.attempt,
+      retryAt: pending?.at,
+      retryDelayMs: pending?.delayMs,
+      lastClose,
+      lastCloseText: text,
+      stopCause: state === 'stopped' ? stopCause : undefined,
+      online: online?.isOnline() !== false,
+      visible: visibility?.isVisible() !== false,
+      queued: socket.queued,
+    };
+    if (snapshot === undefined || (Object.keys(next) as (keyof SocketSnapshot)[]).some((key) => next[key] !== snapshot?.[key])) {
+      snapshot = Object.freeze(next);
+    }
+    return snapshot;
+  }
+
+  function flush(): void {
+    scheduled = false;
+    if (disposed) return;
+    const current = read();
+    let failure: { error: unknown } | undefined;
+    for (const entry of [...listeners]) {
+      if (entry.seen === current || !listeners.has(entry)) continue;
+      entry.seen = current;
+      // One listener that throws must not starve the others; the first error is rethrown after them.
+      try {
+        entry.listener(current);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure) throw failure.error;
+  }
+
+  function changed(): void {
+    if (scheduled || disposed) return;
+    scheduled = true;
+    queueMicrotask(flush);
+  }
+
+  const offSocket = WATCHED.map((event) =>
+    socket.subscribe(event, (payload: unknown) => {
+      // `state` comes first in a step and `reconnecting`/`stopped` after it, so what they set stays for the new state.
+      if (event === 'state') retry = stopCause = undefined;
+      else if (event === 'reconnecting') {
+        const delayMs = (payload as { delayMs: number }).delayMs;
+        retry = { at: clock.now() + delayMs, delayMs };
+      } else if (event === 'stopped') stopCause = (payload as { cause: StopCause }).cause;
+      changed();
+    }),
+  );
+
+  const getSnapshot = (): SocketSnapshot<N> => read();
+
+  const subscribe = (listener: SnapshotListener<N>): (() => void) => {
+    if (typeof listener !== 'function') throw new TypeError(`store.subscribe(listener): listener must be a function, got ${typeof listener}.`);
+    const current = read();
+    if (disposed) {
+      listener(current);
+      return () => {};
+    }
+    if (listeners.size === 0) {
+      for (const source of [online, visibility]) {
+        const off = source?.subscribe(changed);
+        if (typeof off === 'function') detachSources.push(off);
+      }
+    }
+    const entry = { listener, seen: current };
+    // A field read live (a source) may have changed with no event: the others hear of it too.
+    for (const other of listeners) if (other.seen !== current) changed();
+    listeners.add(entry);
+    listener(current);
+    return () => {
+      if (!listeners.delete(entry) || listeners.size > 0) return;
+      for (const off of detachSources.splice(0)) off();
+    };
+  };
+
+  const dispose = (): void => {
+    if (disposed) return;
+    read();
+    disposed = true;
+    for (const off of offSocket) off();
+    for (const off of detachSources.splice(0)) off();
+    listeners.clear();
+  };
+
+  return { getSnapshot, subscribe, dispose };
+}
