@@ -35,6 +35,9 @@ const NO_SOCKET: SocketSnapshot<never> = Object.freeze({
   visible: true,
   queued: 0,
 });
+// Layout effects warn on a server under React 18; there is nothing to update there anyway.
+const useCommitEffect = typeof document === 'undefined' ? useEffect : useLayoutEffect;
+
 const noSocketStore: Pick<SocketStore<never>, 'getSnapshot' | 'subscribe'> = {
   getSnapshot: () => NO_SOCKET,
   subscribe: () => () => {},
@@ -66,7 +69,7 @@ export function useCloseSocket<const M extends CloseCodeMap = Record<never, numb
 ): ManagedSocket<keyof M & string> | undefined {
   const latest = useRef({ url, options });
   // Updated after each commit, not during render: a render React throws away must not leak its props.
-  useLayoutEffect(() => {
+  useCommitEffect(() => {
     latest.current = { url, options };
   });
   const [socket, setSocket] = useState<ManagedSocket<keyof M & string>>();

@@ -7,6 +7,7 @@ import { describe } from '../describe';
 import type { StopCause } from '../policy/types';
 import type { ManagedSocket } from '../socket/socket';
 import type { SocketEventName } from '../socket/types';
+import { createBroadcast } from './broadcast';
 import { browserOnline, browserVisibility } from './sources';
 import type { SnapshotListener, SocketSnapshot, SocketStore, SocketStoreOptions } from './types';
 
@@ -38,16 +39,12 @@ export function createSocketStore<N extends string>(socket: ManagedSocket<N>, op
   const online = options.online === undefined ? browserOnline() : options.online || undefined;
   const visibility = options.visibility === undefined ? browserVisibility() : options.visibility || undefined;
 
-  /** Each subscription, with the snapshot it last received: every listener hears each change exactly once. */
-  const listeners = new Set<{ readonly listener: SnapshotListener<N>; seen: SocketSnapshot<N> }>();
   let retry: { readonly at: number; readonly delayMs: number } | undefined;
   let stopCause: StopCause | undefined;
   let described: CloseResult<N> | undefined;
   let text: string | undefined;
   let snapshot: SocketSnapshot<N> | undefined;
-  let scheduled = false;
   let disposed = false;
-  const detachSources: (() => void)[] = [];
 
   function read(): SocketSnapshot<N> {
     if (disposed && snapshot !== undefined) return snapshot;
@@ -76,29 +73,14 @@ export function createSocketStore<N extends string>(socket: ManagedSocket<N>, op
     return snapshot;
   }
 
-  function flush(): void {
-    scheduled = false;
-    if (disposed) return;
-    const current = read();
-    let failure: { error: unknown } | undefined;
-    for (const entry of [...listeners]) {
-      if (entry.seen === current || !listeners.has(entry)) continue;
-      entry.seen = current;
-      // One listener that throws must not starve the others; the first error is rethrown after them.
-      try {
-        entry.listener(current);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-    if (failure) throw failure.error;
-  }
-
-  function changed(): void {
-    if (scheduled || disposed) return;
-    scheduled = true;
-    queueMicrotask(flush);
-  }
+  // The network and visibility are listened to only while someone listens to the store.
+  const broadcast = createBroadcast(read, () => {
+    const offs = [online, visibility].map((source) => source?.subscribe(broadcast.changed));
+    return () => {
+      for (const off of offs) if (typeof off === 'function') off();
+    };
+  });
+  const changed = broadcast.changed;
 
   const offSocket = WATCHED.map((event) =>
     socket.subscribe(event, (payload: unknown) => {
@@ -113,38 +95,13 @@ export function createSocketStore<N extends string>(socket: ManagedSocket<N>, op
   );
 
   const getSnapshot = (): SocketSnapshot<N> => read();
-
-  const subscribe = (listener: SnapshotListener<N>): (() => void) => {
-    if (typeof listener !== 'function') throw new TypeError(`store.subscribe(listener): listener must be a function, got ${typeof listener}.`);
-    const current = read();
-    if (disposed) {
-      listener(current);
-      return () => {};
-    }
-    if (listeners.size === 0) {
-      for (const source of [online, visibility]) {
-        const off = source?.subscribe(changed);
-        if (typeof off === 'function') detachSources.push(off);
-      }
-    }
-    const entry = { listener, seen: current };
-    // A field read live (a source) may have changed with no event: the others hear of it too.
-    for (const other of listeners) if (other.seen !== current) changed();
-    listeners.add(entry);
-    listener(current);
-    return () => {
-      if (!listeners.delete(entry) || listeners.size > 0) return;
-      for (const off of detachSources.splice(0)) off();
-    };
-  };
-
+  const subscribe = (listener: SnapshotListener<N>): (() => void) => broadcast.subscribe(listener);
   const dispose = (): void => {
     if (disposed) return;
     read();
     disposed = true;
     for (const off of offSocket) off();
-    for (const off of detachSources.splice(0)) off();
-    listeners.clear();
+    broadcast.close();
   };
 
   return { getSnapshot, subscribe, dispose };
