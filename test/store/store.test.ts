@@ -117,6 +117,26 @@ describe('createSocketStore', () => {
     expect(seen.at(-1)).toMatchObject({ state: 'connecting', stopCause: undefined });
   });
 
+  it('never shows a stale retry time: a wait after a token refresh has none', async () => {
+    const { clock, server, seen } = setup({
+      auth: { refresh: () => undefined },
+      policy: { backoff: { initialMs: 1000, jitter: 'none' }, rules: { Unauthorized: { action: 'reauth', delayMs: 300 } } },
+    });
+    server.acceptNext().rejectNext('Unauthorized');
+    clock.advance(0);
+    server.closeAll(1012);
+    clock.advance(0);
+    await settle();
+    expect(seen.at(-1)).toMatchObject({ state: 'waiting', retryAt: 1000, retryDelayMs: 1000 });
+    await clock.advanceAsync(1000);
+    await settle();
+    expect(seen.map((s) => s.state)).toContain('reauthenticating');
+    expect(seen.at(-1)).toMatchObject({ state: 'waiting', retryAt: undefined, retryDelayMs: undefined });
+    await clock.advanceAsync(300);
+    await settle();
+    expect(seen.at(-1)?.state).toBe('open');
+  });
+
   it('counts queued messages: one notification for a burst of sends, none for sends while open', async () => {
     const { clock, socket, seen, store } = setup({ startClosed: true });
     for (let i = 0; i < 5; i++) socket.send(`m${i}`);
