@@ -243,7 +243,7 @@ export interface SocketEvents<N extends string = string> {
   stopped: (info: StoppedInfo<N>) => void;
   /** Messages lost to queue overflow. */
   dropped: (info: DroppedInfo) => void;
-  /** `send()` queued a message because the connection is not open (other queue changes come with `open`, `state`, `dropped`, `stopped`). */
+  /** `send()` queued a message because the connection is not open; `count` is how many wait now (a full `drop-newest` queue refuses it: see `dropped`). Other queue changes come with `open`, `state`, `dropped`, `stopped`. */
   queued: (info: QueuedInfo) => void;
   /** A `SocketError` from a hook or listener, or a failing `url` function; the socket carries on. */
   error: (error: Error) => void;
