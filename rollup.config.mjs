@@ -9,10 +9,11 @@ const input = {
   presets: 'src/presets/index.ts',
   server: 'src/server/index.ts',
   testing: 'src/testing/index.ts',
+  react: 'src/react/index.ts',
 };
 
 const external = (id) =>
-  id === 'eventemitter3' || id === 'tslib' || id === 'ws' || id.startsWith('node:');
+  id === 'eventemitter3' || id === 'tslib' || id === 'ws' || id === 'react' || id.startsWith('node:');
 
 export default [
   {
