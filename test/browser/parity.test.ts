@@ -6,14 +6,13 @@
 import { WebSocket as UndiciWebSocket } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { importDist } from './support/bundle';
-import { describeWithChromium } from './support/chromium';
 import { FACT_CASES, FACT_ROWS, type FactCase } from './support/facts';
 import { actInPage, clientCloseInPage, eventsInPage, observeInPage, startSocketInPage, waitForInPage } from './support/page';
 import { planUrl } from './support/plan';
 import { clientClose, observe, type Observation, type Runtime } from './support/probe';
 import { refusedUrl } from './support/server';
 import * as driver from './support/socket-driver';
-import { useChromiumSuite } from './support/suite';
+import { describeEngines, useEngineSuite } from './support/suite';
 
 /** One run of a FACTS case in one runtime, plus how many upgrade requests the server got for it. */
 interface Run extends Observation {
@@ -72,8 +71,11 @@ function overlay<T>(base: T, patch: DeepPartial<T>): T {
   return merged as T;
 }
 
-describeWithChromium()('parity: Chromium and Node (undici) through dist/', () => {
-  const suite = useChromiumSuite();
+// Node against Chromium only: Firefox and WebKitGTK are held to their own rows in facts.test.ts.
+describeEngines(
+  'parity with Node (undici) through dist/',
+  (engine) => {
+  const suite = useEngineSuite(engine);
   let node: Runtime;
   let keys = 0;
 
@@ -254,4 +256,6 @@ describeWithChromium()('parity: Chromium and Node (undici) through dist/', () =>
       expect.soft(suite.server.messagesFor(undiciKey), `${title}: messages at the server`).toEqual(suite.server.messagesFor(chromiumKey));
     }
   });
-});
+  },
+  ['chromium'],
+);
