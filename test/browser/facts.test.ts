@@ -2,7 +2,7 @@
 // real server on loopback, through the built dist/ bundle: what the page
 // sees, and what closekit reports for it. Where an engine differs from
 // Chromium, ./support/facts.ts pins that engine's own behaviour.
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { factRowsFor, outcomeFor } from './support/facts';
 import { clientCloseInPage, observeInPage } from './support/page';
 import { planUrl } from './support/plan';
@@ -12,6 +12,11 @@ import { describeEngines, useEngineSuite } from './support/suite';
 describeEngines('FACTS.md, through dist/', (engine) => {
   const suite = useEngineSuite(engine);
   let keys = 0;
+
+  // The engine and version this table was measured in (docs/browser-support.md quotes them).
+  beforeAll(() => {
+    console.info(`facts measured in ${suite.driver.version} (offline emulation: ${suite.driver.offline})`);
+  });
 
   // One test per FACTS.md row (a fresh page each); every code or variant in
   // the row is checked, and a soft failure names the case.

@@ -104,11 +104,15 @@ export function skipMessage(engine: EngineName): string {
   return `${info.label} browser tests skipped: missing ${missingParts(engine)}; install with \`${info.apt}\``;
 }
 
+/** The short form, for the title of the skipped block: what to install or set. */
+export function installHint(engine: EngineName): string {
+  const info = ENGINES[engine];
+  return `skipped: install with \`${info.apt}\` or set ${info.needs.map((need) => need.env).join('/')}`;
+}
+
 /** Explains what is missing, for the failure in CI. */
 export function missingEngineMessage(engine: EngineName): string {
   const info = ENGINES[engine];
   return `${info.label} is required here (CI or CLOSEKIT_REQUIRE_BROWSER=1) but missing: ${missingParts(engine)}. Install it (${info.apt}) or point the variable at it.`;
 }
 
-/** The Chromium hint, kept for callers that only know Chromium (the demo). */
-export const SKIP_MESSAGE = 'browser tests skipped: install Chromium (apt-get install chromium) or set CHROME_PATH';

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { buildPageBundle } from './bundle';
 import { waitInPage, type EngineDriver, type EnginePage } from './engines/driver';
-import { ENGINES, ENGINE_NAMES, browserRequired, findEngine, missingEngineMessage, skipMessage, type EngineName } from './locate';
+import { ENGINES, ENGINE_NAMES, browserRequired, findEngine, installHint, missingEngineMessage, type EngineName } from './locate';
 import { startLoopbackServer, type LoopbackServer } from './server';
 
 /** Starts an engine's driver (imported lazily, so a run without puppeteer's engine never loads it). */
@@ -49,7 +49,7 @@ export function describeEngines(title: string, body: (engine: EngineName) => voi
     } else if (browserRequired()) {
       throw new Error(missingEngineMessage(engine));
     } else {
-      describe.skip(`${title} in ${label} (${skipMessage(engine)})`, () => body(engine));
+      describe.skip(`${title} in ${label} (${installHint(engine)})`, () => body(engine));
     }
   }
 }
