@@ -3,7 +3,9 @@
 // WebSocket, online/offline events and timers.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, it } from 'vitest';
+import { importDist } from './support/bundle';
 import { actInPage, eventsInPage, startSocketInPage, stateInPage, waitForInPage } from './support/page';
+import { APP_CODES, FIXED_RANDOM } from './support/probe';
 import type { LoggedEvent, SocketScenario } from './support/socket-driver';
 import { describeEngines, useEngineSuite } from './support/suite';
 
@@ -71,6 +73,32 @@ describeEngines('createSocket, through dist/', (engine) => {
     }
     expect(of(log, 'dropped')).toEqual([]);
     expect(suite.server.connectionsFor(key)).toHaveLength(2);
+  });
+
+  it('the 1012 storm path: under the default policy a restart spreads the first retry over 1012\'s wide window (WebKitGTK: the 1006 window)', async () => {
+    await start({ steps: [{ do: 'close', code: 1012, reason: 'restarting' }, { do: 'echo' }] });
+    const log = await waitForInPage(suite.page, 's', 'reconnecting');
+    await actInPage(suite.page, 's', { do: 'dispose' });
+
+    // What closekit decides for the close this engine reports, computed in Node from the same dist/.
+    // Engine difference: WebKitGTK reports a server's 1012 as 1006, so the storm guard does not apply there.
+    const seen = engine === 'webkit' ? { code: 1006, reason: '', wasClean: false } : { code: 1012, reason: 'restarting', wasClean: true };
+    const closekit = await importDist();
+    const codes = closekit.defineCloseCodes(APP_CODES);
+    const policy = closekit.createPolicy({ codes, rules: {}, random: () => FIXED_RANDOM });
+    const delayFor = (close: { code: number; reason: string; wasClean: boolean }): number => {
+      const decision = policy.decide(closekit.classify(close, { codes, opened: true }));
+      if (decision.action !== 'reconnect') throw new Error(`expected the default policy to reconnect on ${close.code}, got ${decision.action}`);
+      return decision.delayMs;
+    };
+    expect(of(log, 'close')).toEqual([
+      {
+        result: expect.objectContaining({ code: seen.code, opened: true, wasClean: seen.wasClean }),
+        decision: { action: 'reconnect', delayMs: delayFor(seen), attempt: 1, rule: { source: 'code', key: String(seen.code), origin: 'defaults' } },
+      },
+    ]);
+    // The 1012 rule's window is the wider one, so WebKitGTK's clients come back sooner, and together.
+    expect(delayFor({ code: 1012, reason: '', wasClean: true })).toBeGreaterThan(delayFor({ code: 1006, reason: '', wasClean: false }));
   });
 
   it('close(1001) throws CloseCodeError, not a DOMException, and the socket stays open and usable', async () => {
