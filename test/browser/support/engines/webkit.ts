@@ -125,7 +125,13 @@ export async function startWebKit(): Promise<EngineDriver> {
     });
     live.add(driver);
     const base = `http://${HOST}:${port}`;
-    await waitUntilReady(base, 15_000);
+    const started = driver;
+    // Fail at once, with a clear message, if the driver exits (a port taken in between, a broken install).
+    const exited = new Promise<never>((_, reject) => {
+      started.once('exit', (code, signal) => reject(new Error(`WebKitWebDriver exited before its session started (${String(signal ?? code)})`)));
+    });
+    exited.catch(() => {});
+    await Promise.race([waitUntilReady(base, 15_000), exited]);
     session = await newSession(
       base,
       {
