@@ -80,11 +80,6 @@ export function enginePath(engine: EngineName, env: string): string {
   return configured(requirement);
 }
 
-/** The Chromium binary when it exists and is executable, else undefined. */
-export function findChromium(): string | undefined {
-  return findEngine('chromium')?.['CHROME_PATH'];
-}
-
 /** True in CI (`CI=true`/`CI=1`) or with `CLOSEKIT_REQUIRE_BROWSER=1`: a missing engine is a failure. */
 export function browserRequired(): boolean {
   const ci = process.env['CI'];
