@@ -69,9 +69,9 @@ describe('development build (Node, NODE_ENV unset)', () => {
 
 describe('production build', () => {
   it.each([
-    ['bundled with NODE_ENV=production', () => production, {}, false],
-    ['dist/ in Node with NODE_ENV=production', () => 'closekit', { NODE_ENV: 'production' }, false],
-    ['dist/closekit.browser.js where there is no process at all', () => pathToFileURL(join(root, 'dist', 'closekit.browser.js')).href, {}, true],
+    ['bundled with NODE_ENV=production', (): string => production, {}, false],
+    ['dist/ in Node with NODE_ENV=production', (): string => 'closekit', { NODE_ENV: 'production' }, false],
+    ['dist/closekit.browser.js where there is no process at all', (): string => pathToFileURL(join(root, 'dist', 'closekit.browser.js')).href, {}, true],
   ] as const)('%s: the same typed errors and fields, short messages, every check kept', (_, specifier, env, noProcess) => {
     const r = run(specifier(), env, noProcess);
     expect(r['socketOption']).toEqual({ name: 'SocketError', code: 'invalid-option', option: 'hearbeat', message: 'hearbeat' });
