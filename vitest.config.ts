@@ -15,9 +15,10 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'unit', exclude: [...configDefaults.exclude, 'test/browser/**'] } },
       {
-        // Real Chromium against a loopback server (test/browser/README.md): skipped
-        // without a browser, required in CI. Not `extends: true`, which would append
-        // the root include; slower hooks because each file launches Chromium.
+        // Real Chromium, Firefox and WebKitGTK against a loopback server
+        // (test/browser/README.md): an engine that is missing is skipped, and
+        // required in CI. Not `extends: true`, which would append the root include;
+        // slower hooks because each file launches each engine once.
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

@@ -59,6 +59,7 @@ export type {
   OpenInfo,
   QueueOptions,
   QueueOverflow,
+  QueuedInfo,
   ReauthInfo,
   ReconnectingInfo,
   RefreshContext,
@@ -76,3 +77,5 @@ export type {
   VisibilitySource,
   WebSocketClass,
 } from './socket';
+export { createSocketStore } from './store';
+export type { SnapshotListener, SocketSnapshot, SocketStore, SocketStoreOptions } from './store';

@@ -11,6 +11,7 @@ export type {
   OpenInfo,
   QueueOptions,
   QueueOverflow,
+  QueuedInfo,
   ReauthInfo,
   ReconnectingInfo,
   RefreshContext,

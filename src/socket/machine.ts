@@ -176,6 +176,16 @@ const isPaused = (c: MachineContext): boolean => !c.online || !c.visible;
 
 const uptime = (c: MachineContext, at: number): number => (c.openedAt === undefined ? 0 : Math.max(0, at - c.openedAt));
 
+/**
+ * A close as the engines agree on it. 1006 and 1015 may never be on the wire
+ * (RFC 6455 §7.4.1): Chromium and WebKit fail a connection whose server sends
+ * them, reporting 1006, while Firefox passes the frame through as a clean
+ * close with that code. Handled the way the majority reports it, so a 1015
+ * from a broken server does not stop the run in Firefox alone.
+ */
+const asEngines = (event: CloseEventLike): CloseEventLike =>
+  event.wasClean === true && (event.code === 1006 || event.code === 1015) ? { code: 1006, reason: event.reason, wasClean: false } : event;
+
 /** A close of an attempt that never reached the network or never opened, in the words of a browser. */
 const failed = (reason: string): CloseEventLike => ({ code: 1006, reason, wasClean: false });
 
@@ -255,7 +265,7 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
       if (state === 'closing') return finishClientClose(c, fx, config, config.classify(input.event, true), input.at);
       if (state !== 'connecting' && state !== 'open') return;
       fx.push({ type: 'abandon', reason: 'closed' });
-      afterClose(c, fx, config, input.event, state === 'open', uptime(c, input.at));
+      afterClose(c, fx, config, asEngines(input.event), state === 'open', uptime(c, input.at));
       return;
 
     case 'heartbeat-dead':

@@ -246,6 +246,7 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
         return;
       }
       outbox.enqueue(data);
+      emit('queued', { count: outbox.queued() });
     },
     dispose() {
       if (phase !== LIVE) return;

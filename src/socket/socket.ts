@@ -54,6 +54,11 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
     return this.r.connection.url();
   }
 
+  /** How many messages passed to `send()` wait in the queue for the next open. */
+  get queued(): number {
+    return this.r.outbox.queued();
+  }
+
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
     const state = this.state;

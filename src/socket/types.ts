@@ -236,6 +236,12 @@ export interface DroppedInfo {
   readonly messages: readonly SendData[];
 }
 
+/** Payload of `queued`. */
+export interface QueuedInfo {
+  /** How many messages wait in the queue now, this one included. */
+  readonly count: number;
+}
+
 /** A close the server refused us with: an application (4000–4999) or library (3000–3999) code. */
 export type RejectedResult<N extends string = string> = ApplicationCloseResult<N> | LibraryCloseResult<N>;
 
@@ -262,6 +268,8 @@ export interface SocketEvents<N extends string = string> {
   stopped: (info: StoppedInfo<N>) => void;
   /** Messages lost to queue overflow. */
   dropped: (info: DroppedInfo) => void;
+  /** `send()` queued a message because the connection is not open; `count` is how many wait now (a full `drop-newest` queue refuses it: see `dropped`). Other queue changes come with `open`, `state`, `dropped`, `stopped`. */
+  queued: (info: QueuedInfo) => void;
   /** A `SocketError` from a hook or listener, or a failing `url` function; the socket carries on. */
   error: (error: Error) => void;
 }

@@ -9,10 +9,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
   exports: Record<string, unknown>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
   sideEffects: boolean;
   files: string[];
 };
-const entries = ['closekit', 'closekit/presets', 'closekit/server', 'closekit/testing'];
+const entries = ['closekit', 'closekit/presets', 'closekit/server', 'closekit/testing', 'closekit/react'];
 
 function node(args: string[]): string {
   return execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
@@ -75,6 +77,22 @@ describe('the built package', () => {
     // Import statements only: error messages may mention packages by name.
     expect(text).not.toMatch(/^\s*(import|export)\b[^;]*from\s*['"](ws|node:[^'"]*)['"]/m);
     expect(text).not.toMatch(/^\s*import\s*['"](ws|node:[^'"]*)['"]/m);
-    expect([...seen].some((f) => /server|testing|presets/.test(f))).toBe(false);
+    expect([...seen].some((f) => /server|testing|presets|react/.test(f))).toBe(false);
+    expect(text).not.toMatch(/^\s*(import|export)\b[^;]*from\s*['"]react['"]/m);
+  });
+
+  it('closekit/react takes React as an optional peer, keeps it external, and adds nothing to the main entry', () => {
+    expect(pkg.peerDependencies['react']).toBe('>=18');
+    expect(pkg.peerDependenciesMeta['react']?.optional).toBe(true);
+    expect(pkg.dependencies['react']).toBeUndefined();
+    for (const file of ['react.cjs', 'react/hooks.js']) {
+      const text = readFileSync(join(root, 'dist', file), 'utf8');
+      expect(text, file).toMatch(/require\('react'\)|from 'react'/);
+      expect(text, file).not.toMatch(/useSyncExternalStore\s*=\s*function|function useSyncExternalStore/);
+    }
+    // The main entry loads where React is not installed at all.
+    const script = "console.log(typeof m.createSocketStore, typeof m.createSocket)";
+    const blocked = "const Module = require('node:module'); const load = Module._load; Module._load = function (request, ...rest) { if (request === 'react') throw new Error('react is not installed'); return load.call(this, request, ...rest); };";
+    expect(node(['-e', `${blocked} const m = require('closekit'); ${script}`])).toBe('function function\n');
   });
 });

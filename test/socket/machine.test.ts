@@ -92,3 +92,16 @@ describe('transition', () => {
     expect(transition(stopped, { type: 'reconnect', at: 0 }, config).context.state).toBe('connecting');
   });
 });
+
+describe('a close code no endpoint may send (Firefox passes it through)', () => {
+  it.each([1006, 1015])('a clean %i is handled as the other engines report it: 1006, not clean, reconnect', (code) => {
+    const { effects } = run([...connect, opened, (c) => ({ type: 'socket-close', epoch: c.epoch, event: { code, reason: 'broken server', wasClean: true }, at: 10 })]);
+    const close = effects.find((e) => e.type === 'emit' && e.event === 'close');
+    expect(close).toMatchObject({ payload: { result: { code: 1006, wasClean: false, reason: 'broken server' }, decision: { action: 'reconnect' } } });
+  });
+
+  it('a clean 1005 (an empty close frame in every engine) is left as it is', () => {
+    const { effects } = run([...connect, opened, (c) => ({ type: 'socket-close', epoch: c.epoch, event: { code: 1005, reason: '', wasClean: true }, at: 10 })]);
+    expect(effects.find((e) => e.type === 'emit' && e.event === 'close')).toMatchObject({ payload: { result: { code: 1005, wasClean: true } } });
+  });
+});

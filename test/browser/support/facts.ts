@@ -2,6 +2,7 @@
 // produces it and what a page must see, including what closekit must report.
 // Names, kinds and ranges are written out, not computed with closekit, so the
 // suite checks the bundle rather than agreeing with itself.
+import type { EngineName } from './locate';
 import type { Step } from './plan';
 import type { WireEvent } from './probe';
 
@@ -29,7 +30,7 @@ export interface FactCase {
   readonly server: readonly Step[] | 'refused';
   /** A message to send on open (the destroy/reset steps wait for it so the page surely saw `open`). */
   readonly greet?: string;
-  /** What Chromium reports, per FACTS.md. */
+  /** What the page reports (Chromium's, per FACTS.md, unless an engine difference below says otherwise). */
   readonly events: readonly WireEvent[];
   readonly code: number;
   readonly reason: string;
@@ -195,3 +196,120 @@ export const FACT_ROWS: readonly { readonly row: string; readonly cases: readonl
   },
   [],
 );
+
+
+/** The code the server put in its close frame. */
+function sentCode(fact: FactCase): number {
+  const step = fact.server === 'refused' ? undefined : fact.server[0];
+  return step !== undefined && 'code' in step ? step.code : fact.code;
+}
+
+/** One way an engine differs from Chromium on some FACTS cases. */
+export interface EngineDifference {
+  /** The FACT_CASES titles it applies to. */
+  readonly cases: readonly string[];
+  /** What differs, in words (docs/browser-support.md says the same). */
+  readonly difference: string;
+  /**
+   * The engine's case, from Chromium's. Several when the engine varies from
+   * run to run: the test picks the one whose events match what the page saw,
+   * and every field of that one must hold.
+   */
+  readonly outcomes: readonly ((fact: FactCase) => FactCase)[];
+}
+
+/** Every way Firefox and WebKitGTK differ from Chromium here, as measured by facts.test.ts. A difference that stops being true fails. */
+export const ENGINE_DIFFERENCES: Readonly<Record<EngineName, readonly EngineDifference[]>> = {
+  chromium: [],
+  firefox: [
+    {
+      cases: ['raw close frame 1005', 'raw close frame 1006', 'raw close frame 1015'],
+      difference:
+        'Firefox passes a raw 1005, 1006 or 1015 from the wire through as a clean close with that code and reason (no error event) and answers with an empty close frame; ' +
+        'closekit classifies it as the standard code (local: true, wasClean: true) and the default policy reconnects on 1005 and 1006 but stops on 1015 (TLS handshake), where Chromium reports 1006 and reconnects.',
+      outcomes: [
+        (fact) => {
+          const code = sentCode(fact);
+          const names: Record<number, string> = { 1005: 'NoStatusReceived', 1006: 'AbnormalClosure', 1015: 'TLSHandshake' };
+          return {
+            ...fact,
+            events: ['open', 'close'],
+            code,
+            reason: `raw ${code}`,
+            wasClean: true,
+            result: standard(names[code] ?? '?', true),
+            decision: byCode(code === 1015 ? 'stop' : 'reconnect', code),
+            serverGot: [{ code: 1005, reason: '' }],
+          };
+        },
+      ],
+    },
+    {
+      cases: ['close reason that is not UTF-8'],
+      difference:
+        'Firefox fails the connection (error, then 1006, not clean) without answering with a close frame, and sometimes before the page saw `open` (the 101 and the close frame arrive together): then closekit reports opened: false. Either way the 1006 rule reconnects.',
+      outcomes: [(fact) => ({ ...fact, serverGot: [] }), (fact) => ({ ...fact, events: ['error', 'close'], opened: false, serverGot: [] })],
+    },
+    {
+      cases: ['accepted, then TCP reset'],
+      difference: 'Firefox fires `error` before `close` when an open connection is reset; Chromium fires no error event. The close and what closekit makes of it are the same.',
+      outcomes: [(fact) => ({ ...fact, events: ['open', 'error', 'close'] })],
+    },
+  ],
+  webkit: [
+    {
+      cases: ['close 1012', 'close 1013', 'close 1014'],
+      difference:
+        'WebKitGTK (libsoup) fails the connection on a well-formed 1012, 1013 or 1014 close from the server: error, then 1006, not clean, and it answers 1002. ' +
+        'closekit sees AbnormalClosure and reconnects under the 1006 rule: the app loses the code (a 1013 no longer keeps its 5 s floor, a 1012 rule does not apply).',
+      outcomes: [(fact) => ({ ...abnormalClose({ ...fact, events: ['open', 'error', 'close'], serverGot: [{ code: 1002, reason: '' }] }) })],
+    },
+    {
+      cases: ['raw close frame 999', 'raw close frame 1004', 'raw close frame 1016', 'raw close frame 2000', 'raw close frame 2999', 'raw close frame 5000'],
+      difference:
+        'WebKitGTK fails the connection on a close code that is invalid on the wire (error, then 1006, not clean; it answers 1002) where Chromium and Firefox pass the code through; closekit reconnects under the 1006 rule instead of the default rule.',
+      outcomes: [(fact) => ({ ...abnormalClose({ ...fact, events: ['open', 'error', 'close'], serverGot: [{ code: 1002, reason: '' }] }) })],
+    },
+    {
+      cases: ['empty close frame'],
+      difference: 'WebKitGTK answers an empty close frame with 1000 (Chromium and Firefox answer with an empty one). The page sees the same 1005, clean.',
+      outcomes: [(fact) => ({ ...fact, serverGot: [{ code: 1000, reason: '' }] })],
+    },
+    {
+      cases: ['accepted, then TCP reset'],
+      difference: 'WebKitGTK fires `error` before `close` when an open connection is reset; Chromium fires no error event. The close and what closekit makes of it are the same.',
+      outcomes: [(fact) => ({ ...fact, events: ['open', 'error', 'close'] })],
+    },
+  ],
+};
+
+/** A FACTS case in one engine: the outcomes it may show (one, unless the engine varies from run to run). */
+export interface EngineFact {
+  readonly title: string;
+  readonly outcomes: readonly FactCase[];
+  /** The difference from Chromium that applies, if any. */
+  readonly difference: string | undefined;
+}
+
+/** Picks the outcome whose events match what the page saw (else the first, so a mismatch is reported against it). */
+export function outcomeFor(fact: EngineFact, events: readonly string[]): FactCase {
+  const same = fact.outcomes.find((outcome) => outcome.events.join() === events.join());
+  return same ?? (fact.outcomes[0] as FactCase);
+}
+
+/** FACT_ROWS as one engine shows them: each case with the engine's own outcome(s). */
+export function factRowsFor(engine: EngineName): readonly { readonly row: string; readonly cases: readonly EngineFact[] }[] {
+  const differences = ENGINE_DIFFERENCES[engine];
+  for (const { cases } of differences) {
+    for (const title of cases) if (!FACT_CASES.some((fact) => fact.title === title)) throw new Error(`ENGINE_DIFFERENCES.${engine}: no FACTS case ${JSON.stringify(title)}`);
+  }
+  return FACT_ROWS.map(({ row, cases }) => ({
+    row,
+    cases: cases.map((fact) => {
+      const applies = differences.find((entry) => entry.cases.includes(fact.title));
+      return applies === undefined
+        ? { title: fact.title, outcomes: [fact], difference: undefined }
+        : { title: fact.title, outcomes: applies.outcomes.map((outcome) => outcome(fact)), difference: applies.difference };
+    }),
+  }));
+}

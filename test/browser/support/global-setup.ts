@@ -1,13 +1,12 @@
-// Runs once per vitest run, before the browser project's files: says once
-// why the suite is skipped, or fails the run when the browser is required.
+// Runs once per vitest run, before the browser project's files: says once per
+// missing engine why its tests are skipped (with the install hint), or fails
+// the run when an engine is required (CI, CLOSEKIT_REQUIRE_BROWSER=1).
 import { assertBuilt } from './bundle';
-import { SKIP_MESSAGE, browserRequired, findChromium, missingBrowserMessage } from './locate';
+import { ENGINE_NAMES, browserRequired, findEngine, missingEngineMessage, skipMessage } from './locate';
 
 export default function setup(): void {
-  if (findChromium() === undefined) {
-    if (browserRequired()) throw new Error(missingBrowserMessage());
-    console.warn(SKIP_MESSAGE);
-    return;
-  }
-  assertBuilt();
+  const missing = ENGINE_NAMES.filter((engine) => findEngine(engine) === undefined);
+  if (missing.length > 0 && browserRequired()) throw new Error(missing.map(missingEngineMessage).join('\n'));
+  for (const engine of missing) console.warn(skipMessage(engine));
+  if (missing.length < ENGINE_NAMES.length) assertBuilt();
 }

@@ -1,37 +1,113 @@
-// Where Chromium is, and whether this run may go without it. No vitest or
-// playwright imports: the global setup loads this in vitest's main process.
+// Where each browser engine is, and whether this run may go without it. No
+// vitest, playwright or puppeteer imports: the global setup loads this in
+// vitest's main process.
 import { accessSync, constants, existsSync } from 'node:fs';
 
-/** Printed once per run when no browser is found outside CI. */
-export const SKIP_MESSAGE = 'browser tests skipped: install Chromium (apt-get install chromium) or set CHROME_PATH';
+/** The engines the browser suite runs in. */
+export const ENGINE_NAMES = ['chromium', 'firefox', 'webkit'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
 
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-
-/** The binary to use: `CHROME_PATH`, else Debian's chromium. */
-export function chromiumPath(): string {
-  const configured = process.env['CHROME_PATH'];
-  return configured !== undefined && configured !== '' ? configured : DEFAULT_CHROMIUM;
+/** What an engine needs on this machine: executables, each with the variable that overrides it and its default. */
+interface Requirement {
+  readonly what: string;
+  readonly env: string;
+  readonly fallback: string;
 }
 
-/** True in CI (`CI=true`/`CI=1`) or with `CLOSEKIT_REQUIRE_BROWSER=1`: a missing browser is a failure. */
+/** The engine's display name, its Debian packages, and the executables they provide. */
+export interface EngineInfo {
+  readonly name: EngineName;
+  readonly label: string;
+  readonly apt: string;
+  readonly needs: readonly Requirement[];
+}
+
+export const ENGINES: Readonly<Record<EngineName, EngineInfo>> = {
+  chromium: {
+    name: 'chromium',
+    label: 'Chromium',
+    apt: 'apt-get install chromium',
+    needs: [{ what: 'Chromium', env: 'CHROME_PATH', fallback: '/usr/bin/chromium' }],
+  },
+  firefox: {
+    name: 'firefox',
+    label: 'Firefox',
+    apt: 'apt-get install firefox-esr',
+    needs: [{ what: 'Firefox', env: 'FIREFOX_PATH', fallback: '/usr/bin/firefox-esr' }],
+  },
+  webkit: {
+    name: 'webkit',
+    label: 'WebKitGTK',
+    apt: 'apt-get install webkit2gtk-driver xvfb',
+    needs: [
+      { what: 'WebKitWebDriver', env: 'WEBKIT_DRIVER_PATH', fallback: '/usr/bin/WebKitWebDriver' },
+      { what: 'MiniBrowser', env: 'WEBKIT_BROWSER_PATH', fallback: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser' },
+      { what: 'Xvfb', env: 'XVFB_PATH', fallback: '/usr/bin/Xvfb' },
+    ],
+  },
+};
+
+function configured(requirement: Requirement): string {
+  const value = process.env[requirement.env];
+  return value !== undefined && value !== '' ? value : requirement.fallback;
+}
+
+function executable(path: string): boolean {
+  if (!existsSync(path)) return false;
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The executables an engine needs, by variable name (e.g. `CHROME_PATH`), when every one exists; else undefined. */
+export function findEngine(engine: EngineName): Readonly<Record<string, string>> | undefined {
+  const found: Record<string, string> = {};
+  for (const requirement of ENGINES[engine].needs) {
+    const path = configured(requirement);
+    if (!executable(path)) return undefined;
+    found[requirement.env] = path;
+  }
+  return found;
+}
+
+/** The path an engine uses for one of its executables (by its variable name), found or not. */
+export function enginePath(engine: EngineName, env: string): string {
+  const requirement = ENGINES[engine].needs.find((need) => need.env === env);
+  if (requirement === undefined) throw new Error(`${engine} has no executable configured by ${env}`);
+  return configured(requirement);
+}
+
+/** True in CI (`CI=true`/`CI=1`) or with `CLOSEKIT_REQUIRE_BROWSER=1`: a missing engine is a failure. */
 export function browserRequired(): boolean {
   const ci = process.env['CI'];
   return ci === 'true' || ci === '1' || process.env['CLOSEKIT_REQUIRE_BROWSER'] === '1';
 }
 
-/** The Chromium binary when it exists and is executable, else undefined. */
-export function findChromium(): string | undefined {
-  const path = chromiumPath();
-  if (!existsSync(path)) return undefined;
-  try {
-    accessSync(path, constants.X_OK);
-    return path;
-  } catch {
-    return undefined;
-  }
+function missingParts(engine: EngineName): string {
+  return ENGINES[engine].needs
+    .filter((need) => !executable(configured(need)))
+    .map((need) => `${need.what} (${configured(need)}; set ${need.env})`)
+    .join(', ');
+}
+
+/** One line for a developer's run: why this engine's tests are skipped, and the install hint. */
+export function skipMessage(engine: EngineName): string {
+  const info = ENGINES[engine];
+  return `${info.label} browser tests skipped: missing ${missingParts(engine)}; install with \`${info.apt}\``;
+}
+
+/** The short form, for the title of the skipped block: what to install or set. */
+export function installHint(engine: EngineName): string {
+  const info = ENGINES[engine];
+  return `skipped: install with \`${info.apt}\` or set ${info.needs.map((need) => need.env).join('/')}`;
 }
 
 /** Explains what is missing, for the failure in CI. */
-export function missingBrowserMessage(): string {
-  return `Chromium not found at ${chromiumPath()} and the browser suite is required here (CI or CLOSEKIT_REQUIRE_BROWSER=1): install it (apt-get install chromium) or set CHROME_PATH.`;
+export function missingEngineMessage(engine: EngineName): string {
+  const info = ENGINES[engine];
+  return `${info.label} is required here (CI or CLOSEKIT_REQUIRE_BROWSER=1) but missing: ${missingParts(engine)}. Install it (${info.apt}) or point the variable at it.`;
 }
+

@@ -1,7 +1,7 @@
 // Calls into the test page. The functions passed to page.evaluate are
-// serialised into Chromium, so they only touch what the page bundle put on
-// globalThis (see ./bundle.ts).
-import type { Page } from 'playwright-core';
+// serialised into the engine, so they only touch their argument and what the
+// page bundle put on globalThis (see ./bundle.ts).
+import type { EnginePage as Page } from './engines/driver';
 import type * as Probe from './probe';
 import type * as Driver from './socket-driver';
 
@@ -12,7 +12,7 @@ export interface PageGlobals {
   readonly driver: typeof Driver;
 }
 
-/** `observe()` in the page, with Chromium's WebSocket. */
+/** `observe()` in the page, with the engine's WebSocket. */
 export function observeInPage(page: Page, url: string, options: Probe.ObserveOptions = {}): Promise<Probe.Observation> {
   return page.evaluate(
     ({ url, options }) => {
@@ -23,7 +23,7 @@ export function observeInPage(page: Page, url: string, options: Probe.ObserveOpt
   );
 }
 
-/** `clientClose()` in the page, with Chromium's WebSocket. */
+/** `clientClose()` in the page, with the engine's WebSocket. */
 export function clientCloseInPage(page: Page, url: string, code: number | undefined, reason: string | undefined): Promise<Probe.ClientCloseOutcome> {
   return page.evaluate(
     ({ url, code, reason }) => {
@@ -34,7 +34,7 @@ export function clientCloseInPage(page: Page, url: string, code: number | undefi
   );
 }
 
-/** `startSocket()` in the page, with Chromium's WebSocket. */
+/** `startSocket()` in the page, with the engine's WebSocket. */
 export function startSocketInPage(page: Page, id: string, scenario: Driver.SocketScenario): Promise<void> {
   return page.evaluate(
     ({ id, scenario }) => {
@@ -60,10 +60,10 @@ export function actInPage(page: Page, id: string, action: Driver.Action): Promis
 
 /** `eventsOf()` in the page. */
 export function eventsInPage(page: Page, id: string): Promise<Driver.LoggedEvent[]> {
-  return page.evaluate((id) => (globalThis as unknown as PageGlobals).driver.eventsOf(id), id);
+  return page.evaluate((id: string) => (globalThis as unknown as PageGlobals).driver.eventsOf(id), id);
 }
 
 /** `stateOf()` in the page. */
 export function stateInPage(page: Page, id: string): Promise<string> {
-  return page.evaluate((id) => (globalThis as unknown as PageGlobals).driver.stateOf(id), id);
+  return page.evaluate((id: string) => (globalThis as unknown as PageGlobals).driver.stateOf(id), id);
 }

@@ -55,7 +55,12 @@ export async function startLoopbackServer(bundle: string): Promise<LoopbackServe
   const http = createServer((request, response) => {
     if (request.url === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      response.end('<!doctype html><meta charset="utf-8"><title>closekit e2e</title><script type="module" src="/page.js"></script>');
+      // The inline script records uncaught errors (a bundle that fails to load, say) for the suite to report.
+      response.end(
+        '<!doctype html><meta charset="utf-8"><title>closekit e2e</title>' +
+          '<script>globalThis.pageErrors = []; addEventListener("error", (event) => pageErrors.push(String(event.message)));</script>' +
+          '<script type="module" src="/page.js"></script>',
+      );
     } else if (request.url === '/page.js') {
       response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
       response.end(bundle);

@@ -1,0 +1,1 @@
+export { useCloseSocket, useSocketState } from './hooks';

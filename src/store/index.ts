@@ -1,0 +1,2 @@
+export { createSocketStore } from './store';
+export type { SnapshotListener, SocketSnapshot, SocketStore, SocketStoreOptions } from './types';
