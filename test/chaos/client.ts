@@ -151,6 +151,8 @@ export interface ChaosClient {
   disposed: boolean;
   /** Problems seen as they happened. */
   readonly violations: string[];
+  /** What happened, in order, for a failure message: events, app calls, sends (by performance.now()). */
+  readonly trail: { readonly at: number; readonly what: string }[];
   /** The app sends its next numbered message (if the socket takes it). */
   sendNext(): void;
   /** The app restarts a stopped run. */
@@ -173,6 +175,8 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
   const lastWrite = new Map<number, number>();
   const handedBack = new Map<number, 'dropped' | 'pending'>();
   const violations: string[] = [];
+  const trail: { at: number; what: string }[] = [];
+  const log = (what: string): void => void trail.push({ at: performance.now(), what });
   const note = (problem: string): void => {
     if (violations.length < 20) violations.push(`client ${id}: ${problem}`);
   };
@@ -287,6 +291,7 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
     appReconnects: [],
     disposed: false,
     violations,
+    trail,
     sendNext() {
       if (client.disposed) return;
       const n = ++nextNumber;
@@ -294,6 +299,7 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
       client.accepted.set(n, performance.now());
       try {
         socket.send(JSON.stringify({ n }));
+        log(`send ${n} accepted while ${socket.state}`);
       } catch (error) {
         client.accepted.delete(n);
         if (isSocketError(error)) count(client.refused, error.code);
@@ -303,10 +309,12 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
     restart() {
       if (client.disposed) return;
       client.appReconnects.push(performance.now());
+      log('app reconnect()');
       socket.reconnect();
     },
     dispose() {
       client.disposed = true;
+      log(`dispose() while ${socket.state}`);
       socket.dispose();
     },
   };
@@ -325,6 +333,19 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
   };
 
   // The app's bookkeeping listeners come first.
+  for (const event of EVENTS) {
+    if (event === 'message' || event === 'error') continue;
+    socket.on(event, (payload: unknown) => {
+      const p = payload as { state?: string; cause?: string; pending?: readonly SendData[]; messages?: readonly SendData[]; result?: { code: number }; decision?: { action: string } };
+      const detail =
+        event === 'state' ? ` ${p.state}`
+        : event === 'stopped' ? ` ${p.cause} pending [${(p.pending ?? []).map(numberOf).join(',')}]`
+        : event === 'dropped' ? ` [${(p.messages ?? []).map(numberOf).join(',')}]`
+        : event === 'close' ? ` ${p.result?.code} → ${p.decision?.action}`
+        : '';
+      log(`${event}${detail}`);
+    });
+  }
   socket.on('state', ({ state, previous }) => {
     if (state === 'stopped') client.stateStops++;
     if (previous === 'stopped') {
@@ -375,9 +396,12 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
       if (client.disposed || random() >= reentrant.chance) return;
       count(client.reentrantCalls, reentrant.action);
       if (reentrant.action === 'dispose') client.dispose();
-      else if (reentrant.action === 'close') socket.close(4000, 'the app is done');
-      else {
+      else if (reentrant.action === 'close') {
+        log(`close() in a '${reentrant.on}' listener`);
+        socket.close(4000, 'the app is done');
+      } else {
         client.appReconnects.push(performance.now());
+        log(`reconnect() in a '${reentrant.on}' listener`);
         socket.reconnect();
       }
     });

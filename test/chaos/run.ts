@@ -59,6 +59,15 @@ const merge = (tables: Iterable<Record<string, number>>): string => {
     .join(' ');
 };
 
+/** The client's trail from just before `at` on, for a failure message. */
+function trailAround(client: ChaosClient, at: number): string {
+  const from = client.trail.findIndex((entry) => entry.at >= at);
+  return client.trail
+    .slice(Math.max(0, from - 4), from + 12)
+    .map((entry) => `${Math.round(entry.at - at)}:${entry.what}`)
+    .join(' · ');
+}
+
 /** One connection's life, for a failure message. */
 function lifeOf(on: Connection, confirmAfterMs: number): string {
   const t = (at: number | undefined): string => (at === undefined || on.openedAt === undefined ? 'never' : `${Math.round(at - on.openedAt)} ms`);
@@ -186,6 +195,7 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosReport> {
     for (const client of clients) {
       violations.push(...client.violations);
       const processed = server.processed(client.id);
+      let lostHere = 0;
       for (const n of client.accepted.keys()) {
         if (processed.has(n) || client.handedBack.has(n)) continue;
         const attempt = client.lastWrite.get(n);
@@ -199,9 +209,10 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosReport> {
             continue;
           }
         }
+        if (++lostHere > 5) continue;
         violations.push(
           `client ${client.id} (${client.profile.ack ? 'ack' : 'default'} mode): message ${n} lost silently: never processed, dropped or pending` +
-            (on === undefined ? ', never written' : `, last written on connection ${attempt}: ${lifeOf(on, client.profile.confirmAfterMs)}; server: ${server.connections.find((c) => c.client === client.id && c.attempt === attempt)?.endedBy ?? 'no fault'}`),
+            (on === undefined ? `, never written; around its send: ${trailAround(client, client.accepted.get(n) ?? 0)}` : `, last written on connection ${attempt}: ${lifeOf(on, client.profile.confirmAfterMs)}; server: ${server.connections.find((c) => c.client === client.id && c.attempt === attempt)?.endedBy ?? 'no fault'}`),
         );
       }
       for (const connection of client.connections.values()) written += connection.writes.length;
