@@ -175,7 +175,8 @@ export async function startFaultServer(plan: FaultPlan): Promise<FaultServer> {
         return;
       }
       // The fault strikes before this message is processed: it was written, never handled.
-      if (fault.kind !== 'none' && handled >= fault.afterMessages) return strike();
+      // (Not once calm: a fault that can no longer strike must not swallow the message either.)
+      if (fault.kind !== 'none' && !calm && handled >= fault.afterMessages) return strike();
       handled++;
       record.numbers.push(n);
       if (seen.has(n)) duplicates++;
