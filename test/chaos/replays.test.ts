@@ -1,8 +1,10 @@
-// Faults the chaos run found, replayed on purpose: each one a real `ws` server
-// on 127.0.0.1 doing exactly what broke a promise, against undici's WebSocket.
+// Faults the chaos run found, replayed on purpose: a real `ws` server on
+// 127.0.0.1 doing exactly what broke a promise, against undici's WebSocket;
+// or, where no network is involved, the fake server and clock.
 import { WebSocket as UndiciWebSocket } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSocket, type ManagedSocket, type StoppedInfo } from '../../src/index';
+import { createSocket, isSocketError, type ManagedSocket, type StoppedInfo } from '../../src/index';
+import { createFakeClock, createFakeServer } from '../../src/testing';
 import { startTestServer, type TestServer } from '../support/ws-server';
 
 let server: TestServer | undefined;
@@ -58,5 +60,37 @@ describe('replayed from the chaos run', () => {
       socket.close();
     });
     expect((await stopped).pending).toEqual(['m1', 'm2']);
+  });
+
+  it.each([
+    // (Open in the default mode, nothing is queued, so nothing overflows.)
+    ['default mode, not open', false, false],
+    ['ack mode, not open', true, false],
+    ['ack mode, open (queue.max bounds what is in flight too)', true, true],
+  ])('dispose() in a dropped listener during send() (%s): the message is handed back or refused as disposed, never lost', async (_name, ack, open) => {
+    const clock = createFakeClock();
+    const fake = createFakeServer({ clock });
+    const socket = createSocket('ws://app.test/live', {
+      WebSocket: fake.WebSocket,
+      clock,
+      timers: clock,
+      pauseWhenOffline: false,
+      queue: { max: 1, overflow: 'drop-oldest', ...(ack && { ack: { idOf: (data) => data, acked: () => undefined } }) },
+    });
+    const pending: unknown[] = [];
+    socket.on('stopped', (info) => pending.push(...info.pending));
+    // The overflow that send('b') causes reports 'a' as dropped, and the app gives up.
+    socket.on('dropped', () => socket.dispose());
+    if (open) await clock.advanceAsync(10);
+    socket.send('a');
+    let refused: unknown;
+    try {
+      socket.send('b');
+    } catch (error) {
+      refused = error;
+    }
+    await clock.advanceAsync(1000);
+    if (refused === undefined) expect(pending, 'send("b") returned, so "b" must come back in pending').toContain('b');
+    else expect(isSocketError(refused) && refused.code, String(refused)).toBe('disposed');
   });
 });
