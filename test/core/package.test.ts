@@ -11,6 +11,9 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   exports: Record<string, unknown>;
   sideEffects: boolean;
   files: string[];
+  typesVersions: Record<string, Record<string, string[]>>;
+  peerDependencies?: Record<string, string>;
+  scripts: Record<string, string>;
 };
 const entries = ['closekit', 'closekit/presets', 'closekit/server', 'closekit/testing'];
 
@@ -76,5 +79,31 @@ describe('the built package', () => {
     expect(text).not.toMatch(/^\s*(import|export)\b[^;]*from\s*['"](ws|node:[^'"]*)['"]/m);
     expect(text).not.toMatch(/^\s*import\s*['"](ws|node:[^'"]*)['"]/m);
     expect([...seen].some((f) => /server|testing|presets/.test(f))).toBe(false);
+  });
+
+  it('resolves every subpath under moduleResolution node10 too (typesVersions, for resolvers without exports)', () => {
+    const subpaths = Object.keys(pkg.exports).filter((key) => key !== '.' && key !== './package.json');
+    expect(Object.keys(pkg.typesVersions['*'] ?? {}).sort()).toEqual(subpaths.map((key) => key.slice(2)).sort());
+    for (const subpath of subpaths) {
+      const target = (pkg.exports[subpath] as { require: { types: string } }).require.types;
+      expect(pkg.typesVersions['*']?.[subpath.slice(2)], subpath).toEqual([target]);
+    }
+  });
+
+  it('builds before packing, ships a licence and declares no peer it never imports', () => {
+    expect(pkg.scripts['prepack']).toBe('npm run build');
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 closekit contributors\n/);
+    // closekit/server takes ws objects structurally: any ws version (or none) installs cleanly.
+    expect(pkg.peerDependencies).toBeUndefined();
+  });
+
+  it('every source map carries its sources (src/ is not shipped)', () => {
+    const maps = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(join(root, 'dist', file), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      expect(map.sourcesContent?.length, file).toBe(map.sources.length);
+      for (const content of map.sourcesContent ?? []) expect(typeof content, file).toBe('string');
+    }
   });
 });
