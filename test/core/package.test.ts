@@ -39,8 +39,8 @@ describe('the built package', () => {
   });
 
   it('the main entry works from a plain ESM script and a CJS require', () => {
-    const script = "console.log(m.describe(m.classify({ code: 4001 }, { codes: m.defineCloseCodes({ Unauthorized: 4001 }), opened: true })))";
-    const expected = 'The server closed the connection with application code 4001 Unauthorized.\n';
+    const script = "console.log(m.describe(m.classify({ code: 4001 }, { codes: m.defineCloseCodes({ TokenExpired: 4001 }), opened: true })))";
+    const expected = 'The server closed the connection with application code 4001 TokenExpired.\n';
     expect(node(['--input-type=module', '-e', `import * as m from 'closekit'; ${script}`])).toBe(expected);
     expect(node(['-e', `const m = require('closekit'); ${script}`])).toBe(expected);
   });

@@ -19,7 +19,7 @@ describe('createSocket validates its options up front', () => {
     ['options.queue.confirmAfterMs', { queue: { confirmAfterMs: -1 } }],
     ['options.auth.refresh', { auth: {} }],
     ['options.protocols', { protocols: [''] }],
-    ['options.codes', { codes: { Unauthorized: 4001 } }],
+    ['options.codes', { codes: { TokenExpired: 4001 } }],
     ['options.policy', { policy: 'strict' }],
     ['options.pauseWhenOffline', { pauseWhenOffline: 'yes' }],
     ['options.online', { online: { isOnline: () => true } }],
