@@ -54,6 +54,9 @@ export default [
         tsconfig: './tsconfig.json',
         declaration: false,
         sourceMap: true,
+        // Each map carries its TypeScript source (sourcesContent): src/ is not shipped, and a map without
+        // its sources shows a debugger nothing.
+        inlineSources: true,
         outDir: 'dist',
         noEmitOnError: true,
       }),

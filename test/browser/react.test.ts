@@ -85,9 +85,9 @@ describeEngines('closekit/react, under StrictMode', () => {
   it('a 4001 rejection shows the typed name, the stop cause and the describe() text', async () => {
     const key = await mount([{ do: 'close', code: 4001, reason: 'token expired' }]);
     await waitForText('state', 'stopped');
-    expect(await text('name')).toBe('Unauthorized');
-    expect(await text('status')).toBe('stopped: Unauthorized (policy)');
-    expect(await text('text')).toBe('The server closed the connection with application code 4001 Unauthorized: "token expired".');
+    expect(await text('name')).toBe('TokenExpired');
+    expect(await text('status')).toBe('stopped: TokenExpired (policy)');
+    expect(await text('text')).toBe('The server closed the connection with application code 4001 TokenExpired: "token expired".');
     expect(server.connectionsFor(key)).toHaveLength(1);
   });
 
