@@ -14,7 +14,7 @@ import { createSocket, isSocketError, type ManagedSocket, type SocketEventName, 
 import type { QueueOverflow, SendData, WebSocketClass } from '../../src/socket';
 
 /** The app's contract, shared with the fault plan: 4001 asks for a new token, 4003 is final. */
-export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+export const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 type Names = keyof typeof AppCodes.codes & string;
 
 /** Codes the policy must treat as final: closekit's defaults (1000, 1008, 3003) and the app's rule for 4003. */
@@ -249,8 +249,8 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
     random,
     policy: {
       rules: {
-        Unauthorized: 'reauth',
-        Forbidden: 'stop',
+        TokenExpired: 'reauth',
+        AccessDenied: 'stop',
         RateLimited: 'reconnect',
         // closekit keeps 1013 Try Again Later at ≥ 5 s by default; this run is in tens of ms.
         1013: { action: 'reconnect', backoff: { minMs: 30 } },
@@ -383,7 +383,7 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
     });
   } else if (profile.quitOnFinal === 'rejected') {
     socket.on('rejected', (result) => {
-      if ((result.name === 'Forbidden' || result.code === 3003) && !client.disposed) client.dispose();
+      if ((result.name === 'AccessDenied' || result.code === 3003) && !client.disposed) client.dispose();
     });
   } else if (profile.quitOnFinal === 'state') {
     socket.on('state', ({ state }) => {

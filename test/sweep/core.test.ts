@@ -26,7 +26,7 @@ collectUnhandledRejections();
 
 const KINDS = ['standard', 'library', 'application', 'reserved', 'invalid'];
 const RANGES = ['unused', 'standard', 'future', 'extension', 'library', 'application', 'invalid'];
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 
 /** A CloseEvent-like value: a real-looking one with odd fields, or anything at all. */
 const closeEvent: fc.Arbitrary<unknown> = fc.oneof(

@@ -8,7 +8,7 @@ import { SWEEP_SEED, collectUnhandledRejections, hostile, hugeDuration, misspell
 
 collectUnhandledRejections();
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 const OPTION_KEYS = ['codes', 'rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs', 'preset', 'random'];
 const BACKOFF_KEYS = ['initialMs', 'maxMs', 'factor', 'jitter', 'minMs'];
 const STOP_CAUSES = ['policy', 'max-attempts', 'reauth-exhausted'];
@@ -29,7 +29,7 @@ const rule: fc.Arbitrary<unknown> = fc.oneof(
 );
 const ruleKey = fc.oneof(
   fc.integer({ min: 0, max: 5000 }).map(String),
-  fc.constantFrom('Unauthorized', 'Forbidden', 'RateLimited', 'standard', 'library', 'application', 'reserved', 'invalid', '4100-4199', '4200-4100', '0-4999', '3000-5000', '-1', '1e3', 'NaN', '__proto__', ''),
+  fc.constantFrom('TokenExpired', 'AccessDenied', 'RateLimited', 'Unauthorized', 'standard', 'library', 'application', 'reserved', 'invalid', '4100-4199', '4200-4100', '0-4999', '3000-5000', '-1', '1e3', 'NaN', '__proto__', ''),
   fc.string(),
 );
 const rules: fc.Arbitrary<unknown> = fc.oneof(fc.dictionary(ruleKey, rule, { maxKeys: 6 }), hostile);
@@ -100,7 +100,7 @@ suite(`sweep: createPolicy, decide and explain (seed ${SWEEP_SEED})`, () => {
   });
 
   it('decide never throws for a result or context that is not what it expects', () => {
-    const policy = createPolicy({ codes: AppCodes, rules: { Unauthorized: 'reauth' }, random: () => 0.5 });
+    const policy = createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' }, random: () => 0.5 });
     fc.assert(
       fc.property(fc.oneof(hostile, closeEvent.map((e) => classify(e) as unknown)), context, (result, ctx) => {
         expectActionable(neverThrows('policy.decide(value, context)', () => policy.decide(result as never, ctx as never)));

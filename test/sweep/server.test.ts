@@ -10,7 +10,7 @@ import { SWEEP_SEED, collectUnhandledRejections, hostile, oddNumber, params, thr
 
 collectUnhandledRejections();
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 
 /** A server-side WebSocket that records its close() calls. */
 function fakeWs(): { readyState: number; close(code?: number, reason?: string): void; calls: [unknown, unknown][] } {
@@ -36,7 +36,7 @@ function fakeRawSocket(): { written: string[]; destroyed: boolean; write(chunk: 
   return socket;
 }
 
-const code = fc.oneof(fc.integer({ min: 0, max: 5100 }), fc.constantFrom('Unauthorized', 'TryAgainLater', 'NormalClosure', 'AbnormalClosure', 'Nope', '__proto__', 'toString'), oddNumber, hostile);
+const code = fc.oneof(fc.integer({ min: 0, max: 5100 }), fc.constantFrom('TokenExpired', 'Unauthorized', 'TryAgainLater', 'NormalClosure', 'AbnormalClosure', 'Nope', '__proto__', 'toString'), oddNumber, hostile);
 const reason = fc.oneof(fc.constant(undefined), fc.string({ unit: 'binary', maxLength: 200 }), hostile);
 const header = fc.oneof(fc.string(), fc.constantFrom('https://app.example.com', 'https://APP.example.com:443', 'null', 'http://evil.test'), hostile);
 const request: fc.Arbitrary<unknown> = fc.oneof(

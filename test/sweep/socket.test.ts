@@ -13,7 +13,7 @@ import { SWEEP_SEED, collectUnhandledRejections, hostile, hugeDuration, misspell
 
 collectUnhandledRejections();
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 type Names = keyof typeof AppCodes.codes & string;
 const TYPED: readonly TypedErrorName[] = ['SocketError', 'PolicyError', 'CloseCodeError'];
 const STATES = ['idle', 'connecting', 'open', 'closing', 'waiting', 'reauthenticating', 'stopped'];
@@ -213,7 +213,7 @@ suite(`sweep: createSocket and its methods (seed ${SWEEP_SEED})`, () => {
         const w = world();
         const socket = createSocket('ws://app.test/live', {
           ...w.base,
-          policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' }, backoff: { initialMs: 50, maxMs: 500 }, maxAttempts: 6 },
+          policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' }, backoff: { initialMs: 50, maxMs: 500 }, maxAttempts: 6 },
           auth: { refresh: async () => {} },
           queue: { max: 5, overflow: ackLike ? 'drop-newest' : 'drop-oldest' },
           connectTimeoutMs: 1000,
@@ -284,7 +284,7 @@ suite(`sweep: createSocket and its methods (seed ${SWEEP_SEED})`, () => {
           w.server.setAutoPong(false);
           const socket = createSocket('ws://app.test/live', {
             ...w.base,
-            policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' }, backoff: { initialMs: 10, maxMs: 100 }, maxAttempts: 3 },
+            policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' }, backoff: { initialMs: 10, maxMs: 100 }, maxAttempts: 3 },
             auth: { refresh: () => undefined },
             random: () => 0.5,
           });
@@ -316,7 +316,7 @@ suite(`sweep: createSocket and its methods (seed ${SWEEP_SEED})`, () => {
           kind === 'never' ? () => new Promise(() => {})
           : kind === 'thenable' ? () => ({ then: () => undefined })
           : () => throwingGetter('then');
-        const socket = createSocket('ws://app.test/live', { ...w.base, policy: { rules: { Unauthorized: 'reauth' } }, auth: { refresh: pending }, random: () => 0.5 });
+        const socket = createSocket('ws://app.test/live', { ...w.base, policy: { rules: { TokenExpired: 'reauth' } }, auth: { refresh: pending }, random: () => 0.5 });
         const log = record(socket);
         // Ten minutes of fake time: longer than any sensible refresh timeout.
         for (let i = 0; i < 60; i++) await w.clock.advanceAsync(10_000);

@@ -10,7 +10,7 @@ import { SWEEP_SEED, collectUnhandledRejections, hostile, oddNumber, params, wor
 
 collectUnhandledRejections();
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
 const TYPED = ['CloseCodeError', 'SocketError', 'PolicyError'] as const;
 
 suite(`sweep: closekit/testing (seed ${SWEEP_SEED})`, () => {
@@ -45,12 +45,12 @@ suite(`sweep: closekit/testing (seed ${SWEEP_SEED})`, () => {
   });
 
   it('createFakeServer and its scripting methods work or throw a typed error for any argument', () => {
-    const behaviour = fc.oneof(fc.constantFrom('accept', 'refuse', 'hang', { reject: 4001 }, { reject: 'Unauthorized' }, { reject: 1006 }, { reject: 70000 }), hostile);
+    const behaviour = fc.oneof(fc.constantFrom('accept', 'refuse', 'hang', { reject: 4001 }, { reject: 'TokenExpired' }, { reject: 1006 }, { reject: 70000 }), hostile);
     fc.assert(
       fc.property(
         fc.oneof(fc.record({ latencyMs: fc.oneof(fc.nat(100), oddNumber, hostile), default: behaviour, autoPong: fc.oneof(fc.boolean(), hostile) }, { requiredKeys: [] }), hostile),
         behaviour,
-        fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.constant('Unauthorized'), oddNumber, hostile),
+        fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.constantFrom('TokenExpired', 'Unauthorized'), oddNumber, hostile),
         fc.oneof(fc.nat(5000), oddNumber, hostile),
         (options, next, code, downForMs) => {
           const made = worksOrThrowsTyped('createFakeServer(options)', () => createFakeServer({ codes: AppCodes, ...(options as object) } as never), TYPED);
