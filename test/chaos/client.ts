@@ -51,6 +51,9 @@ export interface Profile {
 
 const EVENTS: readonly SocketEventName[] = ['state', 'open', 'message', 'close', 'rejected', 'reconnecting', 'reauth', 'stopped', 'dropped', 'error'];
 
+const count = (table: Record<string, number>, key: string): void => {
+  table[key] = (table[key] ?? 0) + 1;
+};
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const between = (random: () => number, low: number, high: number): number => Math.round(low + random() * (high - low));
 
@@ -120,6 +123,101 @@ export function ackedIn(data: unknown): number | number[] | undefined {
   }
 }
 
+/** What the instrumented WebSocket reports. */
+interface Recorder {
+  /** A WebSocket was made for this attempt. */
+  made(record: Connection): void;
+  /** App message `n` was written on this connection. */
+  wrote(record: Connection, n: number): void;
+}
+
+/** undici's WebSocket, recording what closekit does with each one: made, opened, heard from, closed (and why), written. */
+function instrumentedWebSocket(recorder: Recorder): WebSocketClass {
+  return class extends UndiciWebSocket {
+    private readonly record: Connection;
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      const record: Connection = {
+        attempt: Number(new URL(String(url)).searchParams.get('k')),
+        createdAt: performance.now(),
+        openedAt: undefined,
+        firstMessageAt: undefined,
+        endedAt: undefined,
+        clientCloseReason: undefined,
+        writes: [],
+      };
+      this.record = record;
+      recorder.made(record);
+      this.addEventListener('open', () => (record.openedAt = performance.now()));
+      // Only what arrives before closekit lets go can confirm the connection.
+      this.addEventListener('message', () => {
+        if (record.endedAt === undefined) record.firstMessageAt ??= performance.now();
+      });
+      this.addEventListener('close', () => (record.endedAt ??= performance.now()));
+    }
+
+    override send(data: Parameters<InstanceType<typeof UndiciWebSocket>['send']>[0]): void {
+      const n = numberOf(data);
+      if (n !== undefined) {
+        this.record.writes.push(n);
+        recorder.wrote(this.record, n);
+      }
+      super.send(data);
+    }
+
+    override close(code?: number, reason?: string): void {
+      this.record.endedAt ??= performance.now();
+      this.record.clientCloseReason ??= reason ?? '';
+      super.close(code, reason);
+    }
+  } as unknown as WebSocketClass;
+}
+
+/** The socket options for a profile, with its refresh hook. */
+function socketOptions(profile: Profile, random: () => number, WebSocket: WebSocketClass): Record<string, unknown> {
+  const refresh = (): unknown => {
+    switch (profile.refresh) {
+      case 'ok':
+        return Promise.resolve();
+      case 'slow':
+        return new Promise((resolve) => setTimeout(resolve, between(random, 20, 120)));
+      case 'reject':
+        return Promise.reject(new Error('token service down'));
+      case 'throw':
+        throw new Error('refresh blew up');
+      default:
+        return undefined;
+    }
+  };
+
+  const options = {
+    WebSocket,
+    codes: AppCodes,
+    pauseWhenOffline: false,
+    connectTimeoutMs: profile.connectTimeoutMs,
+    heartbeat: profile.heartbeat,
+    random,
+    policy: {
+      rules: {
+        TokenExpired: 'reauth',
+        AccessDenied: 'stop',
+        RateLimited: 'reconnect',
+        // closekit keeps 1013 Try Again Later at ≥ 5 s by default; this run is in tens of ms.
+        1013: { action: 'reconnect', backoff: { minMs: 30 } },
+      },
+      backoff: profile.backoff,
+      ...(profile.maxAttempts !== undefined && { maxAttempts: profile.maxAttempts }),
+    },
+    ...(profile.refresh !== 'none' && { auth: { refresh } }),
+    queue: {
+      max: profile.queueMax,
+      overflow: profile.overflow,
+      ...(profile.ack ? { ack: { idOf: numberOf, acked: ackedIn } } : { confirmAfterMs: profile.confirmAfterMs }),
+    },
+  };
+  return options;
+}
+
 export interface ChaosClient {
   readonly id: number;
   readonly profile: Profile;
@@ -181,95 +279,22 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
     if (violations.length < 20) violations.push(`client ${id}: ${problem}`);
   };
 
-  // The instrumented WebSocket: undici's, recording what closekit does with it.
-  const Instrumented = class extends UndiciWebSocket {
-    private readonly record: Connection;
-    constructor(url: string | URL, protocols?: string | string[]) {
-      super(url, protocols);
-      const attempt = Number(new URL(String(url)).searchParams.get('k'));
-      const record: Connection = {
-        attempt,
-        createdAt: performance.now(),
-        openedAt: undefined,
-        firstMessageAt: undefined,
-        endedAt: undefined,
-        clientCloseReason: undefined,
-        writes: [],
-      };
-      this.record = record;
-      connections.set(attempt, record);
+  const Instrumented = instrumentedWebSocket({
+    made(record) {
+      connections.set(record.attempt, record);
       client.constructedAt.push(record.createdAt);
-      if (stoppedNow) note(`a WebSocket was made while the run was stopped (attempt ${attempt}${client.disposed ? ', after dispose()' : ''})`);
-      this.addEventListener('open', () => (record.openedAt = performance.now()));
-      this.addEventListener('message', () => {
-        if (record.endedAt === undefined) record.firstMessageAt ??= performance.now();
-      });
-      this.addEventListener('close', () => (record.endedAt ??= performance.now()));
-    }
-
-    override send(data: Parameters<InstanceType<typeof UndiciWebSocket>['send']>[0]): void {
-      const n = numberOf(data);
-      if (n !== undefined) {
-        this.record.writes.push(n);
-        lastWrite.set(n, this.record.attempt);
-        if (handedBack.has(n)) note(`message ${n} was written again after it was handed back in '${handedBack.get(n)}'`);
-      }
-      super.send(data);
-    }
-
-    override close(code?: number, reason?: string): void {
-      this.record.endedAt ??= performance.now();
-      this.record.clientCloseReason ??= reason ?? '';
-      super.close(code, reason);
-    }
-  } as unknown as WebSocketClass;
+      if (stoppedNow) note(`a WebSocket was made while the run was stopped (attempt ${record.attempt}${client.disposed ? ', after dispose()' : ''})`);
+    },
+    wrote(record, n) {
+      lastWrite.set(n, record.attempt);
+      if (handedBack.has(n)) note(`message ${n} was written again after it was handed back in '${handedBack.get(n)}'`);
+    },
+  });
 
   const url = (): string => `${baseUrl}?c=${id}&k=${++nextAttempt}`;
-  const refresh = (): unknown => {
-    switch (profile.refresh) {
-      case 'ok':
-        return Promise.resolve();
-      case 'slow':
-        return new Promise((resolve) => setTimeout(resolve, between(random, 20, 120)));
-      case 'reject':
-        return Promise.reject(new Error('token service down'));
-      case 'throw':
-        throw new Error('refresh blew up');
-      default:
-        return undefined;
-    }
-  };
-
-  const options = {
-    WebSocket: Instrumented,
-    codes: AppCodes,
-    pauseWhenOffline: false,
-    connectTimeoutMs: profile.connectTimeoutMs,
-    heartbeat: profile.heartbeat,
-    random,
-    policy: {
-      rules: {
-        TokenExpired: 'reauth',
-        AccessDenied: 'stop',
-        RateLimited: 'reconnect',
-        // closekit keeps 1013 Try Again Later at ≥ 5 s by default; this run is in tens of ms.
-        1013: { action: 'reconnect', backoff: { minMs: 30 } },
-      },
-      backoff: profile.backoff,
-      ...(profile.maxAttempts !== undefined && { maxAttempts: profile.maxAttempts }),
-    },
-    ...(profile.refresh !== 'none' && { auth: { refresh } }),
-    queue: {
-      max: profile.queueMax,
-      overflow: profile.overflow,
-      ...(profile.ack ? { ack: { idOf: numberOf, acked: ackedIn } } : { confirmAfterMs: profile.confirmAfterMs }),
-    },
-  };
+  const options = socketOptions(profile, random, Instrumented);
   const socket = createSocket(profile.asyncUrl ? () => Promise.resolve(url()) : url, options as unknown as SocketOptions<typeof AppCodes.codes>);
 
-  const count = (table: Record<string, number>, key: string): void => {
-    table[key] = (table[key] ?? 0) + 1;
-  };
 
   const client: ChaosClient = {
     id,
@@ -370,41 +395,45 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
   });
   socket.on('error', (error) => count(client.errors, isSocketError(error) ? error.code : `untyped ${error.name}`));
 
-  // Then the app's misbehaving listeners.
-  for (const event of profile.throwingOn) {
-    socket.on(event, () => {
+  misbehave(client, random, log);
+  return client;
+}
+
+/** The app's misbehaving listeners: some always throw, some dispose on a final close, some call back into the socket at random. */
+function misbehave(client: ChaosClient, random: () => number, log: (what: string) => void): void {
+  for (const event of client.profile.throwingOn) {
+    client.socket.on(event, () => {
       throw new Error(`listener for '${event}' throws`);
     });
   }
   // Disposing from inside a listener must not swallow the step's `stopped` or its `pending`.
-  if (profile.quitOnFinal === 'close') {
-    socket.on('close', ({ decision }) => {
+  if (client.profile.quitOnFinal === 'close') {
+    client.socket.on('close', ({ decision }) => {
       if (decision.action === 'stop' && !client.disposed) client.dispose();
     });
-  } else if (profile.quitOnFinal === 'rejected') {
-    socket.on('rejected', (result) => {
+  } else if (client.profile.quitOnFinal === 'rejected') {
+    client.socket.on('rejected', (result) => {
       if ((result.name === 'AccessDenied' || result.code === 3003) && !client.disposed) client.dispose();
     });
-  } else if (profile.quitOnFinal === 'state') {
-    socket.on('state', ({ state }) => {
+  } else if (client.profile.quitOnFinal === 'state') {
+    client.socket.on('state', ({ state }) => {
       if (state === 'stopped' && !client.disposed) client.dispose();
     });
   }
-  const reentrant = profile.reentrant;
+  const reentrant = client.profile.reentrant;
   if (reentrant !== undefined) {
-    socket.on(reentrant.on, () => {
+    client.socket.on(reentrant.on, () => {
       if (client.disposed || random() >= reentrant.chance) return;
       count(client.reentrantCalls, reentrant.action);
       if (reentrant.action === 'dispose') client.dispose();
       else if (reentrant.action === 'close') {
         log(`close() in a '${reentrant.on}' listener`);
-        socket.close(4000, 'the app is done');
+        client.socket.close(4000, 'the app is done');
       } else {
         client.appReconnects.push(performance.now());
         log(`reconnect() in a '${reentrant.on}' listener`);
-        socket.reconnect();
+        client.socket.reconnect();
       }
     });
   }
-  return client;
 }
