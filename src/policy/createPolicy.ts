@@ -79,7 +79,8 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : fail('options', options, 'an options object');
   const set = checkFields(given, optionSpec, '') as Omit<PolicyOptions<M>, 'rules' | 'default' | 'preset' | 'random'> & { preset?: unknown };
   const random = check<RandomSource>(given['random'] ?? Math.random, randomSource, 'random');
-  const { codes, preset, maxAttempts: policyMaxAttempts = Infinity, maxReauth = 2, resetAfterMs = 5000 } = set;
+  const { codes, preset, maxReauth = 2, resetAfterMs = 5000 } = set;
+  let policyMaxAttempts = set.maxAttempts ?? Infinity;
   const base = { backoff: resolveBackoff(set.backoff), appBackoff: set.backoff, names: codes?.names ?? [], codes: codes?.codes ?? {} };
 
   const table: Table = {};
@@ -87,7 +88,9 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   let presetName = '';
   if (preset !== undefined) {
     if (!isRecord(preset)) fail('preset', preset, "a preset such as pusher from 'closekit/presets'");
-    checkFields(preset, { name: 0, rules: 0, default: 0 }, 'preset.');
+    // A socket preset (a protocol profile) also carries `protocols` and `heartbeat`: the socket checks those.
+    const fields = checkFields(preset, { name: 0, rules: 0, default: 0, maxAttempts: optionSpec.maxAttempts, protocols: 0, heartbeat: 0 }, 'preset.');
+    policyMaxAttempts = set.maxAttempts ?? (fields['maxAttempts'] as number | undefined) ?? Infinity;
     presetName = check(preset['name'], [(name) => typeof name === 'string' && name.trim() !== '', 'a non-empty string'], 'preset.name');
     normalizeTable(preset, 'preset.', { ...base, origin: 'preset' }, table);
   }

@@ -18,7 +18,7 @@ export interface ResolvedOptions {
   readonly WebSocket: WebSocketConstructorLike;
   readonly binaryType: string | undefined;
   readonly connectTimeoutMs: number;
-  readonly heartbeat: (Required<HeartbeatOptions> & { readonly message: SendData | (() => SendData) }) | undefined;
+  readonly heartbeat: Required<HeartbeatOptions> | undefined;
   readonly queue: { readonly max: number; readonly overflow: QueueOverflow; readonly confirmAfterMs: number } | undefined;
   readonly online: OnlineSource | undefined;
   readonly visibility: VisibilitySource | undefined;
@@ -100,7 +100,7 @@ export function resolveOptions(url: unknown, options: SocketOptions | undefined)
     );
   }
 
-  const protocols = o.protocols;
+  const protocols = o.protocols ?? (isObject(o.preset) ? (o.preset.protocols as SocketOptions['protocols']) : undefined);
   const list = typeof protocols === 'string' ? [protocols] : protocols;
   check('options.protocols', protocols, list === undefined || (Array.isArray(list) && list.every((p) => typeof p === 'string' && p !== '')), 'a non-empty string or an array of them');
 
@@ -108,6 +108,7 @@ export function resolveOptions(url: unknown, options: SocketOptions | undefined)
   check('options.codes', codes, codes === undefined || (isObject(codes) && typeof codes.nameOf === 'function'), 'a contract from defineCloseCodes()');
 
   const random = o.random === undefined ? undefined : fn<RandomSource>('random', o.random);
+  const preset = check<SocketOptions['preset']>('options.preset', o.preset, o.preset === undefined || isObject(o.preset), "a preset such as graphqlWs from 'closekit/presets'");
   const given = o.policy;
   let policy: Policy;
   let resetAfterMs = 5000;
@@ -117,6 +118,7 @@ export function resolveOptions(url: unknown, options: SocketOptions | undefined)
     const policyOptions = check<PolicyOptions | undefined>('options.policy', given, given === undefined || isObject(given), 'a policy from createPolicy() or its options');
     // The socket's codes and random are the policy's defaults; its own win.
     policy = createPolicy({
+      ...(preset && { preset }),
       ...policyOptions,
       ...(policyOptions?.codes === undefined && codes && { codes }),
       ...(policyOptions?.random === undefined && random && { random }),
@@ -130,7 +132,8 @@ export function resolveOptions(url: unknown, options: SocketOptions | undefined)
   check('options.binaryType', o.binaryType, o.binaryType === undefined || typeof o.binaryType === 'string', "a string such as 'arraybuffer' or 'blob'");
 
   let heartbeat: ResolvedOptions['heartbeat'];
-  const h = o.heartbeat;
+  // The preset's heartbeat is the default; the app's fields are merged over it.
+  const h = o.heartbeat === false ? false : preset?.heartbeat && isObject(o.heartbeat ?? {}) ? { ...preset.heartbeat, ...o.heartbeat } : o.heartbeat;
   if (h !== undefined && h !== false) {
     check('options.heartbeat', h, isObject(h), 'an object { intervalMs, timeoutMs } or false');
     const message = h.message ?? 'ping';
@@ -140,6 +143,7 @@ export function resolveOptions(url: unknown, options: SocketOptions | undefined)
       timeoutMs: ms('heartbeat.timeoutMs', h.timeoutMs, undefined, true),
       message,
       isPong: h.isPong === undefined ? (data) => data === 'pong' : fn('heartbeat.isPong', h.isPong),
+      answer: h.answer === undefined ? () => undefined : fn('heartbeat.answer', h.answer),
     };
   }
 

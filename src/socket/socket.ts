@@ -342,6 +342,16 @@ function runner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedOptions): Runn
         setTimer('heartbeat', hb.intervalMs, beat);
       }
       if (callHook(() => hb.isPong(data), false, 'heartbeat.isPong') === true) return;
+      // The server's own ping (Centrifugo's, graphql-ws's): answered here, not handed to the app.
+      const reply = callHook(() => hb.answer(data), undefined, 'heartbeat.answer');
+      if (reply !== undefined) {
+        try {
+          socket.send(reply as never);
+        } catch (error) {
+          report(thrown('hook-failed', 'Sending the heartbeat answer failed', error));
+        }
+        return;
+      }
     }
     emit('message', data);
   }
