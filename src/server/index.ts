@@ -3,6 +3,8 @@
 export { closeWith, createCloser, rejectAfterAccept } from './close';
 export type { Closer, CloseWithOptions, SendableCodeName, SentClose, ServerCloseCode } from './close';
 export { trimReason } from './reason';
+export { answerHeartbeats } from './heartbeat';
+export type { AnswerHeartbeatsOptions, HeartbeatServerLike, HeartbeatSocketLike } from './heartbeat';
 export { checkOrigin } from './origin';
 export type { AllowedOrigins, CheckOriginOptions } from './origin';
 export { createUpgradeHandler, guardUpgrade, rejectUpgrade, whyNotWebSocket } from './upgrade';
