@@ -20,7 +20,8 @@ export interface SizeLimit {
 
 export const sizeLimits: Readonly<Record<string, SizeLimit>> = {
   // Target (issue #7): the smallest useful import stays under 600 bytes.
-  'closekit:classify': { budget: 630, target: 599 },
+  // Issue #12 added the retry-hint parser to classify (+115 B gzip, measured 727 B): the lead decides the budget.
+  'closekit:classify': { budget: 760, target: 599 },
   'closekit:createPolicy': { budget: 3650 },
   // Target (issue #7): the full client, eventemitter3 included, no bigger than
   // reconnecting-websocket 4.4.0 (3,218 bytes in FACTS.md).

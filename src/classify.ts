@@ -1,4 +1,5 @@
 import { nameOfCode, rangeOf, type CloseCodeContract, type CloseCodeMap, type LibraryCodeName, type StandardCodeName } from './codes';
+import { retryAfterOf } from './retry-hint';
 
 interface CloseResultBase {
   /** The close code as reported (may be NaN or fractional for a bad input). */
@@ -13,6 +14,12 @@ interface CloseResultBase {
    * port, rejected handshake, DNS, TLS), `true` means it was dropped.
    */
   readonly opened: boolean;
+  /**
+   * How long the server asked the client to wait before reconnecting, in ms:
+   * the retry hint at the end of the reason (`'restarting retry-after=30s'`,
+   * see docs/retry-hints.md). Undefined when there is none or it is malformed.
+   */
+  readonly retryAfterMs?: number | undefined;
 }
 
 /** 1000–1015 except 1004. `local` is true for 1005, 1006 and 1015, which the client reports itself (never sent on the wire). */
@@ -106,6 +113,7 @@ export function classify(event: CloseEventLike | null | undefined, options?: Cla
 export function classify(event: CloseEventLike | null | undefined, options: ClassifyOptions = {}): CloseResult {
   const rawCode = event == null ? undefined : event.code;
   const rawReason = event == null ? undefined : event.reason;
+  const reason = typeof rawReason === 'string' ? rawReason : '';
   const code = typeof rawCode === 'number' ? rawCode : NaN;
   const range = rangeOf(code);
   const custom = range === 'library' || range === 'application';
@@ -116,7 +124,7 @@ export function classify(event: CloseEventLike | null | undefined, options: Clas
   // One object literal of one shape for every kind: smaller, and monomorphic for engines.
   return {
     code,
-    reason: typeof rawReason === 'string' ? rawReason : '',
+    reason,
     wasClean: event?.wasClean === true,
     opened: options.opened === true,
     kind,
@@ -124,5 +132,6 @@ export function classify(event: CloseEventLike | null | undefined, options: Clas
     range,
     // 1005, 1006 and 1015 are always standard: the client reports them itself (RFC 6455 §7.4).
     local: code === 1005 || code === 1006 || code === 1015,
+    retryAfterMs: retryAfterOf(reason),
   } as CloseResult;
 }

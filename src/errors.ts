@@ -9,6 +9,7 @@
  * - `duplicate-code`: two names in one contract share a code.
  * - `invalid-name`: a contract name is empty or not a string.
  * - `unknown-name`: a code name that the contract does not define.
+ * - `retry-hint`: a server's `retryAfterMs` cannot be written as a retry hint, or the reason already holds one.
  */
 export type CloseCodeRule =
   | 'not-integer'
@@ -19,7 +20,8 @@ export type CloseCodeRule =
   | 'reason-not-string'
   | 'duplicate-code'
   | 'invalid-name'
-  | 'unknown-name';
+  | 'unknown-name'
+  | 'retry-hint';
 
 /**
  * Thrown when a close code or reason breaks a rule: a bad entry in

@@ -5,6 +5,7 @@ import type { RandomSource } from '../environment';
 import { check, checkFields, fail, isRecord, numberCheck, randomSource, type Check } from './check';
 import { defaultRule, defaultRules } from './defaults';
 import { kinds, normalizeTable, type Entry, type Table } from './normalize';
+import { delayForHint } from './retry-hint';
 import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions, StopCause } from './types';
 
 /**
@@ -127,7 +128,9 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
       action === 'reauth' && reauthAttempt >= maxReauth ? 'reauth-exhausted' : attempt + 1 >= maxAttempts ? 'max-attempts' : undefined;
     if (cause) return { action: 'stop', cause, rule };
     const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
-    return { action, delayMs: Math.round(delayMs ?? computeDelay(next, backoff, random, count(read(context, 'previousDelayMs')))), attempt: next, rule };
+    const delay = Math.round(delayMs ?? computeDelay(next, backoff, random, count(read(context, 'previousDelayMs'))));
+    // A server's retry hint (docs/retry-hints.md) holds a reconnect back, within the cap.
+    return { action, delayMs: action === 'reconnect' ? delayForHint(read(result, 'retryAfterMs'), delay, backoff, random) : delay, attempt: next, rule };
   };
 
   // The effective table in lookup order: a code or name rule is listed when it is the one that decides its code.
