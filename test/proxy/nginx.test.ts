@@ -107,4 +107,23 @@ describeWithNginx()('behind nginx', () => {
     expect(opens).toHaveLength(1);
     expect(socket.state).toBe('open');
   });
+
+  it.each([
+    ['client to server only', 'up'],
+    ['server to client only', 'down'],
+  ] as const)('traffic in one direction (%s) also resets proxy_read_timeout', async (_name, direction) => {
+    const wss = await upstream((ws) => {
+      if (direction === 'down') {
+        const timer = setInterval(() => ws.send('tick'), 300);
+        ws.on('close', () => clearInterval(timer));
+      }
+    });
+    const nginx = await proxy(portOf(wss), 1);
+    const { socket, opens, closes } = socketTo(`${nginx.url}/live`);
+    const timer = setInterval(() => direction === 'up' && socket.state === 'open' && socket.send('tick'), 300);
+    cleanups.push(() => clearInterval(timer));
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(closes).toEqual([]);
+    expect(opens).toHaveLength(1);
+  });
 });
