@@ -9,14 +9,19 @@ import { show } from '../errors';
 export interface HeartbeatSocketLike {
   /** 1 while open. */
   readonly readyState: number;
+  /** Sends a text message (the answer). */
   send(data: string): void;
+  /** Listens for incoming messages (`ws` passes the data and whether it is binary). */
   on(event: 'message', listener: (data: unknown, isBinary?: boolean) => void): unknown;
+  /** Removes a message listener (when answering stops). */
   off(event: 'message', listener: (data: unknown, isBinary?: boolean) => void): unknown;
 }
 
 /** The part of a `ws` `WebSocketServer` that {@link answerHeartbeats} uses. */
 export interface HeartbeatServerLike<W extends HeartbeatSocketLike = HeartbeatSocketLike> {
+  /** Listens for new connections (also those `createUpgradeHandler` hands over). */
   on(event: 'connection', listener: (ws: W) => void): unknown;
+  /** Removes the connection listener (when answering stops). */
   off(event: 'connection', listener: (ws: W) => void): unknown;
   /** The connections already open (`ws` keeps them unless `clientTracking: false`). */
   readonly clients?: Iterable<W>;
