@@ -208,7 +208,7 @@ export const scenarios: readonly Scenario[] = [
   {
     name: '7. half-open (the server stops answering pings): dead within interval + timeout, then reconnect',
     async run(t) {
-      const c = t.connect({ heartbeat: { intervalMs: 150, timeoutMs: 150 }, policy: { backoff: { initialMs: 20, jitter: 'none' } } });
+      const c = t.connect({ heartbeat: { intervalMs: 100, timeoutMs: 300 }, policy: { backoff: { initialMs: 20, jitter: 'none' } } });
       await t.until(() => c.of('open').length === 1, 'open');
       await t.until(() => t.server.pings >= 10, 'ten answered pings');
       expect(c.of('close')).toHaveLength(0);
@@ -217,7 +217,7 @@ export const scenarios: readonly Scenario[] = [
       const silentSince = t.now();
       await t.until(() => c.of('close').length === 1, 'the dead connection');
       const closedAt = c.events.find((e) => e.event === 'close')?.at ?? Number.NaN;
-      t.expectAtMost(closedAt - silentSince, 150 + 150);
+      t.expectAtMost(closedAt - silentSince, 100 + 300); // interval + timeout
       expect(c.of('close')[0]?.result).toMatchObject({ code: 1006, reason: 'heartbeat timeout', opened: true });
       t.server.setPong(true);
       await t.until(() => c.of('open').length === 2, 'the reconnect');
@@ -244,6 +244,7 @@ export const scenarios: readonly Scenario[] = [
       await t.until(() => c.socket.state === 'open' && t.server.received.includes('500'), 'message 500');
       expect(c.of('close').filter((close) => close.result.code === 1012)).toHaveLength(2);
       expect(c.of('open')).toHaveLength(3);
+      expect(c.of('message')).toEqual(['welcome', 'welcome', 'welcome']);
       expect(whileDown.length).toBeGreaterThan(50);
       const received = t.server.received.map(Number);
       expect(received).toEqual([...received].sort((a, b) => a - b));
