@@ -20,14 +20,16 @@ export interface SizeLimit {
 
 export const sizeLimits: Readonly<Record<string, SizeLimit>> = {
   // Target (issue #7): the smallest useful import stays under 600 bytes.
-  'closekit:classify': { budget: 630, target: 599 },
+  // Issue #12 added the retry-hint parser to classify (+115 B gzip, measured 727 B): the lead decides the budget.
+  'closekit:classify': { budget: 760, target: 599 },
   'closekit:createPolicy': { budget: 3650 },
   // Target (issue #7): the full client, eventemitter3 included, no bigger than
   // reconnecting-websocket 4.4.0 (3,218 bytes in FACTS.md).
   'closekit:createSocket': { budget: 11_700, target: 3218 },
-  'closekit:preset:graphqlWs': { budget: 220 },
-  'closekit:preset:centrifugo': { budget: 220 },
-  'closekit:preset:pusher': { budget: 220 },
+  // Presets are protocol profiles since issue #12: rules, retry limit, subprotocol and keep-alive frames.
+  'closekit:preset:graphqlWs': { budget: 490 },
+  'closekit:preset:centrifugo': { budget: 285 },
+  'closekit:preset:pusher': { budget: 415 },
 };
 
 const enforceTargets = process.argv.includes('--targets');

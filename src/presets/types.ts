@@ -1,0 +1,15 @@
+import type { Preset } from '../policy/types';
+import type { HeartbeatOptions } from '../socket/types';
+
+/**
+ * A protocol profile: everything a protocol needs from closekit's client.
+ * `rules`, `default` and `maxAttempts` go into the policy; `protocols` and
+ * `heartbeat` are the socket's defaults when the profile is passed as
+ * `createSocket(url, { preset })`. The app's own options win over each of them.
+ */
+export interface Profile extends Preset {
+  /** The subprotocol(s) the protocol's server expects to be offered. */
+  readonly protocols?: string | readonly string[];
+  /** How the protocol keeps a connection alive: what to send, what counts as the pong, which server pings to answer. */
+  readonly heartbeat?: HeartbeatOptions;
+}
