@@ -149,6 +149,22 @@ suite(`sweep: createPolicy, decide and explain (seed ${SWEEP_SEED})`, () => {
     );
   });
 
+  it('a retry hint of any size in the reason still gives a delay a timer can wait (the server may ask for up to 9999999 s)', () => {
+    const hint = fc.oneof(
+      fc.tuple(fc.nat(), fc.constantFrom('s', 'ms')).map(([n, unit]) => `retry-after=${n}${unit}`),
+      fc.constantFrom('retry-after=9999999s', 'retry-after=2147484s', 'retry-after=1e12ms', 'retry-after=-5s', 'retry-after=NaNs', 'retry-after='),
+    );
+    fc.assert(
+      fc.property(policyOptions, fc.integer({ min: 1000, max: 4999 }), fc.string({ maxLength: 20 }), hint, context, (options, code, text, retry, ctx) => {
+        const made = worksOrThrowsTyped('createPolicy(options)', () => createPolicy(options as never), ['PolicyError']);
+        if (made.threw) return;
+        const result = neverThrows('classify(hinted)', () => classify({ code, reason: `${text} ${retry}`, wasClean: true }, { opened: true }));
+        expectActionable(neverThrows('policy.decide(hinted)', () => (made.value as Policy).decide(result, ctx as never)));
+      }),
+      params(),
+    );
+  });
+
   it('every preset decides every code with an actionable decision', () => {
     fc.assert(
       fc.property(fc.constantFrom(graphqlWs, centrifugo, pusher), closeEvent, context, (chosen, event, ctx) => {

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe as suite, expect, it } from 'vitest';
 import { defineCloseCodes, isSendableCode, utf8ByteLength } from '../../src/index';
-import { checkOrigin, closeWith, createCloser, guardUpgrade, rejectAfterAccept, rejectUpgrade, trimReason, whyNotWebSocket } from '../../src/server';
+import { answerHeartbeats, checkOrigin, closeWith, createCloser, guardUpgrade, reasonWithRetryHint, rejectAfterAccept, rejectUpgrade, trimReason, whyNotWebSocket } from '../../src/server';
 import { SWEEP_SEED, collectUnhandledRejections, hostile, oddNumber, params, throwingGetter, worksOrThrowsTyped } from './support';
 
 collectUnhandledRejections();
@@ -38,6 +38,12 @@ function fakeRawSocket(): { written: string[]; destroyed: boolean; write(chunk: 
 
 const code = fc.oneof(fc.integer({ min: 0, max: 5100 }), fc.constantFrom('TokenExpired', 'Unauthorized', 'TryAgainLater', 'NormalClosure', 'AbnormalClosure', 'Nope', '__proto__', 'toString'), oddNumber, hostile);
 const reason = fc.oneof(fc.constant(undefined), fc.string({ unit: 'binary', maxLength: 200 }), hostile);
+const retryAfterMs = fc.oneof(fc.constant(undefined), fc.nat(20_000_000_000), oddNumber, hostile);
+const closeOptions: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constant(undefined),
+  fc.record({ codes: fc.oneof(fc.constant(AppCodes as unknown), hostile), retryAfterMs }, { requiredKeys: [] }),
+  hostile,
+);
 const header = fc.oneof(fc.string(), fc.constantFrom('https://app.example.com', 'https://APP.example.com:443', 'null', 'http://evil.test'), hostile);
 const request: fc.Arbitrary<unknown> = fc.oneof(
   {
@@ -74,7 +80,7 @@ const allowed: fc.Arbitrary<unknown> = fc.oneof(
 suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('closeWith and rejectAfterAccept send a valid close frame or throw a CloseCodeError having sent nothing', () => {
     fc.assert(
-      fc.property(code, reason, fc.oneof(fc.constant(undefined), fc.constant({ codes: AppCodes } as unknown), hostile), fc.boolean(), (c, r, options, reject) => {
+      fc.property(code, reason, closeOptions, fc.boolean(), (c, r, options, reject) => {
         const ws = fakeWs();
         const call = reject ? () => rejectAfterAccept(ws, c as never, r as never, options as never) : () => closeWith(ws, c as never, r as never, options as never);
         const result = worksOrThrowsTyped(reject ? 'rejectAfterAccept' : 'closeWith', call, ['CloseCodeError']);
@@ -87,6 +93,34 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
         expect(isSendableCode(sentCode)).toBe(true);
         expect(typeof sentReason).toBe('string');
         expect(utf8ByteLength(sentReason)).toBeLessThanOrEqual(123);
+      }),
+      params(),
+    );
+  });
+
+  it('reasonWithRetryHint gives a reason of at most 123 UTF-8 bytes, or throws a CloseCodeError', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), hostile), retryAfterMs, (text, ms) => {
+        const result = worksOrThrowsTyped('reasonWithRetryHint(reason, retryAfterMs)', () => reasonWithRetryHint(text as never, ms as never), ['CloseCodeError']);
+        if (!result.threw) expect(utf8ByteLength(result.value as string)).toBeLessThanOrEqual(123);
+      }),
+      params(),
+    );
+  });
+
+  it('answerHeartbeats takes a server or a socket and returns a stop function, or throws a typed error', () => {
+    const target: fc.Arbitrary<unknown> = fc.oneof(
+      fc.constant(null).map(() => ({ readyState: 1, send: () => undefined, on: () => undefined, off: () => undefined }) as unknown),
+      fc.constant(null).map(() => ({ on: () => undefined, off: () => undefined, clients: [] }) as unknown),
+      hostile,
+    );
+    const options = fc.oneof(fc.constant(undefined), fc.record({ ping: fc.oneof(fc.string(), hostile), pong: fc.oneof(fc.string(), hostile) }, { requiredKeys: [] }), hostile);
+    fc.assert(
+      fc.property(target, options, (t, o) => {
+        const result = worksOrThrowsTyped('answerHeartbeats(target, options)', () => answerHeartbeats(t as never, o as never), ['CloseCodeError']);
+        if (result.threw) return;
+        expect(typeof result.value).toBe('function');
+        worksOrThrowsTyped('the stop function', () => (result.value as () => void)(), []);
       }),
       params(),
     );
