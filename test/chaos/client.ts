@@ -59,7 +59,9 @@ const between = (random: () => number, low: number, high: number): number => Mat
 
 /** Draws a client's profile. */
 export function drawProfile(random: () => number): Profile {
-  const heartbeat = random() < 0.75 ? { intervalMs: between(random, 100, 200), timeoutMs: between(random, 80, 150) } : false;
+  // Timeouts leave room for a loaded machine (2 shared cores): a late pong or handshake only costs a reconnect,
+  // but one that is always late would keep the clients from ever coming to rest.
+  const heartbeat = random() < 0.75 ? { intervalMs: between(random, 100, 200), timeoutMs: between(random, 200, 400) } : false;
   const initialMs = between(random, BACKOFF_FLOOR_MS, 30);
   const throwingOn = random() < 0.35 ? EVENTS.filter(() => random() < 0.3) : [];
   const reentrant =
@@ -80,7 +82,7 @@ export function drawProfile(random: () => number): Profile {
     overflow: pick(random, ['drop-oldest', 'drop-oldest', 'drop-newest', 'error'] as const),
     backoff: { initialMs, maxMs: between(random, Math.max(initialMs, 40), 120), minMs: BACKOFF_FLOOR_MS, jitter: pick(random, ['full', 'equal', 'decorrelated'] as const) },
     maxAttempts: random() < 0.25 ? between(random, 4, 10) : undefined,
-    connectTimeoutMs: between(random, 250, 450),
+    connectTimeoutMs: between(random, 800, 1500),
     refresh: pick(random, ['none', 'ok', 'ok', 'slow', 'slow', 'reject', 'throw'] as const),
     asyncUrl: random() < 0.2,
     throwingOn,
