@@ -20,7 +20,7 @@ export const overheadScenario = {
   /** Messages in flight at once. */
   window: 256,
   /** Each side's messages in a run are sent in this many chunks, alternating bare and managed. */
-  chunks: 10,
+  chunks: 20,
   warmupMessages: 5_000,
   /** A round that takes longer than this fails the section instead of hanging. */
   roundTimeoutMs: 60_000,

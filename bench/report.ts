@@ -240,7 +240,7 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
       '',
       markdownTable(overheadHeader, overheadRows(figures), ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
       '',
-      'The CPU columns are the client process’s CPU time per message (the echo server runs in a separate process); their ratio (bare ÷ managed) is what the throughput ratio would be if the client’s CPU were the only limit, and it is far less disturbed by other load on the machine than wall time.',
+      'The CPU columns are the client process’s CPU time per message (the echo server runs in a separate process); their ratio (bare ÷ managed) is what the throughput ratio would be if the client’s CPU were the only limit, and it is usually less disturbed by other load on the machine than wall time: compare the ranges.',
       '',
     );
   }
@@ -262,37 +262,34 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
         ['l', 'r', 'r'],
       ),
       '',
-      `One decision costs ${ranged(d.decisionInJsonParses, 2, ' ×')} parsing one small JSON message (per sample), and happens once per close, not per message. The absolute figures depend on the machine and its load (see the load average above); the ratio much less so.`,
+      `One decision costs ${ranged(d.decisionInJsonParses, 2, ' ×')} parsing one small JSON message (per sample), and happens once per close, not per message. The absolute figures depend on the machine and its load (see the load average above); the ratio to JSON.parse is meant to cancel most of that, and its range shows how far it did.`,
       '',
     );
   }
   if (figures.memory !== undefined) {
     const m = figures.memory;
-    const perCycle = (spread: Spread): string => ranged(mapSpread(spread, (growth) => growth / memoryScenario.cycles), 1, ' B');
     push(
       '## 5. Memory and leaks',
       '',
       `On the fake WebSocket and virtual clock, ${n(memoryScenario.cycles)} cycles per run after ${n(memoryScenario.warmupCycles)} warm-up cycles, ${memoryScenario.runs} runs; heap measured after forced GC (\`--expose-gc\`). Heap growth is the median of the runs with the lowest and highest in brackets.`,
       '',
       markdownTable(
-        ['scenario', 'heap growth', 'per cycle', 'pending timers after dispose()', 'listeners after dispose()'],
+        ['scenario', 'heap growth', 'pending timers after dispose()', 'listeners after dispose()'],
         [
           [
             `one socket: open ${memoryScenario.openMs / 1000} s, server closes with ${memoryScenario.closeCode}, reconnect — ${n(memoryScenario.cycles)} times`,
             ranged(m.reconnectCycles.heapGrowthBytes, 0, ' B'),
-            perCycle(m.reconnectCycles.heapGrowthBytes),
             String(m.reconnectCycles.pendingTimersAfterDispose),
             String(m.reconnectCycles.listenersAfterDispose),
           ],
           [
             `${n(memoryScenario.cycles)} sockets created, opened, disposed`,
             ranged(m.createDisposeCycles.heapGrowthBytes, 0, ' B'),
-            perCycle(m.createDisposeCycles.heapGrowthBytes),
             String(m.createDisposeCycles.pendingTimersAfterDispose),
             '—',
           ],
         ],
-        ['l', 'r', 'r', 'r', 'r'],
+        ['l', 'r', 'r', 'r'],
       ),
       '',
       'Heap growth is the difference of two post-GC heap sizes, so it wanders a few hundred KB either side of zero from run to run (JIT code, inline caches); a leak shows as growth that scales with the number of cycles and is positive in every run. Timers and listeners are the most any run left behind.',
@@ -310,7 +307,7 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
       '',
       markdownTable(heapHeader, heapRows(h), ['l', 'r', 'r']),
       '',
-      `The target (≤ ${n(HEAP_PER_SOCKET_TARGET_BYTES)} B per closekit socket, issue #13) is checked against the median of the first column, the fake WebSocket included, as issue #13 measured it; the second column subtracts the fake's own median to show what each wrapper holds.${closekit !== undefined && rws !== undefined ? ` closekit holds ${(closekit.bytesPerSocket.median / rws.bytesPerSocket.median).toFixed(1)} × reconnecting-websocket's heap per socket in this run.` : ''} In Node there is no \`navigator.onLine\` or \`document\`, so the default offline and visibility sources attach nothing; in a browser they add listeners on the window and document.`,
+      `The target (≤ ${n(HEAP_PER_SOCKET_TARGET_BYTES)} B per closekit socket, issue #13) is checked against the median of the first column, the fake WebSocket included, so it is what one idle socket costs end to end here; the second column subtracts the fake's own median to show what each wrapper holds.${closekit !== undefined && rws !== undefined ? ` closekit holds ${(closekit.bytesPerSocket.median / rws.bytesPerSocket.median).toFixed(1)} × reconnecting-websocket's heap per socket in this run.` : ''} In Node there is no \`navigator.onLine\` or \`document\`, so the default offline and visibility sources attach nothing; in a browser they add listeners on the window and document.`,
       '',
     );
   }
