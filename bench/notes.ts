@@ -111,7 +111,7 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
     return (
       `An idle open closekit socket holds ${closekit === undefined ? '?' : formatSpread(closekit.bytesPerSocket, 0, ' B')} of heap${bare === undefined ? '' : ` (the fake WebSocket's own share is about ${n(bare.bytesPerSocket.median)} B)`}` +
       `${rws === undefined ? '' : `, against reconnecting-websocket's ${formatSpread(rws.bytesPerSocket, 0, ' B')}`}. ` +
-      'The bench measures the total only; where the bytes sit is a question for a heap snapshot (for instance `v8.writeHeapSnapshot()` with 1,000 sockets open, compared with one taken before they were made, grouped by constructor). ' +
+      'Where the bytes sit: `node --expose-gc --import tsx bench/heap-breakdown.ts closekit` lists the objects each socket adds (two heap snapshots, grouped by kind and name); every function a factory returns is one closure per socket. ' +
       'What would close it (issue #13): share everything that does not vary between sockets (the compiled default policy, resolved default options, empty tables), and make per-socket parts (outbox, heartbeat, timer bookkeeping) only when first used.'
     );
   },
