@@ -378,7 +378,7 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
   const facts: string[] = [];
   for (const result of figures.overhead ?? []) {
     facts.push(
-      `**Message overhead** over ${result.client}: ManagedSocket ÷ bare throughput ${ranged(result.ratio, 2)} (median, lowest to highest of ${result.runs.length} runs; CPU per message ratio ${ranged(result.cpuRatio, 2)}).`,
+      `**Message overhead** over ${result.client}: ManagedSocket ÷ bare throughput ${ranged(result.ratio, 2)}, CPU per message ratio ${ranged(result.cpuRatio, 2)}; medians of ${result.runs.length} runs, lowest to highest in brackets.`,
     );
   }
   if (figures.heap !== undefined) {
@@ -387,7 +387,7 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
       const figure = heap.figures.find((candidate) => candidate.id === id);
       return figure === undefined ? 'not measured' : ranged(figure.bytesPerSocket, 0, ' B');
     };
-    facts.push(`**Heap per idle open socket** (defaults, fake WebSocket included): closekit ${of('closekit')}, reconnecting-websocket ${of('reconnecting-websocket')} (median and range of ${heapScenario.runs} runs).`);
+    facts.push(`**Heap per idle open socket** (defaults, fake WebSocket included): closekit ${of('closekit')}, reconnecting-websocket ${of('reconnecting-websocket')}; medians of ${heapScenario.runs} runs, lowest to highest in brackets.`);
   }
   if (figures.decision !== undefined) {
     const d = figures.decision;
