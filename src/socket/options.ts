@@ -9,7 +9,7 @@ import { createPolicy } from '../policy';
 import type { Policy } from '../policy/types';
 import { browserOnlineSource, browserVisibilitySource } from './browser';
 import { SocketError } from './errors';
-import type { AckOptions, AuthOptions, HeartbeatOptions, OnlineSource, QueueOverflow, SendData, SocketOptions, UrlSource, VisibilitySource } from './types';
+import type { AckOptions, AuthOptions, HeartbeatOptions, OnlineSource, QueueOverflow, SocketOptions, UrlSource, VisibilitySource } from './types';
 
 /** The heartbeat with its defaults filled in. */
 export type ResolvedHeartbeat = Required<HeartbeatOptions>;
@@ -47,7 +47,7 @@ export interface ResolvedOptions {
 }
 
 /** The validator of socket options: its failures are `SocketError`s with code `invalid-option`. */
-export const socketCheck: Validator = /* @__PURE__ */ validator((option, value, message) => new SocketError('invalid-option', message, undefined, option));
+export const socketCheck: Validator = /* @__PURE__ */ validator((option, _value, message) => new SocketError('invalid-option', message, undefined, option));
 
 const { check, fields } = socketCheck;
 
