@@ -63,7 +63,9 @@ export function checkFinalStates(clients: readonly ChaosClient[], server: FaultS
       const where = [...new Set(stuck.map((n) => client.lastWrite.get(n)))].map((k) => {
         const on = k === undefined ? undefined : client.connections.get(k);
         const seen = server.connections.find((c) => c.client === client.id && c.attempt === k);
-        return k === undefined ? 'never written' : `connection ${k}: ${on ? lifeOf(on, client.profile.confirmAfterMs) : '?'}; server got ${seen?.numbers.length ?? 'nothing'}${seen?.endedBy ? `, then ${seen.endedBy}` : ''}`;
+        return k === undefined
+          ? 'never written'
+          : `connection ${k}: ${on ? lifeOf(on, client.profile.confirmAfterMs) : '?'}; server got ${seen?.numbers.length ?? 'nothing'}${seen?.endedBy ? `, then ${seen.endedBy}` : ''}`;
       });
       violations.push(
         `client ${client.id}: open on connection ${latest}, but messages ${stuck.slice(0, 8).join(', ')}${stuck.length > 8 ? '…' : ''} (${stuck.length}) never acknowledged after ${settleMs} ms of calm; last written on ${where.join(' | ')}`,
@@ -117,8 +119,9 @@ export function checkDelivery(clients: readonly ChaosClient[], server: FaultServ
       }
       if (++reported > 5) continue;
       const how =
-        on === undefined ? `never written; around its send: ${trailAround(client, client.accepted.get(n) ?? 0)}`
-        : `last written on connection ${attempt}: ${lifeOf(on, client.profile.confirmAfterMs)}; server: ${server.connections.find((c) => c.client === client.id && c.attempt === attempt)?.endedBy ?? 'no fault'}`;
+        on === undefined
+          ? `never written; around its send: ${trailAround(client, client.accepted.get(n) ?? 0)}`
+          : `last written on connection ${attempt}: ${lifeOf(on, client.profile.confirmAfterMs)}; server: ${server.connections.find((c) => c.client === client.id && c.attempt === attempt)?.endedBy ?? 'no fault'}`;
       violations.push(`client ${client.id} (${client.profile.ack ? 'ack' : 'default'} mode): message ${n} lost silently: never processed, dropped or pending, ${how}`);
     }
     for (const connection of client.connections.values()) written += connection.writes.length;

@@ -297,7 +297,6 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
   const options = socketOptions(profile, random, Instrumented);
   const socket = createSocket(profile.asyncUrl ? () => Promise.resolve(url()) : url, options as unknown as SocketOptions<typeof AppCodes.codes>);
 
-
   const client: ChaosClient = {
     id,
     profile,
@@ -365,11 +364,15 @@ export function createChaosClient(id: number, profile: Profile, baseUrl: string,
     socket.on(event, (payload: unknown) => {
       const p = payload as { state?: string; cause?: string; pending?: readonly SendData[]; messages?: readonly SendData[]; result?: { code: number }; decision?: { action: string } };
       const detail =
-        event === 'state' ? ` ${p.state}`
-        : event === 'stopped' ? ` ${p.cause} pending [${(p.pending ?? []).map(numberOf).join(',')}]`
-        : event === 'dropped' ? ` [${(p.messages ?? []).map(numberOf).join(',')}]`
-        : event === 'close' ? ` ${p.result?.code} → ${p.decision?.action}`
-        : '';
+        event === 'state'
+          ? ` ${p.state}`
+          : event === 'stopped'
+            ? ` ${p.cause} pending [${(p.pending ?? []).map(numberOf).join(',')}]`
+            : event === 'dropped'
+              ? ` [${(p.messages ?? []).map(numberOf).join(',')}]`
+              : event === 'close'
+                ? ` ${p.result?.code} → ${p.decision?.action}`
+                : '';
       log(`${event}${detail}`);
     });
   }

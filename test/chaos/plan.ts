@@ -73,9 +73,11 @@ export function createFaultPlan(seed: number, hasHeartbeat: (client: number) => 
       ['silence', 20],
     ] as const);
     const fault: ConnectionFault =
-      faultKind === 'none' ? { kind: 'none' }
-      : faultKind === 'close' || (faultKind === 'silence' && !hasHeartbeat(client)) ? { kind: 'close', code: code(), afterMessages, afterMs }
-      : { kind: faultKind, afterMessages, afterMs };
+      faultKind === 'none'
+        ? { kind: 'none' }
+        : faultKind === 'close' || (faultKind === 'silence' && !hasHeartbeat(client))
+          ? { kind: 'close', code: code(), afterMessages, afterMs }
+          : { kind: faultKind, afterMessages, afterMs };
     return { kind: 'accept', fault, greet: random() < 0.3, batchAcks: random() < 0.4 };
   };
 }

@@ -101,10 +101,13 @@ export async function runChaos(settings: ChaosSettings): Promise<ChaosReport> {
       // The app restarts most stopped runs after a while, as a real one would on a user action.
       onStopped(client) {
         if (!chaos || appRandom() < 0.15) return;
-        const timer = setTimeout(() => {
-          restartTimers.delete(timer);
-          if (chaos && client.socket.state === 'stopped') client.restart();
-        }, 40 + appRandom() * 260);
+        const timer = setTimeout(
+          () => {
+            restartTimers.delete(timer);
+            if (chaos && client.socket.state === 'stopped') client.restart();
+          },
+          40 + appRandom() * 260,
+        );
         restartTimers.add(timer);
       },
     }),

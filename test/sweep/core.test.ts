@@ -30,10 +30,7 @@ const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, Rate
 
 /** A CloseEvent-like value: a real-looking one with odd fields, or anything at all. */
 const closeEvent: fc.Arbitrary<unknown> = fc.oneof(
-  fc.record(
-    { code: fc.oneof(fc.integer({ min: 0, max: 65535 }), oddNumber, hostile), reason: fc.oneof(fc.string(), hostile), wasClean: fc.oneof(fc.boolean(), hostile) },
-    { requiredKeys: [] },
-  ),
+  fc.record({ code: fc.oneof(fc.integer({ min: 0, max: 65535 }), oddNumber, hostile), reason: fc.oneof(fc.string(), hostile), wasClean: fc.oneof(fc.boolean(), hostile) }, { requiredKeys: [] }),
   hostile,
   fc.constantFrom('code', 'reason', 'wasClean').map((key) => throwingGetter(key, { code: 1000 }) as unknown),
 );
@@ -109,17 +106,23 @@ suite(`sweep: classify, describe and the code helpers (seed ${SWEEP_SEED})`, () 
   it('defineCloseCodes accepts a valid map or throws a CloseCodeError', () => {
     const entry = fc.tuple(fc.oneof(fc.string(), fc.constantFrom('', ' ', '__proto__', 'constructor', 'toString')), fc.oneof(fc.integer({ min: 2990, max: 5010 }), oddNumber, hostile));
     fc.assert(
-      fc.property(fc.oneof(fc.array(entry, { maxLength: 6 }).map((entries) => Object.fromEntries(entries) as unknown), hostile), (map) => {
-        const result = worksOrThrowsTyped('defineCloseCodes(map)', () => defineCloseCodes(map as never), ['CloseCodeError']);
-        if (result.threw) return;
-        // What it accepted is a working contract: every name maps to its code and back.
-        const contract = result.value as ReturnType<typeof defineCloseCodes>;
-        for (const name of contract.names) {
-          const code = contract.codeOf(name as never);
-          expect(Number.isInteger(code) && code >= 3000 && code <= 4999).toBe(true);
-          expect(contract.nameOf(code)).toBe(name);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(entry, { maxLength: 6 }).map((entries) => Object.fromEntries(entries) as unknown),
+          hostile,
+        ),
+        (map) => {
+          const result = worksOrThrowsTyped('defineCloseCodes(map)', () => defineCloseCodes(map as never), ['CloseCodeError']);
+          if (result.threw) return;
+          // What it accepted is a working contract: every name maps to its code and back.
+          const contract = result.value as ReturnType<typeof defineCloseCodes>;
+          for (const name of contract.names) {
+            const code = contract.codeOf(name as never);
+            expect(Number.isInteger(code) && code >= 3000 && code <= 4999).toBe(true);
+            expect(contract.nameOf(code)).toBe(name);
+          }
+        },
+      ),
       params(),
     );
   });

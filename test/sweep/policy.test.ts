@@ -17,7 +17,13 @@ const action = fc.constantFrom('reconnect', 'reauth', 'stop');
 const duration = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 0, max: 120_000 }) }, oddNumber, hostile);
 const backoff: fc.Arbitrary<unknown> = fc.oneof(
   fc.record(
-    { initialMs: duration, maxMs: duration, factor: fc.oneof(fc.double({ min: 1, max: 4, noNaN: true }), oddNumber), jitter: fc.oneof(fc.constantFrom('none', 'full', 'equal', 'decorrelated'), hostile), minMs: duration },
+    {
+      initialMs: duration,
+      maxMs: duration,
+      factor: fc.oneof(fc.double({ min: 1, max: 4, noNaN: true }), oddNumber),
+      jitter: fc.oneof(fc.constantFrom('none', 'full', 'equal', 'decorrelated'), hostile),
+      minMs: duration,
+    },
     { requiredKeys: [] },
   ),
   hostile,
@@ -29,11 +35,34 @@ const rule: fc.Arbitrary<unknown> = fc.oneof(
 );
 const ruleKey = fc.oneof(
   fc.integer({ min: 0, max: 5000 }).map(String),
-  fc.constantFrom('TokenExpired', 'AccessDenied', 'RateLimited', 'Unauthorized', 'standard', 'library', 'application', 'reserved', 'invalid', '4100-4199', '4200-4100', '0-4999', '3000-5000', '-1', '1e3', 'NaN', '__proto__', ''),
+  fc.constantFrom(
+    'TokenExpired',
+    'AccessDenied',
+    'RateLimited',
+    'Unauthorized',
+    'standard',
+    'library',
+    'application',
+    'reserved',
+    'invalid',
+    '4100-4199',
+    '4200-4100',
+    '0-4999',
+    '3000-5000',
+    '-1',
+    '1e3',
+    'NaN',
+    '__proto__',
+    '',
+  ),
   fc.string(),
 );
 const rules: fc.Arbitrary<unknown> = fc.oneof(fc.dictionary(ruleKey, rule, { maxKeys: 6 }), hostile);
-const preset: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom(graphqlWs, centrifugo, pusher), fc.record({ name: fc.oneof(fc.string(), hostile), rules, default: rule }, { requiredKeys: [] }), hostile);
+const preset: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom(graphqlWs, centrifugo, pusher),
+  fc.record({ name: fc.oneof(fc.string(), hostile), rules, default: rule }, { requiredKeys: [] }),
+  hostile,
+);
 
 /** Policy options: mostly well-formed in shape, any field odd or hostile. */
 const policyOptions: fc.Arbitrary<unknown> = fc.oneof(
@@ -49,7 +78,11 @@ const policyOptions: fc.Arbitrary<unknown> = fc.oneof(
         maxReauth: fc.oneof(fc.integer({ min: 0, max: 5 }), oddNumber, hostile),
         resetAfterMs: duration,
         preset,
-        random: fc.oneof(fc.constant(() => 0.5), fc.constant(Math.random), hostile),
+        random: fc.oneof(
+          fc.constant(() => 0.5),
+          fc.constant(Math.random),
+          hostile,
+        ),
       },
       { requiredKeys: [] },
     ),
@@ -102,9 +135,16 @@ suite(`sweep: createPolicy, decide and explain (seed ${SWEEP_SEED})`, () => {
   it('decide never throws for a result or context that is not what it expects', () => {
     const policy = createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' }, random: () => 0.5 });
     fc.assert(
-      fc.property(fc.oneof(hostile, closeEvent.map((e) => classify(e) as unknown)), context, (result, ctx) => {
-        expectActionable(neverThrows('policy.decide(value, context)', () => policy.decide(result as never, ctx as never)));
-      }),
+      fc.property(
+        fc.oneof(
+          hostile,
+          closeEvent.map((e) => classify(e) as unknown),
+        ),
+        context,
+        (result, ctx) => {
+          expectActionable(neverThrows('policy.decide(value, context)', () => policy.decide(result as never, ctx as never)));
+        },
+      ),
       params(),
     );
   });

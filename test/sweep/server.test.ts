@@ -19,7 +19,15 @@ function fakeWs(): { readyState: number; close(code?: number, reason?: string): 
 }
 
 /** A raw upgrade socket that records what is written. */
-function fakeRawSocket(): { written: string[]; destroyed: boolean; write(chunk: string): void; end(chunk: string): void; destroy(): void; once(event: string, listener: () => void): void; on(): void } {
+function fakeRawSocket(): {
+  written: string[];
+  destroyed: boolean;
+  write(chunk: string): void;
+  end(chunk: string): void;
+  destroy(): void;
+  once(event: string, listener: () => void): void;
+  on(): void;
+} {
   const socket = {
     written: [] as string[],
     destroyed: false,
@@ -36,14 +44,15 @@ function fakeRawSocket(): { written: string[]; destroyed: boolean; write(chunk: 
   return socket;
 }
 
-const code = fc.oneof(fc.integer({ min: 0, max: 5100 }), fc.constantFrom('TokenExpired', 'Unauthorized', 'TryAgainLater', 'NormalClosure', 'AbnormalClosure', 'Nope', '__proto__', 'toString'), oddNumber, hostile);
-const reason = fc.oneof(fc.constant(undefined), fc.string({ unit: 'binary', maxLength: 200 }), hostile);
-const retryAfterMs = fc.oneof(fc.constant(undefined), fc.nat(20_000_000_000), oddNumber, hostile);
-const closeOptions: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constant(undefined),
-  fc.record({ codes: fc.oneof(fc.constant(AppCodes as unknown), hostile), retryAfterMs }, { requiredKeys: [] }),
+const code = fc.oneof(
+  fc.integer({ min: 0, max: 5100 }),
+  fc.constantFrom('TokenExpired', 'Unauthorized', 'TryAgainLater', 'NormalClosure', 'AbnormalClosure', 'Nope', '__proto__', 'toString'),
+  oddNumber,
   hostile,
 );
+const reason = fc.oneof(fc.constant(undefined), fc.string({ unit: 'binary', maxLength: 200 }), hostile);
+const retryAfterMs = fc.oneof(fc.constant(undefined), fc.nat(20_000_000_000), oddNumber, hostile);
+const closeOptions: fc.Arbitrary<unknown> = fc.oneof(fc.constant(undefined), fc.record({ codes: fc.oneof(fc.constant(AppCodes as unknown), hostile), retryAfterMs }, { requiredKeys: [] }), hostile);
 const header = fc.oneof(fc.string(), fc.constantFrom('https://app.example.com', 'https://APP.example.com:443', 'null', 'http://evil.test'), hostile);
 const request: fc.Arbitrary<unknown> = fc.oneof(
   {
@@ -183,17 +192,22 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('rejectUpgrade writes a well-formed HTTP response (status 100–599, no header line broken by CR/LF) or throws a typed error', () => {
     const headers = fc.oneof(fc.constant(undefined), fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.string({ maxLength: 20 }), fc.constant('x\r\nSet-Cookie: stolen=1'))), hostile);
     fc.assert(
-      fc.property(fc.oneof(fc.constantFrom(400, 401, 403, 426, 503), fc.integer({ min: -10, max: 1000 }), oddNumber, hostile), fc.oneof(fc.constant(undefined), fc.string(), hostile), headers, (status, message, extra) => {
-        const socket = fakeRawSocket();
-        const result = worksOrThrowsTyped('rejectUpgrade(socket, status, message, headers)', () => rejectUpgrade(socket, status as never, message as never, extra as never), ['CloseCodeError']);
-        if (result.threw) return;
-        const response = socket.written.join('');
-        const head = response.slice(0, response.indexOf('\r\n\r\n'));
-        const [statusLine, ...lines] = head.split('\r\n');
-        expect(statusLine, 'status line').toMatch(/^HTTP\/1\.1 [1-5]\d\d [^\r\n]*$/);
-        for (const line of lines) expect(line, 'each header line is one name: value pair').toMatch(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+: [^\r\n]*$/);
-        expect(socket.destroyed).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(fc.constantFrom(400, 401, 403, 426, 503), fc.integer({ min: -10, max: 1000 }), oddNumber, hostile),
+        fc.oneof(fc.constant(undefined), fc.string(), hostile),
+        headers,
+        (status, message, extra) => {
+          const socket = fakeRawSocket();
+          const result = worksOrThrowsTyped('rejectUpgrade(socket, status, message, headers)', () => rejectUpgrade(socket, status as never, message as never, extra as never), ['CloseCodeError']);
+          if (result.threw) return;
+          const response = socket.written.join('');
+          const head = response.slice(0, response.indexOf('\r\n\r\n'));
+          const [statusLine, ...lines] = head.split('\r\n');
+          expect(statusLine, 'status line').toMatch(/^HTTP\/1\.1 [1-5]\d\d [^\r\n]*$/);
+          for (const line of lines) expect(line, 'each header line is one name: value pair').toMatch(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+: [^\r\n]*$/);
+          expect(socket.destroyed).toBe(true);
+        },
+      ),
       params(),
     );
   });

@@ -19,7 +19,25 @@ const TYPED: readonly TypedErrorName[] = ['SocketError', 'PolicyError', 'CloseCo
 const STATES = ['idle', 'connecting', 'open', 'closing', 'waiting', 'reauthenticating', 'stopped'];
 const EVENTS: readonly SocketEventName[] = ['state', 'open', 'message', 'close', 'rejected', 'reconnecting', 'reauth', 'stopped', 'dropped', 'error'];
 
-const SOCKET_KEYS = ['protocols', 'codes', 'policy', 'auth', 'WebSocket', 'binaryType', 'connectTimeoutMs', 'heartbeat', 'queue', 'pauseWhenOffline', 'pauseWhenHidden', 'online', 'visibility', 'startClosed', 'clock', 'timers', 'random'];
+const SOCKET_KEYS = [
+  'protocols',
+  'codes',
+  'policy',
+  'auth',
+  'WebSocket',
+  'binaryType',
+  'connectTimeoutMs',
+  'heartbeat',
+  'queue',
+  'pauseWhenOffline',
+  'pauseWhenHidden',
+  'online',
+  'visibility',
+  'startClosed',
+  'clock',
+  'timers',
+  'random',
+];
 const NESTED_KEYS: Readonly<Record<string, readonly string[]>> = {
   heartbeat: ['intervalMs', 'timeoutMs', 'message', 'isPong'],
   queue: ['max', 'overflow', 'confirmAfterMs', 'ack'],
@@ -81,27 +99,56 @@ const socketOptions: fc.Arbitrary<Record<string, unknown>> = fc.record(
   {
     protocols: fc.oneof(fc.constantFrom('chat', ['a', 'b'], []), hostile),
     policy: fc.oneof(
-      fc.record({ maxAttempts: fc.oneof(fc.integer({ min: 1, max: 5 }), hostile), backoff: fc.oneof(fc.record({ initialMs: duration, maxMs: duration }, { requiredKeys: [] }), hostile) }, { requiredKeys: [] }),
+      fc.record(
+        { maxAttempts: fc.oneof(fc.integer({ min: 1, max: 5 }), hostile), backoff: fc.oneof(fc.record({ initialMs: duration, maxMs: duration }, { requiredKeys: [] }), hostile) },
+        { requiredKeys: [] },
+      ),
       fc.constant(null).map(() => createPolicy({ maxAttempts: 3 }) as unknown),
       hostile,
     ),
-    auth: fc.oneof(fc.record({ refresh: fc.oneof(fc.constant(() => Promise.resolve()), fc.constant(() => Promise.reject(new Error('no'))), hostile) }), hostile),
+    auth: fc.oneof(
+      fc.record({
+        refresh: fc.oneof(
+          fc.constant(() => Promise.resolve()),
+          fc.constant(() => Promise.reject(new Error('no'))),
+          hostile,
+        ),
+      }),
+      hostile,
+    ),
     binaryType: fc.oneof(fc.constantFrom('arraybuffer', 'blob'), hostile),
     connectTimeoutMs: duration,
     heartbeat: fc.oneof(
       fc.constant(false),
-      fc.record({ intervalMs: duration, timeoutMs: duration, message: fc.oneof(fc.constant('ping'), hostile), isPong: fc.oneof(fc.constant((d: unknown) => d === 'pong'), hostile) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          intervalMs: duration,
+          timeoutMs: duration,
+          message: fc.oneof(fc.constant('ping'), hostile),
+          isPong: fc.oneof(
+            fc.constant((d: unknown) => d === 'pong'),
+            hostile,
+          ),
+        },
+        { requiredKeys: [] },
+      ),
       hostile,
     ),
     queue: fc.oneof(
       fc.constant(false),
-      fc.record({ max: fc.oneof(fc.integer({ min: 1, max: 5 }), oddNumber, hostile), overflow: fc.oneof(fc.constantFrom('drop-oldest', 'drop-newest', 'error'), hostile), confirmAfterMs: duration }, { requiredKeys: [] }),
+      fc.record(
+        { max: fc.oneof(fc.integer({ min: 1, max: 5 }), oddNumber, hostile), overflow: fc.oneof(fc.constantFrom('drop-oldest', 'drop-newest', 'error'), hostile), confirmAfterMs: duration },
+        { requiredKeys: [] },
+      ),
       hostile,
     ),
     startClosed: fc.oneof(fc.boolean(), hostile),
     pauseWhenHidden: fc.oneof(fc.boolean(), hostile),
     online: hostile,
-    random: fc.oneof(fc.constant(() => 0.5), hostile),
+    random: fc.oneof(
+      fc.constant(() => 0.5),
+      hostile,
+    ),
   },
   { requiredKeys: [] },
 );
@@ -109,42 +156,48 @@ const socketOptions: fc.Arbitrary<Record<string, unknown>> = fc.record(
 suite(`sweep: createSocket and its methods (seed ${SWEEP_SEED})`, () => {
   it('createSocket works or throws a typed error for any url and options; what it makes runs and is disposed without leftovers', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: fc.constant('ws://app.test/live') }, fc.constant(() => 'ws://app.test/fn'), hostile), socketOptions, async (url, options) => {
-        const w = world();
-        const made = worksOrThrowsTyped('createSocket(url, options)', () => createSocket(url as never, { ...w.base, ...options } as never), TYPED);
-        if (made.threw) return;
-        const socket = made.value as ManagedSocket<Names>;
-        record(socket);
-        // A timer callback that throws would surface here: closekit must report through 'error' instead.
-        await w.clock.advanceAsync(3000);
-        expect(STATES).toContain(socket.state);
-        await expectNothingLeft(socket, w);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constant('ws://app.test/live') },
+          fc.constant(() => 'ws://app.test/fn'),
+          hostile,
+        ),
+        socketOptions,
+        async (url, options) => {
+          const w = world();
+          const made = worksOrThrowsTyped('createSocket(url, options)', () => createSocket(url as never, { ...w.base, ...options } as never), TYPED);
+          if (made.threw) return;
+          const socket = made.value as ManagedSocket<Names>;
+          record(socket);
+          // A timer callback that throws would surface here: closekit must report through 'error' instead.
+          await w.clock.advanceAsync(3000);
+          expect(STATES).toContain(socket.state);
+          await expectNothingLeft(socket, w);
+        },
+      ),
       params(300),
     );
   });
 
   it('top-level options that are not options (misspelt keys, policy options at the top) are refused with a typed error naming them (problem 7)', () => {
-    const wrongKey = fc.oneof(
-      fc.constantFrom(...SOCKET_KEYS).chain(misspell),
-      fc.constantFrom('maxAttempts', 'rules', 'backoff', 'resetAfterMs', 'hearbeat', 'reconnect', 'url'),
-    );
+    const wrongKey = fc.oneof(fc.constantFrom(...SOCKET_KEYS).chain(misspell), fc.constantFrom('maxAttempts', 'rules', 'backoff', 'resetAfterMs', 'hearbeat', 'reconnect', 'url'));
     fc.assert(
-      fc.property(wrongKey.filter((key) => !SOCKET_KEYS.includes(key)), (key) => {
-        const w = world();
-        const made = worksOrThrowsTyped(`createSocket({ ${key} })`, () => createSocket('ws://app.test/', { ...w.base, [key]: 3 } as never), TYPED);
-        if (!made.threw) (made.value as ManagedSocket).dispose();
-        expect(made.threw, `createSocket accepted the unknown option '${key}'`).toBe(true);
-        if (made.threw) expect((made.error as { option?: unknown }).option, 'the error names the option').toContain(key);
-      }),
+      fc.property(
+        wrongKey.filter((key) => !SOCKET_KEYS.includes(key)),
+        (key) => {
+          const w = world();
+          const made = worksOrThrowsTyped(`createSocket({ ${key} })`, () => createSocket('ws://app.test/', { ...w.base, [key]: 3 } as never), TYPED);
+          if (!made.threw) (made.value as ManagedSocket).dispose();
+          expect(made.threw, `createSocket accepted the unknown option '${key}'`).toBe(true);
+          if (made.threw) expect((made.error as { option?: unknown }).option, 'the error names the option').toContain(key);
+        },
+      ),
       params(100),
     );
   });
 
   it('misspelt keys inside heartbeat, queue and auth are refused with a typed error naming them (problem 7)', () => {
-    const nested = fc.constantFrom(...Object.keys(NESTED_KEYS)).chain((group) =>
-      fc.constantFrom(...(NESTED_KEYS[group] as string[])).chain((key) => misspell(key).map((spelt) => ({ group, spelt }))),
-    );
+    const nested = fc.constantFrom(...Object.keys(NESTED_KEYS)).chain((group) => fc.constantFrom(...(NESTED_KEYS[group] as string[])).chain((key) => misspell(key).map((spelt) => ({ group, spelt }))));
     fc.assert(
       fc.property(
         nested.filter(({ group, spelt }) => !(NESTED_KEYS[group] as string[]).includes(spelt)),
@@ -194,7 +247,14 @@ suite(`sweep: createSocket and its methods (seed ${SWEEP_SEED})`, () => {
   const op: fc.Arbitrary<Op> = fc.oneof(
     { weight: 8, arbitrary: fc.record({ op: fc.constant('send' as const), data: fc.oneof(fc.string(), fc.constant(new Uint8Array([1, 2])), fc.constant(new ArrayBuffer(3)), hostile) }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('reconnect' as const) }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('close' as const), code: fc.oneof(fc.constantFrom(undefined, 1000, 4000, 1001, 4999, 5000), oddNumber, hostile), reason: fc.oneof(fc.constant(undefined), fc.string({ maxLength: 130 }), hostile) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        op: fc.constant('close' as const),
+        code: fc.oneof(fc.constantFrom(undefined, 1000, 4000, 1001, 4999, 5000), oddNumber, hostile),
+        reason: fc.oneof(fc.constant(undefined), fc.string({ maxLength: 130 }), hostile),
+      }),
+    },
     fc.record({ op: fc.constant('dispose' as const) }),
     { weight: 8, arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 3000 }) }) },
     {
@@ -312,10 +372,10 @@ suite(`sweep: createSocket and its methods (seed ${SWEEP_SEED})`, () => {
       fc.asyncProperty(fc.constantFrom(3000, 4001), fc.constantFrom<'never' | 'thenable' | 'throwing-then'>('never', 'thenable', 'throwing-then'), async (code, kind) => {
         const w = world();
         w.server.rejectNext(code);
-        const pending =
-          kind === 'never' ? () => new Promise(() => {})
-          : kind === 'thenable' ? () => ({ then: () => undefined })
-          : () => throwingGetter('then');
+        // A hand-made thenable whose then() never calls back is one of the hooks under test.
+        // biome-ignore lint/suspicious/noThenProperty: the thenable is the point
+        const neverThenable = () => ({ then: () => undefined });
+        const pending = kind === 'never' ? () => new Promise(() => {}) : kind === 'thenable' ? neverThenable : () => throwingGetter('then');
         const socket = createSocket('ws://app.test/live', { ...w.base, policy: { rules: { TokenExpired: 'reauth' } }, auth: { refresh: pending }, random: () => 0.5 });
         const log = record(socket);
         // Ten minutes of fake time: longer than any sensible refresh timeout.
@@ -358,45 +418,49 @@ suite(`sweep: createSocket and its methods (seed ${SWEEP_SEED})`, () => {
   it('listeners that throw or call back in never make a method throw anything untyped', async () => {
     const reentry = fc.constantFrom('throw', 'send', 'send-garbage', 'close', 'close-bad', 'reconnect', 'dispose');
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...EVENTS), reentry), { maxLength: 5 }), fc.array(fc.constantFrom(1000, 1001, 1008, 3000, 4000, 4001), { maxLength: 4 }), async (listeners, codes) => {
-        const w = world();
-        for (const code of codes) w.server.rejectNext(code);
-        const socket = createSocket('ws://app.test/live', { ...w.base, auth: { refresh: async () => {} }, policy: { backoff: { initialMs: 10, maxMs: 100 }, maxAttempts: 4 }, random: () => 0.5 });
-        const log = record(socket);
-        let runs = 1;
-        socket.on('state', ({ previous }) => {
-          if (previous === 'stopped') runs++;
-        });
-        const problems: string[] = [];
-        for (const [event, what] of listeners) {
-          // Each acts twice at most: reconnect() on every 'open' is an app that loops by design.
-          let left = 2;
-          socket.on(event, () => {
-            if (left-- <= 0) return;
-            const call = (): unknown => {
-              if (what === 'throw') throw new Error('listener fails');
-              if (what === 'send') return socket.send('from a listener');
-              if (what === 'send-garbage') return socket.send({} as never);
-              if (what === 'close') return socket.close();
-              if (what === 'close-bad') return socket.close(1001);
-              if (what === 'reconnect') return socket.reconnect();
-              return socket.dispose();
-            };
-            const result = outcome(call);
-            if (result.threw && what !== 'throw') {
-              const name = (result.error as Error | undefined)?.name;
-              if (!TYPED.includes(name as TypedErrorName)) problems.push(`${what}() in a '${event}' listener threw ${String(result.error)}`);
-            }
-            if (what === 'throw') call();
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.constantFrom(...EVENTS), reentry), { maxLength: 5 }),
+        fc.array(fc.constantFrom(1000, 1001, 1008, 3000, 4000, 4001), { maxLength: 4 }),
+        async (listeners, codes) => {
+          const w = world();
+          for (const code of codes) w.server.rejectNext(code);
+          const socket = createSocket('ws://app.test/live', { ...w.base, auth: { refresh: async () => {} }, policy: { backoff: { initialMs: 10, maxMs: 100 }, maxAttempts: 4 }, random: () => 0.5 });
+          const log = record(socket);
+          let runs = 1;
+          socket.on('state', ({ previous }) => {
+            if (previous === 'stopped') runs++;
           });
-        }
-        await w.clock.advanceAsync(5000);
-        socket.dispose();
-        await w.clock.advanceAsync(1000);
-        expect(problems).toEqual([]);
-        expect(log.stopped.length, `${runs} runs; events: ${log.names.join(' ')}`).toBe(runs);
-        expect(w.clock.pending()).toBe(0);
-      }),
+          const problems: string[] = [];
+          for (const [event, what] of listeners) {
+            // Each acts twice at most: reconnect() on every 'open' is an app that loops by design.
+            let left = 2;
+            socket.on(event, () => {
+              if (left-- <= 0) return;
+              const call = (): unknown => {
+                if (what === 'throw') throw new Error('listener fails');
+                if (what === 'send') return socket.send('from a listener');
+                if (what === 'send-garbage') return socket.send({} as never);
+                if (what === 'close') return socket.close();
+                if (what === 'close-bad') return socket.close(1001);
+                if (what === 'reconnect') return socket.reconnect();
+                return socket.dispose();
+              };
+              const result = outcome(call);
+              if (result.threw && what !== 'throw') {
+                const name = (result.error as Error | undefined)?.name;
+                if (!TYPED.includes(name as TypedErrorName)) problems.push(`${what}() in a '${event}' listener threw ${String(result.error)}`);
+              }
+              if (what === 'throw') call();
+            });
+          }
+          await w.clock.advanceAsync(5000);
+          socket.dispose();
+          await w.clock.advanceAsync(1000);
+          expect(problems).toEqual([]);
+          expect(log.stopped.length, `${runs} runs; events: ${log.names.join(' ')}`).toBe(runs);
+          expect(w.clock.pending()).toBe(0);
+        },
+      ),
       params(200),
     );
   });

@@ -130,7 +130,10 @@ export const hugeDuration: fc.Arbitrary<number> = fc.oneof(fc.constantFrom(2 ** 
 
 /** Anything at all a plain-JS caller could pass, hostile objects included. */
 export const hostile: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 4, arbitrary: fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true }) },
+  {
+    weight: 4,
+    arbitrary: fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true }),
+  },
   { weight: 2, arbitrary: oddNumber },
   fc.constantFrom<unknown>(null, undefined, '', 'ws://', Symbol('hostile'), () => undefined, [], [null], new Date(NaN), /x/g, Promise.resolve()),
   fc.string().map((key) => throwingGetter(key === '' ? 'code' : key) as unknown),
