@@ -90,7 +90,7 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   if (preset !== undefined) {
     if (!isRecord(preset)) policyCheck.fail('preset', preset, __DEV__ ? "a preset such as pusher from 'closekit/presets'" : '');
     // A socket preset (a protocol profile) also carries `protocols` and `heartbeat`: the socket checks those.
-    const fields = policyCheck.fields(preset, { name: 0, rules: 0, default: 0, maxAttempts: optionSpec.maxAttempts, protocols: 0, heartbeat: 0 }, 'preset.');
+    const fields = policyCheck.fields(preset, { name: 0, rules: 0, default: 0, maxAttempts: optionSpec.maxAttempts, protocols: 0, heartbeat: 0, queue: 0 }, 'preset.');
     policyMaxAttempts = set.maxAttempts ?? (fields['maxAttempts'] as number | undefined) ?? Infinity;
     presetName = policyCheck.check(preset['name'], [(name) => typeof name === 'string' && name.trim() !== '', __DEV__ ? 'a non-empty string' : ''], 'preset.name');
     normalizeTable(preset, 'preset.', { ...base, origin: 'preset' }, table);

@@ -40,6 +40,8 @@ export const centrifugo: Profile = /* @__PURE__ */ Object.freeze({
     '4000-4499': 'reconnect',
     '4500-4999': 'stop',
   }),
+  // [protocol] the connect command comes first on every connection: a queue would replay or reorder it.
+  queue: false,
   heartbeat: /* @__PURE__ */ Object.freeze({
     // [ping] 25 s server ping interval + 10 s maxServerPingDelay: any message in that window is life.
     intervalMs: 25_000,

@@ -69,6 +69,8 @@ export const graphqlWs: Profile = /* @__PURE__ */ Object.freeze({
   // [client] retryAttempts = 5 retries after the first socket.
   maxAttempts: 6,
   protocols: 'graphql-transport-ws',
+  // [protocol] connection_init first, exactly once per socket: a queue would replay or reorder it (docs/presets.md).
+  queue: false,
   heartbeat: /* @__PURE__ */ Object.freeze({
     // graphql-ws's client pings only when asked (keepAlive, default off); 20 s stays under common proxy idle timeouts.
     intervalMs: 20_000,

@@ -160,8 +160,10 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
   }
 
   let queue: ResolvedQueue | undefined;
-  if (o.queue !== false) {
-    const q = fields((o.queue ?? {}) as Record<string, unknown>, queueSpec, 'queue.') as { max?: number; overflow?: QueueOverflow; confirmAfterMs?: number; ack?: AckOptions };
+  // The preset's queue (false for a handshake protocol) unless the app sets its own.
+  const queueGiven = o.queue ?? (fields({ queue: preset?.queue }, socketSpec, 'preset.')['queue'] as SocketOptions['queue']);
+  if (queueGiven !== false) {
+    const q = fields((queueGiven ?? {}) as Record<string, unknown>, queueSpec, 'queue.') as { max?: number; overflow?: QueueOverflow; confirmAfterMs?: number; ack?: AckOptions };
     queue = { max: q.max ?? 100, overflow: q.overflow ?? 'drop-oldest', confirmAfterMs: q.ack ? 0 : (q.confirmAfterMs ?? 1000), ack: q.ack };
   }
 

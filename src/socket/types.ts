@@ -177,7 +177,7 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
    * default heartbeat (the app's `heartbeat` is merged over it field by field;
    * `false` turns it off).
    */
-  readonly preset?: Preset & { readonly protocols?: string | readonly string[]; readonly heartbeat?: HeartbeatOptions };
+  readonly preset?: Preset & { readonly protocols?: string | readonly string[]; readonly heartbeat?: HeartbeatOptions; readonly queue?: QueueOptions | false };
   /** Ping/pong dead-connection detection. @default off (the preset's, with `preset`) */
   readonly heartbeat?: HeartbeatOptions | false;
   /** Buffer for `send()` while not open, or `false` to make such a `send()` throw (and track nothing, see `confirmAfterMs`). @default { max: 100, overflow: 'drop-oldest', confirmAfterMs: 1000 } */

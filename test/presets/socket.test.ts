@@ -96,6 +96,19 @@ describe('createSocket with a preset', () => {
     expect(h.of('error')[0]?.message).toMatch(/bad answer/);
   });
 
+  it('a handshake protocol brings queue: false (send() while not open throws not-open); the app may bring its own queue', () => {
+    for (const preset of [graphqlWs, centrifugo]) {
+      const h = setup({ preset });
+      expect(() => h.socket.send('early')).toThrow(expect.objectContaining({ code: 'not-open' }));
+      const own = setup({ preset, queue: { max: 5 } });
+      own.socket.send('early');
+      expect(own.socket.queued).toBe(1);
+    }
+    const queued = setup({ preset: pusher });
+    queued.socket.send('early');
+    expect(queued.socket.queued).toBe(1);
+  });
+
   it('rejects a preset that is not an object, naming the option', () => {
     expect(() => setup({ preset: 'graphql-ws' as never })).toThrow(expect.objectContaining({ name: 'SocketError', code: 'invalid-option', option: 'preset' }));
   });
