@@ -20,19 +20,25 @@ function queuedThenClosed(code: number, options: Parameters<typeof setup>[0] = {
   return h;
 }
 
+/** queuedThenClosed(code), with dispose() called from the first `event` after that close; says whether it was called. */
+function disposedFrom(event: keyof SocketEvents, code: number) {
+  const h = queuedThenClosed(code);
+  let called = false;
+  h.socket.on(event, () => {
+    if (!called && h.socket.lastClose !== undefined) {
+      called = true;
+      h.socket.dispose();
+    }
+  });
+  h.clock.runAll();
+  return { h, called };
+}
+
 describe('#11.1 dispose() from inside a listener still reports the step, exactly once', () => {
   const listeners: (keyof SocketEvents)[] = ['close', 'rejected', 'state'];
 
   it.each(listeners)('1008 (stop) with dispose() in a %s listener: one stopped, the queued messages handed back', (event) => {
-    const h = queuedThenClosed(1008);
-    let called = false;
-    h.socket.on(event, () => {
-      if (!called && h.socket.lastClose !== undefined) {
-        called = true;
-        h.socket.dispose();
-      }
-    });
-    h.clock.runAll();
+    const { h, called } = disposedFrom(event, 1008);
     expect(called).toBe(event !== 'rejected'); // 1008 is standard: no `rejected`
     const stopped = h.of('stopped');
     expect(stopped).toHaveLength(1);
@@ -41,15 +47,7 @@ describe('#11.1 dispose() from inside a listener still reports the step, exactly
   });
 
   it.each(listeners)('4000 (reconnect) with dispose() in a %s listener: stopped client with all three queued', (event) => {
-    const h = queuedThenClosed(4000);
-    let called = false;
-    h.socket.on(event, () => {
-      if (!called && h.socket.lastClose !== undefined) {
-        called = true;
-        h.socket.dispose();
-      }
-    });
-    h.clock.runAll();
+    const { h, called } = disposedFrom(event, 4000);
     expect(called).toBe(true);
     expect(h.of('stopped')).toEqual([{ cause: 'client', result: expect.objectContaining({ code: 4000 }), pending: ['m1', 'm2', 'm3'] }]);
     expect(h.server.attempts).toBe(1);
