@@ -27,8 +27,6 @@ export interface Outbox {
   queued(): number;
   /** True while writes must be reported to the machine, which ends the confirmation window. */
   confirming(): boolean;
-  /** Whether the outbox can keep messages at all (`queue: false` cannot). */
-  readonly enabled: boolean;
   /** Keeps `data` for the next open; throws `queue-full` under `overflow: 'error'`. */
   enqueue(data: SendData): void;
   /**
@@ -90,9 +88,10 @@ export function createOutbox(queue: ResolvedQueue | undefined, reports: OutboxRe
     if (overflow === 'error') {
       throw new SocketError('queue-full', __DEV__ ? `send() while not open: the queue is full (queue.max ${max}, queue.overflow 'error'). Wait for 'open' or raise queue.max.` : '');
     }
-    if (overflow === 'drop-newest') return { keep: false, dropped: data };
-    const oldest = flight !== undefined && ack && flight.length > 0 ? (flight.shift() as InFlight).data : (waiting.shift() as SendData);
-    return { keep: true, dropped: oldest };
+    // A message in flight is never dropped: the server may still acknowledge it. With nothing queued to
+    // make room (ack mode, all in flight), the new message is the one that goes.
+    if (overflow === 'drop-newest' || waiting.length === 0) return { keep: false, dropped: data };
+    return { keep: true, dropped: waiting.shift() as SendData };
   }
 
   const report = (dropped: SendData | undefined): void => {
@@ -107,7 +106,6 @@ export function createOutbox(queue: ResolvedQueue | undefined, reports: OutboxRe
   }
 
   return {
-    enabled: queue !== undefined,
     queued: () => waiting.length,
     confirming: () => flight !== undefined && !ack,
     enqueue(data) {

@@ -111,8 +111,10 @@ export interface QueueOptions {
    * what is still in flight goes back to the front of the queue, in order,
    * and is written again after the next open (at-least-once: the server
    * deduplicates by id), or is handed back in `stopped`'s `pending`. `max`
-   * bounds the queued and in-flight messages together. Acknowledgements are
-   * still emitted as `message`.
+   * bounds the queued and in-flight messages together; a message in flight
+   * is never dropped (it may still be acknowledged), so with every held
+   * message in flight an overflow drops the new one (or throws, under
+   * `'error'`). Acknowledgements are still emitted as `message`.
    * @default off
    */
   readonly ack?: AckOptions;
