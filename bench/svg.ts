@@ -2,7 +2,7 @@
 // library, side by side, on the same axes so the peaks compare at a glance.
 import type { StormResult } from './storm';
 
-const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A round axis maximum ≥ value: 1, 2 or 5 × 10^n. */
 function niceCeiling(value: number): number {
@@ -47,7 +47,7 @@ export function renderStormSvg(results: readonly StormResult[], options: StormSv
     const y0 = margin.top;
     const yOf = (count: number): number => y0 + panelHeight - (count / yMax) * panelHeight;
     out.push(`<g>`);
-    out.push(`<text x="${x0}" y="${y0 - 8}" font-weight="600">${escape(result.label)}</text>`);
+    out.push(`<text x="${x0}" y="${y0 - 8}" font-weight="600">${escapeXml(result.label)}</text>`);
     out.push(`<rect x="${x0}" y="${y0}" width="${(options.serverBackMs / options.untilMs) * panelWidth}" height="${panelHeight}" fill="#f2f2f2"/>`);
     for (let tick = 0; tick <= 4; tick++) {
       const value = (yMax / 4) * tick;

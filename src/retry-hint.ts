@@ -16,6 +16,6 @@ const HINT = /(?:^| )retry-after=(\d{1,7})(m?s)$/;
  * retryAfterOf('retry-after=-5s')            // undefined
  */
 export function retryAfterOf(reason: string): number | undefined {
-  const match = reason.indexOf('retry-after=') == reason.lastIndexOf('retry-after=') && HINT.exec(reason);
+  const match = reason.indexOf('retry-after=') === reason.lastIndexOf('retry-after=') && HINT.exec(reason);
   return match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : undefined;
 }

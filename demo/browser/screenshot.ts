@@ -29,7 +29,7 @@ try {
   await click(page, 'button[data-code="5000"]', 'open');
   await click(page, 'button[data-code="4003"]', 'stopped');
   await page.screenshot({ path: OUT });
-  console.log(`wrote ${fileURLToPath(new URL('../../docs/playground.png', import.meta.url)).replace(process.cwd() + '/', '')}`);
+  console.log(`wrote ${fileURLToPath(new URL('../../docs/playground.png', import.meta.url)).replace(`${process.cwd()}/`, '')}`);
 } finally {
   await browser.close();
   await playground.close();

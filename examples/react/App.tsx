@@ -37,6 +37,7 @@ export function App({ url, token }: { readonly url: string; readonly token: stri
       </button>
       <ul>
         {messages.map((message, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: an append-only log; an item never moves, and texts repeat.
           <li key={i}>{message}</li>
         ))}
       </ul>

@@ -76,6 +76,7 @@ export function useCloseSocket<const M extends CloseCodeMap = Record<never, numb
   // A function's identity says nothing (it is often a new arrow each render); a string or URL is the endpoint.
   const endpoint = typeof url === 'function' ? undefined : String(url);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new endpoint (a different string or URL) is exactly what makes a new socket; everything else is read through `latest`.
   useEffect(() => {
     const initial = latest.current.options;
     const auth = initial?.auth;

@@ -214,6 +214,7 @@ describeEngines(
         title: 'close(1001) refused, then close(4000)',
         scenario: { steps: [{ do: 'echo' }] },
         until: ['open', 1],
+        // biome-ignore lint/suspicious/noThenProperty: a scenario's steps after `until`, not a thenable.
         then: [{ do: 'close', code: 1001 }, { do: 'close', code: 4000, reason: 'bye' }],
       },
       {

@@ -59,7 +59,7 @@ group('validateClientClose: the browser’s rule', () => {
     expect(ruleOf(() => validateClientClose(4000, '€'.repeat(42)))).toBe('reason-too-long');
     expect(ruleOf(() => validateClientClose(4000, 'a'.repeat(123)))).toBeUndefined();
     expect(ruleOf(() => validateClientClose(4000, 'a'.repeat(124)))).toBe('reason-too-long');
-    expect(ruleOf(() => validateClientClose(4000, '😀'.repeat(30) + 'abc'))).toBeUndefined(); // 123
+    expect(ruleOf(() => validateClientClose(4000, `${'😀'.repeat(30)}abc`))).toBeUndefined(); // 123
     expect(ruleOf(() => validateClientClose(4000, '😀'.repeat(31)))).toBe('reason-too-long'); // 124
   });
 

@@ -70,7 +70,7 @@ export function runGraphqlWs(url: string, script: Script = {}): Promise<Outcome>
       // graphql-ws may give up before the socket's own close event: let it land in `codes`.
       setTimeout(() => resolve({ sockets, end, codes: [...codes] }), 20);
     };
-    const client = createClient({
+    createClient({
       url,
       lazy: false,
       webSocketImpl: Counting,
@@ -160,6 +160,7 @@ export async function startGraphqlServer(options: Omit<ServerOptions, 'schema' |
     },
   };
   // Keep-alive 0: the server's protocol-level pings are not what these tests are about.
+  // biome-ignore lint/correctness/useHookAtTopLevel: graphql-ws's useServer, not a React hook.
   const server = useServer({ schema, roots, ...options }, wss, 0);
   let closed = false;
   const close = async (): Promise<void> => {

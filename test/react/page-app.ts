@@ -54,6 +54,7 @@ export function installReactTest(closekit: typeof Closekit, react: typeof Closek
     }
   };
 
+  // biome-ignore lint/correctness/noComponentHookFactories: the page builds its components once, around the bundled React it is given.
   function Status(props: StatusProps) {
     const socket = react.useCloseSocket(() => `${props.url}&token=${props.token}`, {
       codes: AppCodes,
@@ -73,7 +74,7 @@ export function installReactTest(closekit: typeof Closekit, react: typeof Closek
       h('p', { id: 'name' }, s.lastClose?.name ?? ''),
       h('p', { id: 'status' }, status),
       h('p', { id: 'text' }, s.lastCloseText ?? ''),
-      h('button', { id: 'reconnect', onClick: () => socket?.reconnect() }, 'reconnect'),
+      h('button', { id: 'reconnect', type: 'button', onClick: () => socket?.reconnect() }, 'reconnect'),
     );
   }
 

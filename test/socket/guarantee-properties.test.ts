@@ -49,7 +49,10 @@ describe('socket properties', () => {
           pauseWhenOffline: true,
           online: {
             isOnline: () => online,
-            subscribe: (l) => (onlineListeners.add(l), () => onlineListeners.delete(l)),
+            subscribe: (l) => {
+              onlineListeners.add(l);
+              return () => onlineListeners.delete(l);
+            },
           },
           random: () => 0.5,
         });

@@ -148,7 +148,7 @@ export const scenarios: readonly Scenario[] = [
       const delays = c.of('reconnecting').map((r) => r.delayMs);
       expect(delays.length).toBeGreaterThanOrEqual(4);
       // full jitter: 0.75 of min(200, 20 · 2^(n − 1))
-      delays.forEach((d, i) => expect(d).toBe(Math.round(0.75 * Math.min(200, 20 * 2 ** i))));
+      for (const [i, d] of delays.entries()) expect(d).toBe(Math.round(0.75 * Math.min(200, 20 * 2 ** i)));
       expect(c.of('close')).toHaveLength(delays.length);
       expect(c.of('close').slice(1).every((close) => close.result.code === 1006 && !close.result.opened)).toBe(true);
       expect(c.socket.state).toBe('open');
@@ -317,7 +317,7 @@ export const scenarios: readonly Scenario[] = [
       await t.until(() => c.socket.state === 'open', 'open');
       for (const [code, reason] of [
         [1001, undefined],
-        [4000, '€'.repeat(41) + 'x'], // 124 UTF-8 bytes
+        [4000, `${'€'.repeat(41)}x`], // 124 UTF-8 bytes
         [4000, 'x'.repeat(124)],
       ] as const) {
         let thrown: unknown;

@@ -89,6 +89,7 @@ function asyncScript(source: string): string {
     'const done = arguments[arguments.length - 1];',
     `Promise.resolve().then(() => (${source})(arg)).then(`,
     '  (value) => done({ ok: true, value: value === undefined ? null : value }),',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: this is page code sent as a string; the template runs in the page.
     '  (error) => done({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message} ${error.stack}` : String(error) }),',
     ');',
   ].join('\n');
