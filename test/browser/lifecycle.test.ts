@@ -234,31 +234,60 @@ describeEngines('the page lifecycle', (engine) => {
   }
 
   if (engine === 'chromium') {
-    it('freeze then resume (DevTools Page.setWebLifecycleState) probes a heartbeat socket at once; checkOnResume: false waits for the interval', async () => {
+    it('pins: headless Chromium ignores DevTools Page.setWebLifecycleState (no freeze, no events), and fires real freeze/resume around the back/forward cache', async () => {
       const { server, driver } = ready();
-      for (const checkOnResume of [true, false]) {
-        const key = `freeze-${checkOnResume}`;
-        const page = await driver.open(`${server.base}/a`);
-        try {
-          await waitInPage(page, () => 'closekit' in globalThis, undefined, 'the page loads its bundle');
-          await page.evaluate(startInPage, { url: server.ws + key, options: { heartbeat: { intervalMs: 600_000, timeoutMs: 5000 }, lifecycle: { checkOnResume } } });
-          await waitInPage(page, isOpen, undefined, 'the socket opens');
-          await page.setLifecycleState?.('frozen');
-          await page.setLifecycleState?.('active');
-          await waitInPage(page, () => (globalThis as unknown as { life: Life }).life.log.some((l) => l.e === 'resume'), undefined, 'the page resumes');
-          const log = await logOf(page);
-          expect(log.filter((l) => l.e === 'freeze' || l.e === 'resume').map((l) => l.e)).toEqual(['freeze', 'resume']);
-          if (checkOnResume) await expect.poll(() => server.of(key)[0]?.messages, { timeout: 2000 }).toEqual(['ping']);
-          else {
-            await new Promise((resolve) => setTimeout(resolve, 500));
-            expect(server.of(key)[0]?.messages).toEqual([]);
-          }
-          // The pong came back: still the first connection, open.
-          expect(opens(await logOf(page))).toEqual([0]);
-        } finally {
-          await page.close();
-        }
+      const page = await driver.open(`${server.base}/a`);
+      try {
+        await waitInPage(page, () => 'closekit' in globalThis, undefined, 'the page loads its bundle');
+        await page.evaluate(startInPage, { url: `${server.ws}cdp`, options: {} });
+        await page.evaluate(() => {
+          const g = globalThis as unknown as { ticks: number };
+          g.ticks = 0;
+          setInterval(() => g.ticks++, 20);
+        }, undefined);
+        const before = await page.evaluate(() => (globalThis as unknown as { ticks: number }).ticks, undefined);
+        await page.setLifecycleState?.('frozen');
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        await page.setLifecycleState?.('active');
+        const ticks = (await page.evaluate(() => (globalThis as unknown as { ticks: number }).ticks, undefined)) - before;
+        // Not frozen: the page's timers kept running, and neither event fired.
+        expect(ticks).toBeGreaterThan(5);
+        expect((await logOf(page)).filter((l) => l.e === 'freeze' || l.e === 'resume')).toEqual([]);
+      } finally {
+        await page.close();
       }
+      // The real events come with the back/forward cache: freeze after pagehide, resume before pageshow.
+      await trip('cdp-bfcache', {}, async (_page, back) => {
+        expect((back.life as Life).log.filter((l) => ['pagehide', 'freeze', 'resume', 'pageshow'].includes(l.e)).map((l) => l.e)).toEqual(['pagehide', 'freeze', 'resume', 'pageshow']);
+      });
     });
   }
+
+  it('resume (the document event, dispatched in the page) probes a heartbeat socket at once; checkOnResume: false waits for the interval', async () => {
+    const { server, driver } = ready();
+    for (const checkOnResume of [true, false]) {
+      const key = `resume-${engine}-${checkOnResume}`;
+      const page = await driver.open(`${server.base}/a`);
+      try {
+        await waitInPage(page, () => 'closekit' in globalThis, undefined, 'the page loads its bundle');
+        await page.evaluate(startInPage, { url: server.ws + key, options: { heartbeat: { intervalMs: 600_000, timeoutMs: 5000 }, lifecycle: { checkOnResume } } });
+        await waitInPage(page, isOpen, undefined, 'the socket opens');
+        await page.evaluate(() => {
+          document.dispatchEvent(new Event('freeze'));
+          document.dispatchEvent(new Event('resume'));
+        }, undefined);
+        if (checkOnResume) await expect.poll(() => server.of(key)[0]?.messages, { timeout: 2000 }).toEqual(['ping']);
+        else {
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          expect(server.of(key)[0]?.messages).toEqual([]);
+        }
+        // The server answered: still the first connection, open.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(opens(await logOf(page))).toEqual([0]);
+        expect(await page.evaluate(() => (globalThis as unknown as { life: { socket: { state: string } } }).life.socket.state, undefined)).toBe('open');
+      } finally {
+        await page.close();
+      }
+    }
+  });
 });

@@ -1,5 +1,6 @@
 // Chromium through playwright-core, with the demo's launch flags (quiet, no
 // host name resolves): a fresh browser context per page.
+import type { CDPSession } from 'playwright-core';
 import { launchChromiumAt } from '../../../../demo/browser/chromium';
 import { enginePath } from '../locate';
 import type { EngineDriver, EnginePage, PageFunction } from './driver';
@@ -21,6 +22,7 @@ export async function startChromium(options: ChromiumOptions = {}): Promise<Engi
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
+        let cdp: CDPSession | undefined;
         await page.goto(url);
         return {
           // Playwright types the argument through its handle machinery; the suite passes plain JSON.
@@ -28,9 +30,8 @@ export async function startChromium(options: ChromiumOptions = {}): Promise<Engi
           setOffline: (offline) => context.setOffline(offline),
           // Page Lifecycle freeze/resume through the DevTools protocol (fires the document's freeze and resume).
           setLifecycleState: async (state) => {
-            const cdp = await context.newCDPSession(page);
+            cdp ??= await context.newCDPSession(page);
             await cdp.send('Page.setWebLifecycleState', { state });
-            await cdp.detach();
           },
           close: () => context.close(),
         };
