@@ -52,7 +52,10 @@ async function startLifeServer(bundle: string): Promise<LifeServer> {
   http.on('upgrade', (request: IncomingMessage, socket: Socket, head: Buffer) => {
     socket.on('error', () => {});
     const key = /^\/ws\/([\w-]+)$/.exec(request.url ?? '')?.[1];
-    if (key === undefined) return socket.destroy();
+    if (key === undefined) {
+      socket.destroy();
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const record: SeenConnection = { key, messages: [], close: undefined };
       seen.push(record);
