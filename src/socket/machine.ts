@@ -10,9 +10,6 @@ import type { SocketEvents, SocketState } from './types';
 /** The timers the machine asks for. */
 export type TimerName = 'connect' | 'retry' | 'closing' | 'refresh';
 
-/** Why the connection is being checked after the page was away (docs/lifecycle.md). */
-export type CheckReason = 'resume' | 'wake';
-
 /** Everything the machine remembers. */
 export interface MachineContext {
   readonly state: SocketState;

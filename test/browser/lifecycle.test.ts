@@ -22,6 +22,10 @@ interface SeenConnection {
 }
 
 interface LifeServer {
+  /** Refuses the next `count` upgrades under `key` with a 503, as a network that is not back yet. */
+  refuse(key: string, count: number): void;
+  /** Cuts every connection under `key` without a close frame. */
+  drop(key: string): void;
   readonly base: string;
   readonly ws: string;
   readonly seen: SeenConnection[];
@@ -33,6 +37,8 @@ async function startLifeServer(bundle: string): Promise<LifeServer> {
   const seen: SeenConnection[] = [];
   const sockets = new Set<Socket>();
   const wss = new WebSocketServer({ noServer: true });
+  const refusals = new Map<string, number>();
+  const live = new Map<string, Set<import('ws').WebSocket>>();
   const http = createServer((request, response) => {
     if (request.url === '/a') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -56,7 +62,16 @@ async function startLifeServer(bundle: string): Promise<LifeServer> {
       socket.destroy();
       return;
     }
+    const refuse = refusals.get(key) ?? 0;
+    if (refuse > 0) {
+      refusals.set(key, refuse - 1);
+      seen.push({ key, messages: [], close: { code: 0, reason: 'refused' } });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws) => {
+      const sockets = live.get(key) ?? new Set();
+      live.set(key, sockets.add(ws));
       const record: SeenConnection = { key, messages: [], close: undefined };
       seen.push(record);
       ws.on('message', (data) => {
@@ -75,6 +90,10 @@ async function startLifeServer(bundle: string): Promise<LifeServer> {
     ws: `ws://127.0.0.1:${port}/ws/`,
     seen,
     of: (key) => seen.filter((c) => c.key === key),
+    refuse: (key, count) => void refusals.set(key, count),
+    drop(key) {
+      for (const ws of live.get(key) ?? []) ws.terminate();
+    },
     async close() {
       for (const client of wss.clients) client.terminate();
       for (const socket of sockets) socket.destroy();
@@ -288,6 +307,43 @@ describeEngines('the page lifecycle', (engine) => {
         await new Promise((resolve) => setTimeout(resolve, 100));
         expect(opens(await logOf(page))).toEqual([0]);
         expect(await page.evaluate(() => (globalThis as unknown as { life: { socket: { state: string } } }).life.socket.state, undefined)).toBe('open');
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
+  it('an online that comes before the network works does not spend the attempt budget (maxAttempts: 2, three refusals after online)', async () => {
+    const { server, driver } = ready();
+    for (const quickRetries of [3, 0]) {
+      const key = `online-${engine}-${quickRetries}`;
+      const page = await driver.open(`${server.base}/a`);
+      try {
+        await waitInPage(page, () => 'closekit' in globalThis, undefined, 'the page loads its bundle');
+        await page.evaluate(startInPage, { url: server.ws + key, options: { lifecycle: { quickRetries }, policy: { maxAttempts: 2 } } });
+        await waitInPage(page, isOpen, undefined, 'the socket opens');
+        // Offline as the page sees it (navigator.onLine and the window's event), then the connection is cut.
+        await page.evaluate(() => {
+          Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+          dispatchEvent(new Event('offline'));
+        }, undefined);
+        server.drop(key);
+        await waitInPage(page, () => (globalThis as unknown as { life: Life }).life.log.some((l) => l.e === 'close'), undefined, 'the cut is seen');
+        server.refuse(key, 3);
+        await page.evaluate(() => {
+          Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => true });
+          dispatchEvent(new Event('online'));
+        }, undefined);
+        if (quickRetries > 0) {
+          await waitInPage(page, () => (globalThis as unknown as { life: Life }).life.log.filter((l) => l.e === 'open').length === 2, undefined, 'open after the quick retries', 10_000);
+          const log = await logOf(page);
+          expect(opens(log)).toEqual([0, 0]);
+          expect(log.some((l) => l.e === 'stopped')).toBe(false);
+          expect(server.of(key).length).toBe(5);
+        } else {
+          await waitInPage(page, () => (globalThis as unknown as { life: Life }).life.log.some((l) => l.e === 'stopped'), undefined, 'the budget is spent', 10_000);
+          expect((await logOf(page)).find((l) => l.e === 'stopped')?.p).toBe('max-attempts');
+        }
       } finally {
         await page.close();
       }

@@ -2,10 +2,11 @@
 // cache (pagehide/pageshow with persisted), Page Lifecycle freeze/resume, the
 // wake-up detector (a timer that fires late), and the quick retries after the
 // network or the page comes back. docs/lifecycle.md is the table these pin.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isSocketError } from '../../src/socket';
 import { createSocket, type OnlineSource, type PageEvent, type PageSource, type SocketOptions, type VisibilitySource } from '../../src/socket';
 import { BFCACHE_REASON } from '../../src/socket/machine';
+import { browserPageSource } from '../../src/socket/page';
 import { createFakeServer } from '../../src/testing';
 import { setup, type Harness } from './harness';
 
@@ -386,5 +387,35 @@ describe('lifecycle options are checked', () => {
       error = e;
     }
     expect(isSocketError(error) && error.code === 'invalid-option' && error.option).toBe(option);
+  });
+});
+
+describe('the browser page source', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('maps pagehide/pageshow (with persisted) on the window and freeze/resume on the document, and unsubscribes', () => {
+    const win = new EventTarget();
+    const doc = new EventTarget();
+    vi.stubGlobal('addEventListener', win.addEventListener.bind(win));
+    vi.stubGlobal('removeEventListener', win.removeEventListener.bind(win));
+    vi.stubGlobal('document', doc);
+    const source = browserPageSource();
+    expect(source).toBeDefined();
+    const seen: PageEvent[] = [];
+    const off = source?.subscribe((event) => seen.push(event));
+    const transition = (type: string, persisted: boolean): Event => Object.assign(new Event(type), { persisted });
+    win.dispatchEvent(transition('pagehide', true));
+    win.dispatchEvent(transition('pageshow', false));
+    doc.dispatchEvent(new Event('freeze'));
+    doc.dispatchEvent(new Event('resume'));
+    expect(seen).toEqual([{ type: 'pagehide', persisted: true }, { type: 'pageshow', persisted: false }, { type: 'freeze' }, { type: 'resume' }]);
+    off?.();
+    win.dispatchEvent(transition('pagehide', true));
+    doc.dispatchEvent(new Event('freeze'));
+    expect(seen).toHaveLength(4);
+  });
+
+  it('is undefined without a page (Node)', () => {
+    expect(browserPageSource()).toBeUndefined();
   });
 });
