@@ -2,7 +2,35 @@
 // Runtime dependencies stay external so the app's bundler deduplicates them.
 import replace from '@rollup/plugin-replace';
 import typescript from '@rollup/plugin-typescript';
+import { build as esbuild } from 'esbuild';
 import { dts } from 'rollup-plugin-dts';
+
+/**
+ * dist/closekit.browser.js: the browser entry as one self-contained ES module
+ * (eventemitter3 and tslib inside), built for production, for pages that load
+ * closekit with no bundler (a plain <script type="module">, a CDN). The
+ * per-module build reads `process.env.NODE_ENV`, which only bundlers and Node
+ * provide.
+ */
+const browserBuild = () => ({
+  name: 'closekit-browser-build',
+  async closeBundle() {
+    await esbuild({
+      entryPoints: ['dist/index.js'],
+      outfile: 'dist/closekit.browser.js',
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      legalComments: 'none',
+      sourcemap: true,
+      sourcesContent: true,
+      logLevel: 'warning',
+    });
+  },
+});
 
 const input = {
   index: 'src/index.ts',
@@ -26,9 +54,13 @@ export default [
         tsconfig: './tsconfig.json',
         declaration: false,
         sourceMap: true,
+        // Each map carries its TypeScript source (sourcesContent): src/ is not shipped, and a map without
+        // its sources shows a debugger nothing.
+        inlineSources: true,
         outDir: 'dist',
         noEmitOnError: true,
       }),
+      browserBuild(),
     ],
     output: [
       // One ESM file per source module: with `sideEffects: false`, an app's bundler drops every

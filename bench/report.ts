@@ -256,9 +256,9 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-/** The README's benchmarks section (between its section markers): the latest figures and the command. */
+/** docs/benchmarks.md's generated section (between its markers): the latest figures and the command. Links are relative to docs/. */
 export function readmeSection(figures: BenchFigures, checks: readonly TargetCheck[], info: RunInfo): string {
-  const lines: string[] = ['## Benchmarks', ''];
+  const lines: string[] = ['# Benchmarks', ''];
   lines.push(
     'closekit against the libraries you would otherwise pick, side by side in one run:',
     '',
@@ -266,7 +266,7 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
     `npm run bench   # builds dist/, then about ${Math.max(1, Math.round(info.durationMs / 60_000))} min on 2 cores`,
     '```',
     '',
-    `It prints the tables, writes [bench/RESULTS.md](bench/RESULTS.md) (method, every figure, and why each missed target is missed), [bench/results.json](bench/results.json) and [bench/storm.svg](bench/storm.svg), and rewrites this section. Last run: ${info.generatedAt.slice(0, 10)}, Node ${info.node}, ${info.cores} cores.`,
+    `It prints the tables, writes [bench/RESULTS.md](../bench/RESULTS.md) (method, every figure, and why each missed target is missed), [bench/results.json](../bench/results.json) and [bench/storm.svg](../bench/storm.svg), and rewrites this page. Last run: ${info.generatedAt.slice(0, 10)}, Node ${info.node}, ${info.cores} cores.`,
     '',
   );
   const size = figures.size ?? [];
@@ -313,7 +313,7 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
       '',
       ...figures.storm.filter((result) => result.group !== 'closekit').map((result) => `- *${result.label}*: ${result.note}.`),
       '',
-      '![Connection attempts per 100 ms after a 1012 restart](bench/storm.svg)',
+      '![Connection attempts per 100 ms after a 1012 restart](../bench/storm.svg)',
       '',
     );
   }
@@ -335,7 +335,7 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
   for (const fact of facts) lines.push(`- ${fact}`);
   if (facts.length > 0) lines.push('');
   lines.push(
-    'Targets from issue #7 (why each miss happens and what would close it: [bench/RESULTS.md](bench/RESULTS.md#missed-targets-why-and-what-would-close-the-gap)):',
+    'Targets from issue #7 (why each miss happens and what would close it: [bench/RESULTS.md](../bench/RESULTS.md#missed-targets-why-and-what-would-close-the-gap)):',
     '',
     markdownTable(['target', 'measured', 'result'], checks.map((check) => [check.target, check.measured, check.met === false ? '**missed**' : verdict(check.met)])),
     '',

@@ -108,8 +108,8 @@ if (writeFiles) {
     });
     writeFileSync(resolve(here, 'storm.svg'), svg);
   }
-  // The README quotes the latest figures: only the text between its benchmarks markers is replaced.
-  const readmePath = resolve(here, '..', 'README.md');
+  // docs/benchmarks.md quotes the latest figures: only the text between its benchmarks markers is replaced.
+  const readmePath = resolve(here, '..', 'docs', 'benchmarks.md');
   const readme = readFileSync(readmePath, 'utf8');
   const open = '<!-- section:benchmarks -->';
   const close = '<!-- /section:benchmarks -->';
@@ -119,7 +119,7 @@ if (writeFiles) {
     const updated = `${readme.slice(0, from + open.length)}\n${readmeSection(figures, checks, info)}\n${readme.slice(to)}`;
     writeFileSync(readmePath, updated);
   } else {
-    console.log('bench: README.md has no benchmarks section markers; left it alone');
+    console.log('bench: docs/benchmarks.md has no benchmarks section markers; left it alone');
   }
 }
 if (Object.keys(errors).length > 0) process.exitCode = 1;

@@ -2,7 +2,7 @@
 // server (to close with) and the client (to classify and decide by name).
 import { defineCloseCodes, type PolicyRules } from 'closekit';
 
-export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+export const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 
 /**
  * What the app's client does about its own codes. closekit's defaults cannot
@@ -10,7 +10,7 @@ export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, 
  */
 export const AppRules = {
   // Refresh the token at once, as closekit does for 3000; maxReauth (2) bounds it.
-  Unauthorized: { action: 'reauth', delayMs: 0 },
-  Forbidden: 'stop',
+  TokenExpired: { action: 'reauth', delayMs: 0 },
+  AccessDenied: 'stop',
   RateLimited: { action: 'reconnect', backoff: { minMs: 10_000 } },
 } as const satisfies PolicyRules<(typeof AppCodes.names)[number]>;

@@ -69,7 +69,7 @@ export function scaledPolicy(scenario: Scenario, factor: number): { options: Pol
   return { options: { ...base, rules, backoff }, note, origins };
 }
 
-/** Which rule decided, in words: `app rule for Unauthorized`, `closekit default for 1012`. */
+/** Which rule decided, in words: `app rule for TokenExpired`, `closekit default for 1012`. */
 export function ruleText(rule: MatchedRule, origins: ReadonlyMap<string, MatchedRule['origin']> = new Map()): string {
   const origin = rule.origin === 'app' ? (origins.get(rule.key) ?? 'app') : rule.origin;
   if (origin === 'client') return 'the app closed';

@@ -22,10 +22,10 @@ export interface Scenario {
 /** How long the server lets a connection live before the scripted close. */
 const LIVE_MS = 600;
 
-const reauth: Step[] = [{ do: 'close', afterMs: LIVE_MS, code: AppCodes.codes.Unauthorized, reason: 'token expired', expireToken: true }];
+const reauth: Step[] = [{ do: 'close', afterMs: LIVE_MS, code: AppCodes.codes.TokenExpired, reason: 'token expired', expireToken: true }];
 const restart: Step[] = [{ do: 'close', afterMs: LIVE_MS, code: 1012, reason: 'server restart' }];
 const overload: Step[] = [{ do: 'close', afterMs: LIVE_MS, code: 1013, reason: 'try again later' }];
-const forbidden: Step[] = [{ do: 'reject', code: AppCodes.codes.Forbidden, reason: 'account suspended' }];
+const forbidden: Step[] = [{ do: 'reject', code: AppCodes.codes.AccessDenied, reason: 'account suspended' }];
 
 const app = (name: string, summary: string, steps: Step[]): Scenario => ({ name, summary, steps, codes: AppCodes, rules: AppRules });
 
@@ -48,14 +48,16 @@ export const scenarios: Readonly<Record<string, Scenario>> = {
   drop: app('drop', 'the network drops (1006 on an open connection); the client reconnects with backoff', [{ do: 'drop', afterMs: LIVE_MS }, { do: 'stay' }]),
   wall: app('wall', 'the 1006 wall: an HTTP 401 on the upgrade says nothing; accept-then-close 4001 says why', [
     { do: 'refuse', status: 401 },
-    { do: 'reject', code: AppCodes.codes.Unauthorized, reason: 'token expired' },
+    { do: 'reject', code: AppCodes.codes.TokenExpired, reason: 'token expired' },
     { do: 'stay' },
   ]),
 };
 
 // Each protocol's names for the codes its story uses, as an app on that protocol would declare them.
+// graphql-ws calls 4401 and 4403 Unauthorized and Forbidden; those are closekit's names for 3000 and
+// 3003 (defineCloseCodes refuses them for other codes), so they get a prefix here.
 const PusherCodes = defineCloseCodes({ OverQuota: 4004, OverCapacity: 4100, ReconnectNow: 4200, PongTimeout: 4201 });
-const GraphqlWsCodes = defineCloseCodes({ Unauthorized: 4401, Forbidden: 4403, InitTimeout: 4408, Terminated: 4499 });
+const GraphqlWsCodes = defineCloseCodes({ GraphqlUnauthorized: 4401, GraphqlForbidden: 4403, InitTimeout: 4408, Terminated: 4499 });
 const CentrifugoCodes = defineCloseCodes({ Shutdown: 3001, Expired: 3005, ForceReconnect: 3011, ForceNoReconnect: 3503 });
 
 /** Other protocols' conventions, keyed by --preset name: the server speaks that protocol's codes. */

@@ -1,7 +1,7 @@
 // The demo's embedded server: a `ws` server on 127.0.0.1 (an ephemeral port)
 // that plays a script, one step per connection, using closekit's server half.
 // It checks the token in the URL the way a real app would: an expired or
-// unknown token is accepted and then closed with Unauthorized (4001), so the
+// unknown token is accepted and then closed with TokenExpired (4001), so the
 // client learns *why* instead of reading a bare 1006.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -86,8 +86,8 @@ export async function startDemoServer(steps: readonly Step[], log: (event: Serve
   const serve = (ws: WebSocket, request: IncomingMessage, step: Step) => {
     const token = query(request).get('token') ?? '';
     if (!valid.has(token)) {
-      log({ event: 'rejects', code: AppCodes.codes.Unauthorized, note: `token ${token || '(none)'} is not valid` });
-      rejectAfterAccept(ws, 'Unauthorized', 'token expired');
+      log({ event: 'rejects', code: AppCodes.codes.TokenExpired, note: `token ${token || '(none)'} is not valid` });
+      rejectAfterAccept(ws, 'TokenExpired', 'token expired');
       return;
     }
     switch (step.do) {

@@ -60,7 +60,7 @@ export interface InvalidCloseResult extends CloseResultBase {
  * code names (from `defineCloseCodes`), so `result.name` narrows by kind.
  *
  * @example
- * if (result.kind === 'application' && result.name === 'Unauthorized') refreshToken();
+ * if (result.kind === 'application' && result.name === 'TokenExpired') refreshToken();
  */
 export type CloseResult<N extends string = string> =
   | StandardCloseResult
@@ -97,7 +97,7 @@ export interface ClassifyOptions<M extends CloseCodeMap = CloseCodeMap> {
  *
  * @example
  * const result = classify(event, { codes: AppCodes, opened: true });
- * if (result.kind === 'application') console.log(result.name); // 'Unauthorized' | 'Forbidden' | undefined
+ * if (result.kind === 'application') console.log(result.name); // 'TokenExpired' | 'AccessDenied' | undefined
  */
 export function classify<M extends CloseCodeMap>(
   event: CloseEventLike | null | undefined,

@@ -97,6 +97,18 @@ type PrivateCodeText = `${3 | 4}${Digit}${Digit}${Digit}`;
  */
 export type PrivateCode<N extends number> = number extends N ? N : `${N}` extends PrivateCodeText ? N : never;
 
+/**
+ * For a contract name that is also one of {@link CloseCode}'s names: `N` when
+ * it names that same code (`Forbidden: 3003`), otherwise an object type whose
+ * one key is the reason, so `defineCloseCodes({ Forbidden: 4003 })` fails to
+ * compile and the compiler's message says why.
+ */
+export type NameOfOwnCode<K extends CloseCodeName, N extends number> = number extends N
+  ? N
+  : N extends (typeof CloseCode)[K]
+    ? PrivateCode<N>
+    : { readonly [Why in `${K} is closekit's name for ${(typeof CloseCode)[K]}: give ${N} a name of its own`]: never };
+
 /** The map an app passes to {@link defineCloseCodes}: name → code in 3000–4999. */
 export type CloseCodeMap = Readonly<Record<string, number>>;
 
@@ -105,7 +117,7 @@ export type CloseCodeMap = Readonly<Record<string, number>>;
  * name → code map plus lookups both ways. Made by {@link defineCloseCodes}.
  */
 export interface CloseCodeContract<M extends CloseCodeMap = CloseCodeMap> {
-  /** name → code, frozen (e.g. `AppCodes.codes.Unauthorized === 4001`). */
+  /** name → code, frozen (e.g. `AppCodes.codes.TokenExpired === 4001`). */
   readonly codes: Readonly<M>;
   /** Every name, in declaration order. */
   readonly names: readonly (keyof M & string)[];
@@ -117,23 +129,26 @@ export interface CloseCodeContract<M extends CloseCodeMap = CloseCodeMap> {
   has(code: number): boolean;
 }
 
-/** The names of a contract (`'Unauthorized' | 'Forbidden'`), or `never` for none. */
+/** The names of a contract (`'TokenExpired' | 'AccessDenied'`), or `never` for none. */
 export type ContractNames<C> = C extends CloseCodeContract<infer M> ? keyof M & string : never;
 
 /**
  * Declares the app's private close codes once, for server and client.
  * Validates that every value is an integer in 3000–4999, that values are
- * unique and names non-empty; throws a {@link CloseCodeError} naming the
- * offending entry otherwise. The returned contract is frozen and typed, so
+ * unique and names non-empty, and that no name is one of {@link CloseCode}'s
+ * names for another code (`Unauthorized` is 3000, `Forbidden` 3003, `Timeout`
+ * 3008, `GoingAway` 1001…), so a name always means one code; throws a
+ * {@link CloseCodeError} naming the offending entry otherwise (a literal map
+ * fails to compile already). The returned contract is frozen and typed, so
  * results, policy rules and socket events know its names.
  *
  * @example
- * export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+ * export const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
  * AppCodes.codes.RateLimited // 4029
- * AppCodes.nameOf(4003)      // 'Forbidden'
+ * AppCodes.nameOf(4003)      // 'AccessDenied'
  */
 export function defineCloseCodes<const M extends CloseCodeMap>(
-  map: M & { readonly [K in keyof M]: PrivateCode<M[K]> },
+  map: M & { readonly [K in keyof M]: K extends CloseCodeName ? NameOfOwnCode<K, M[K]> : PrivateCode<M[K]> },
 ): CloseCodeContract<M> {
   if (map === null || typeof map !== 'object' || Array.isArray(map)) {
     throw new CloseCodeError('invalid-name', map, `defineCloseCodes expects an object of name → code, got ${show(map)}.`);
@@ -153,6 +168,16 @@ export function defineCloseCodes<const M extends CloseCodeMap>(
         'private-range',
         code,
         `defineCloseCodes: ${name} is ${code}, but an app's own close codes must be in 3000–4999 (4000–4999 for private use, 3000–3999 for IANA-registered library codes).`,
+      );
+    }
+    // A name means one code everywhere: `result.name === 'Forbidden'` is 3003 and nothing else, and
+    // closeWith(ws, 'Unauthorized') sends 3000 with or without a contract. Naming the same code is fine.
+    if (Object.prototype.hasOwnProperty.call(CloseCode, name) && CloseCode[name as CloseCodeName] !== code) {
+      const own = CloseCode[name as CloseCodeName];
+      throw new CloseCodeError(
+        'reserved-name',
+        name,
+        `defineCloseCodes: ${name} is closekit's name for ${own}, so it cannot name ${code}; give ${code} a name of its own (such as TokenExpired or AccessDenied).`,
       );
     }
     const taken = byCode.get(code);

@@ -9,6 +9,7 @@
  * - `duplicate-code`: two names in one contract share a code.
  * - `invalid-name`: a contract name is empty or not a string.
  * - `unknown-name`: a code name that the contract does not define.
+ * - `reserved-name`: a contract name that is closekit's name for another code (`Forbidden` is 3003).
  */
 export type CloseCodeRule =
   | 'not-integer'
@@ -19,7 +20,8 @@ export type CloseCodeRule =
   | 'reason-not-string'
   | 'duplicate-code'
   | 'invalid-name'
-  | 'unknown-name';
+  | 'unknown-name'
+  | 'reserved-name';
 
 /**
  * Thrown when a close code or reason breaks a rule: a bad entry in

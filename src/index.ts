@@ -7,6 +7,7 @@ export type {
   ContractNames,
   KnownCloseCode,
   LibraryCodeName,
+  NameOfOwnCode,
   PrivateCode,
   StandardCodeName,
 } from './codes';

@@ -59,8 +59,8 @@ function addRow(row: Row): HTMLTableRowElement {
 
 const initialPolicy = {
   rules: {
-    Unauthorized: 'reauth',
-    Forbidden: 'stop',
+    TokenExpired: 'reauth',
+    AccessDenied: 'stop',
     RateLimited: { action: 'reconnect', backoff: { minMs: 2000 } },
     '4100-4199': 'reconnect',
   },
@@ -126,7 +126,7 @@ const socket = createSocket(() => `ws://${location.host}/live?session=${session}
   },
 });
 
-/** describe()'s sentence, then which rule decided: `app rule for Unauthorized`, `closekit default for 1012`. */
+/** describe()'s sentence, then which rule decided: `app rule for TokenExpired`, `closekit default for 1012`. */
 function why(result: CloseResult<Names>, decision: Decision): string {
   const { origin, source, key } = decision.rule;
   const sentence = describe(result).replace(/\.$/, '');
@@ -173,8 +173,8 @@ const closeButtons: readonly [code: number, label: string, reason: string][] = [
   [1011, 'Internal Error', 'internal error'],
   [1012, 'Service Restart', 'server restart'],
   [1013, 'Try Again Later', 'overloaded'],
-  [4001, 'Unauthorized', 'token expired'],
-  [4003, 'Forbidden', 'account suspended'],
+  [4001, 'TokenExpired', 'token expired'],
+  [4003, 'AccessDenied', 'account suspended'],
   [4029, 'RateLimited', 'slow down'],
   [3000, 'IANA Unauthorized', 'unauthorized'],
   [1004, 'reserved', ''],

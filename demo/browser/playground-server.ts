@@ -178,7 +178,7 @@ export async function startPlayground(options: { port?: number } = {}): Promise<
         if (!Number.isInteger(code) || code < 0 || code > 65535) return { error: `a close frame carries a 16-bit code (0–65535), not ${code}` };
         if (isSendableCode(code)) {
           closeWith(ws, code, reason);
-          if (code === AppCodes.codes.Unauthorized) s.token = '';
+          if (code === AppCodes.codes.TokenExpired) s.token = '';
           return { done: `closeWith(ws, ${code}${reason === '' ? '' : `, "${reason}"`})` };
         }
         if (utf8ByteLength(reason) > 123) return { error: 'a close reason may be at most 123 UTF-8 bytes' };
@@ -204,7 +204,7 @@ export async function startPlayground(options: { port?: number } = {}): Promise<
       // A raw close frame makes ws meet codes it considers invalid; that is expected here.
       ws.on('error', () => undefined);
       if (s.token === '' || url.searchParams.get('token') !== s.token) {
-        rejectAfterAccept(ws, 'Unauthorized', 'token expired');
+        rejectAfterAccept(ws, 'TokenExpired', 'token expired');
         return;
       }
       s.live = ws;

@@ -1,12 +1,15 @@
 // Renders the README's close-code table from the single source, `CloseCode`
 // in src/codes.ts, and (with --write) puts it between the README's
-// `<!-- section:codes -->` markers. test/docs/code-table.test.ts fails when the
-// README and the source disagree.
+// `<!-- section:codes -->` markers; with --write it also rewrites the default
+// policy table between `<!-- policy-defaults -->` markers from `defaultRules`
+// (rendered by test/policy/default-table.ts). test/docs/code-table.test.ts and
+// test/policy/readme.test.ts fail when the README and the sources disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { classify } from '../../src/classify';
 import { CLOSE_CODE_RANGES, CloseCode, isClientCloseCode, isSendableCode, type CloseCodeName } from '../../src/codes';
 import { describe } from '../../src/describe';
+import { renderDefaultTable } from '../../test/policy/default-table';
 
 export const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 export const START = '<!-- section:codes -->';
@@ -88,6 +91,16 @@ export function withCodeTable(readme: string, table: string, intro: string): str
   return `${readme.slice(0, start + START.length)}\n${intro}\n${table}\n${readme.slice(end)}`;
 }
 
+/** The README with the default-policy table (between its markers) replaced by `table`. */
+export function withDefaultTable(readme: string, table: string): string {
+  const open = '<!-- policy-defaults -->';
+  const close = '<!-- /policy-defaults -->';
+  const start = readme.indexOf(open);
+  const end = readme.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${open} … ${close} section`);
+  return `${readme.slice(0, start + open.length)}\n${table}\n${readme.slice(end)}`;
+}
+
 /** The text between the markers. */
 export function codeSection(readme: string): string {
   const start = readme.indexOf(START);
@@ -111,9 +124,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const section = codeSection(readme);
     // Keep the prose around the table; replace only the table lines.
     const current = tableIn(section);
-    const next = current === '' ? withCodeTable(readme, table, '') : readme.replace(current, table);
+    const withCodes = current === '' ? withCodeTable(readme, table, '') : readme.replace(current, table);
+    const next = withDefaultTable(withCodes, renderDefaultTable());
     writeFileSync(README, next);
-    console.log(next === readme ? 'README close-code table is up to date.' : 'README close-code table rewritten.');
+    console.log(next === readme ? 'README close-code and default-policy tables are up to date.' : 'README tables rewritten.');
   } else {
     console.log(table);
   }

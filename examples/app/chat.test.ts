@@ -14,10 +14,10 @@ function setup(firstToken: string) {
   const clock = createFakeClock();
   const server = createFakeServer({ clock, codes: AppCodes, autoPong: true });
   // The fake server plays the real one: a token it does not know is accepted,
-  // then closed with Unauthorized.
+  // then closed with TokenExpired.
   const validTokens = new Set<string>();
   server.onConnection((connection) => {
-    if (!validTokens.has(tokenOf(connection) ?? '')) connection.reject('Unauthorized', 'token expired');
+    if (!validTokens.has(tokenOf(connection) ?? '')) connection.reject('TokenExpired', 'token expired');
   });
 
   let token = firstToken;
@@ -68,7 +68,7 @@ describe('chat: staying signed in', () => {
     expect(chat.status).toBe('online');
 
     validTokens.clear(); // the server forgets the token and drops the session with 4001
-    server.closeAll('Unauthorized', 'token expired');
+    server.closeAll('TokenExpired', 'token expired');
     await clock.runAllAsync();
 
     expect(refresh).toHaveBeenCalledTimes(2);
@@ -100,9 +100,9 @@ describe('chat: staying signed in', () => {
 });
 
 describe('chat: other closes', () => {
-  it('on 4003 Forbidden it stops at once', async () => {
+  it('on 4003 AccessDenied it stops at once', async () => {
     const { clock, server, chat } = setup('expired');
-    server.rejectNext('Forbidden', 'not a member of this room');
+    server.rejectNext('AccessDenied', 'not a member of this room');
     await clock.runAllAsync();
     expect(server.attempts).toBe(1);
     expect(chat.status).toBe('signed-out');

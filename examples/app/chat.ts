@@ -1,7 +1,7 @@
 // A small app module as an app would write it: a chat connection that keeps
-// itself signed in. The server turns an expired token away with Unauthorized
+// itself signed in. The server turns an expired token away with TokenExpired
 // (4001) after accepting the upgrade; the app refreshes the token and
-// reconnects with the new one. Forbidden (4003) is final.
+// reconnects with the new one. AccessDenied (4003) is final.
 //
 // In an app these imports read `from 'closekit'`; the repository's examples
 // import the source so they run without a build.
@@ -56,8 +56,8 @@ export function connectChat(options: ChatOptions): Chat {
     policy: {
       codes: AppCodes,
       rules: {
-        Unauthorized: 'reauth', // 4001: refresh the token, then reconnect
-        Forbidden: 'stop', // 4003: retrying will not help
+        TokenExpired: 'reauth', // 4001: refresh the token, then reconnect
+        AccessDenied: 'stop', // 4003: retrying will not help
         RateLimited: { action: 'reconnect', backoff: { initialMs: 5_000 } }, // 4029: back off harder
       },
     },
@@ -72,7 +72,7 @@ export function connectChat(options: ChatOptions): Chat {
   socket.on('reconnecting', () => show('reconnecting'));
   socket.on('reauth', () => show('reconnecting'));
   socket.on('stopped', ({ cause, result }) => {
-    const signedOut = cause === 'reauth-failed' || cause === 'reauth-exhausted' || (result?.kind === 'application' && result.name === 'Forbidden');
+    const signedOut = cause === 'reauth-failed' || cause === 'reauth-exhausted' || (result?.kind === 'application' && result.name === 'AccessDenied');
     show(signedOut ? 'signed-out' : 'offline');
   });
 

@@ -4,9 +4,9 @@ import { defineCloseCodes } from '../../src/index';
 
 export const AppCodes = defineCloseCodes({
   /** The access token is missing or expired: refresh it and reconnect. */
-  Unauthorized: 4001,
+  TokenExpired: 4001,
   /** The user may not use this channel: do not retry. */
-  Forbidden: 4003,
+  AccessDenied: 4003,
   /** Too many connections or messages: back off. */
   RateLimited: 4029,
 });

@@ -72,7 +72,7 @@ describe('the app over real WebSockets on 127.0.0.1', () => {
     });
     // The first connection opens too (accept-then-close), so wait for the second.
     await expect.poll(() => [server.accepted, member.chat.status], { timeout: 5_000 }).toEqual([2, 'online']);
-    expect(member.chat.socket.lastClose).toMatchObject({ kind: 'application', name: 'Unauthorized', code: 4001, opened: true });
+    expect(member.chat.socket.lastClose).toMatchObject({ kind: 'application', name: 'TokenExpired', code: 4001, opened: true });
     expect(member.statuses).toContain('reconnecting');
   });
 

@@ -1,6 +1,6 @@
 // The app's server half, on Node with `ws`: the README's recipe as a module.
 // Cross-site handshakes are refused with HTTP 403 before any WebSocket
-// exists; an unknown token is accepted and then closed with Unauthorized
+// exists; an unknown token is accepted and then closed with TokenExpired
 // (4001) so the browser can tell why; too many connections get RateLimited.
 //
 // In an app these imports read `from 'closekit/server'`.
@@ -47,7 +47,7 @@ export async function startChatServer(options: ChatServerOptions): Promise<ChatS
   wss.on('connection', (ws, request) => {
     accepted++;
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token') ?? '';
-    if (!isValidToken(token)) return void rejectAfterAccept(ws, 'Unauthorized', 'token expired');
+    if (!isValidToken(token)) return void rejectAfterAccept(ws, 'TokenExpired', 'token expired');
     if (members.size >= maxConnections) return void closeWith(ws, 'RateLimited', 'too many connections, retry in a minute');
     members.add(ws);
     ws.on('close', () => members.delete(ws));

@@ -11,7 +11,7 @@ export function App({ url, token }: { readonly url: string; readonly token: stri
   const [messages, setMessages] = useState<string[]>([]);
   const socket = useCloseSocket(() => `${url}?token=${encodeURIComponent(token)}`, {
     codes: AppCodes,
-    policy: { rules: { Unauthorized: 'stop', Forbidden: 'stop' } },
+    policy: { rules: { TokenExpired: 'stop', AccessDenied: 'stop' } },
   });
   const state = useSocketState(socket);
 

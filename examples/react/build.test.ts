@@ -6,7 +6,7 @@ import { statusLine } from './status';
 import { classify, type SocketSnapshot } from '../../src/index';
 import { AppCodes } from './codes';
 
-const base: SocketSnapshot<'Unauthorized' | 'Forbidden'> = {
+const base: SocketSnapshot<'TokenExpired' | 'AccessDenied'> = {
   state: 'open',
   attempt: 0,
   retryAt: undefined,

@@ -2,4 +2,4 @@
 // In an app this import reads `from 'closekit'`.
 import { defineCloseCodes } from '../../src/index';
 
-export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+export const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });

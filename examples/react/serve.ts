@@ -2,7 +2,7 @@
 // /live that plays the server half: token "demo" is welcome (echo, and a
 // tick every 2 s, and every 5th message it gets closes with 1012 Service
 // Restart, to watch the countdown); any other token is accepted and closed
-// with 4001 Unauthorized.
+// with 4001 TokenExpired.
 //   node --import tsx examples/react/serve.ts
 // In an app these imports read `from 'closekit/server'`.
 import { readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ const http = createServer((request, response) => {
 const wss = new WebSocketServer({ server: http, path: '/live' });
 wss.on('connection', (ws, request) => {
   if (new URL(request.url ?? '/', 'http://x').searchParams.get('token') !== 'demo') {
-    rejectAfterAccept(ws, 'Unauthorized', 'unknown token', { codes: AppCodes });
+    rejectAfterAccept(ws, 'TokenExpired', 'unknown token', { codes: AppCodes });
     return;
   }
   let received = 0;

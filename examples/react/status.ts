@@ -9,7 +9,7 @@ type Names = keyof typeof AppCodes.codes & string;
 /** One line for the UI; `now` is `Date.now()` at render time. */
 export function statusLine(s: SocketSnapshot<Names>, now: number): string {
   if (!s.online) return 'Offline: waiting for the network';
-  if (s.lastClose?.name === 'Unauthorized' && s.state === 'stopped') return 'Signed out: log in again';
+  if (s.lastClose?.name === 'TokenExpired' && s.state === 'stopped') return 'Signed out: log in again';
   switch (s.state) {
     case 'open':
       return 'Connected';

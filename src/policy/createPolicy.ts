@@ -51,7 +51,7 @@ const optionSpec = {
  * How a close finds its rule, most specific first. The app's `rules` and the
  * `preset`'s are searched together, and at each step the app's rule wins:
  *
- * 1. exact code (`4001`), then app code name (`Unauthorized`, with the `codes`
+ * 1. exact code (`4001`), then app code name (`TokenExpired`, with the `codes`
  *    option); a name is one code, so the app's name rule beats a preset's code rule
  * 2. range (`'4100-4199'`, inclusive; the narrowest matching range wins)
  * 3. kind (`'standard'`, `'library'`, `'application'`, `'reserved'`, `'invalid'`)
@@ -71,7 +71,7 @@ const optionSpec = {
  * `reauth-failed`: those come from the socket.
  *
  * @example
- * const policy = createPolicy({ codes: AppCodes, rules: { Unauthorized: 'reauth', '4100-4199': 'reconnect' }, maxAttempts: 10 });
+ * const policy = createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth', '4100-4199': 'reconnect' }, maxAttempts: 10 });
  * policy.decide(classify(event, { codes: AppCodes }), { attempt: 2 });
  * // { action: 'reconnect', delayMs: 1234, attempt: 3, rule: { source: 'range', key: '4100-4199', origin: 'app', … } }
  */

@@ -52,7 +52,7 @@ export type RuleSource = 'code' | 'name' | 'range' | 'kind' | 'default' | 'clien
 export interface MatchedRule {
   /** How the rule was found. */
   readonly source: RuleSource;
-  /** The key it was found under, e.g. `'4001'`, `'Unauthorized'`, `'4100-4199'`, `'application'`. */
+  /** The key it was found under, e.g. `'4001'`, `'TokenExpired'`, `'4100-4199'`, `'application'`. */
   readonly key: string;
   /** Whose table it came from: the app's `rules`, the `preset`, or closekit's defaults. */
   readonly origin: 'app' | 'preset' | 'defaults' | 'client';

@@ -111,7 +111,7 @@ export function useCloseSocket<const M extends CloseCodeMap = Record<never, numb
  *
  * @example
  * const { state, attempt, retryAt, lastClose } = useSocketState(socket);
- * if (lastClose?.name === 'Unauthorized') return <SignIn />;
+ * if (lastClose?.name === 'TokenExpired') return <SignIn />;
  */
 export function useSocketState<N extends string = string>(source: ManagedSocket<N> | SocketStore<N> | undefined): SocketSnapshot<N> {
   const store = source === undefined ? noSocketStore : 'getSnapshot' in source ? source : storeOf(source);

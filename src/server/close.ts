@@ -38,12 +38,16 @@ function whyNotSendable(code: number): string {
 export function resolveServerCode(code: unknown, codes?: CloseCodeContract): number {
   let value: unknown = code;
   if (typeof code === 'string') {
-    // The app's names win over the IANA names (an app may call 4001 `Unauthorized`).
+    // defineCloseCodes refuses a contract name that is an IANA name for another code, so the two
+    // lookups never disagree: 'Unauthorized' is 3000 with or without a contract.
     if (codes !== undefined && Object.prototype.hasOwnProperty.call(codes.codes, code)) value = codes.codeOf(code);
     else if (Object.prototype.hasOwnProperty.call(CloseCode, code)) value = CloseCode[code as CloseCodeName];
     else {
-      const known = codes === undefined ? 'no `codes` contract was given' : `the contract defines: ${codes.names.join(', ') || '(none)'}`;
-      throw new CloseCodeError('unknown-name', code, `Unknown close code name ${show(code)}; ${known}, plus the IANA names such as 'TryAgainLater'.`);
+      const where =
+        codes === undefined
+          ? 'it is not an IANA name (such as TryAgainLater), and no codes contract was given: pass { codes } or use createCloser(AppCodes) to close with your own names'
+          : `it is neither an IANA name (such as TryAgainLater) nor one of the contract's names (${codes.names.join(', ') || 'none'})`;
+      throw new CloseCodeError('unknown-name', code, `Unknown close code name ${show(code)}: ${where}.`);
     }
   }
   if (typeof value !== 'number' || !isSendableCode(value)) {
@@ -101,7 +105,7 @@ function sendClose(ws: ClosableSocket, code: unknown, reason: string | undefined
  *
  * @example
  * wss.on('connection', (ws, request) => {
- *   if (!validToken(request)) return rejectAfterAccept(ws, 'Unauthorized', 'token expired', { codes: AppCodes });
+ *   if (!validToken(request)) return rejectAfterAccept(ws, 'TokenExpired', 'token expired', { codes: AppCodes });
  *   serve(ws);
  * });
  */
@@ -135,7 +139,7 @@ export interface Closer<M extends CloseCodeMap> {
  * import { AppCodes } from './close-codes'; // the same module the client imports
  * const { closeWith, rejectAfterAccept } = createCloser(AppCodes);
  * closeWith(ws, 'RateLimited');                      // 4029
- * rejectAfterAccept(ws, 'Unauthorized', 'token expired');
+ * rejectAfterAccept(ws, 'TokenExpired', 'token expired');
  */
 export function createCloser<M extends CloseCodeMap>(codes: CloseCodeContract<M>): Closer<M> {
   if (codes === null || typeof codes !== 'object' || typeof codes.codeOf !== 'function') {

@@ -118,13 +118,13 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
  * attempt. With `codes`, results and events carry the app's code names.
  *
  * @example
- * const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+ * const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
  * const socket = createSocket(() => `wss://example.test/live?token=${token}`, {
  *   codes: AppCodes,
- *   policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' } },
+ *   policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' } },
  *   auth: { refresh: () => renewToken() },
  * });
- * socket.on('rejected', (r) => console.log(r.name)); // 'Unauthorized' | 'Forbidden' | …
+ * socket.on('rejected', (r) => console.log(r.name)); // 'TokenExpired' | 'AccessDenied' | …
  */
 export function createSocket<const M extends CloseCodeMap = Record<never, number>>(
   url: UrlSource,

@@ -34,7 +34,7 @@ export interface AutoPongOptions {
 export interface FakeServerOptions<M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = Clock & Timers> {
   /** Delivers every event; pass the same fake clock the code under test uses. @default createFakeClock() */
   readonly clock?: C;
-  /** The app's contract, so close codes can be given by name (`rejectNext('Unauthorized')`). */
+  /** The app's contract, so close codes can be given by name (`rejectNext('TokenExpired')`). */
   readonly codes?: CloseCodeContract<M>;
   /** Virtual delay before each event reaches the client, in ms. @default 0 */
   readonly latencyMs?: number;
@@ -195,7 +195,7 @@ function matchesPing(ping: unknown, data: unknown): boolean {
  * @example
  * const clock = createFakeClock();
  * const server = createFakeServer({ clock, codes: AppCodes });
- * server.rejectNext('Unauthorized', 'token expired'); // first attempt: open, then close 4001
+ * server.rejectNext('TokenExpired', 'token expired'); // first attempt: open, then close 4001
  * const socket = createSocket(url, { WebSocket: server.WebSocket, clock, timers: clock, codes: AppCodes, auth: { refresh } });
  * await clock.runAllAsync();
  * expect(server.attempts).toBe(2);

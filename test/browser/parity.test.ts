@@ -197,7 +197,7 @@ describeEngines(
         scenario: {
           steps: [{ do: 'auth', token: 'fresh-1', code: 4001, reason: 'token expired' }],
           auth: { initialToken: 'stale-0', refreshedToken: 'fresh-1' },
-          rules: { Unauthorized: 'reauth' },
+          rules: { TokenExpired: 'reauth' },
         },
         until: ['open', 2],
       },
@@ -228,7 +228,7 @@ describeEngines(
       },
       {
         title: 'typed refusal 4003',
-        scenario: { steps: [{ do: 'close', code: 4003, reason: 'not yours' }], rules: { Forbidden: 'stop' } },
+        scenario: { steps: [{ do: 'close', code: 4003, reason: 'not yours' }], rules: { AccessDenied: 'stop' } },
         until: ['stopped', 1],
       },
     ];

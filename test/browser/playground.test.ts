@@ -95,9 +95,9 @@ describeEngines('demo:browser playground', (engine) => {
     await playground?.close();
   });
 
-  it("4001: classified as the app's Unauthorized, re-authenticates, and opens again", async () => {
+  it("4001: classified as the app's TokenExpired, re-authenticates, and opens again", async () => {
     const fresh = await clickAndWait(page, 'button[data-code="4001"]', (row) => row.event === 'open');
-    expect(fresh).toContainEqual(expect.objectContaining({ event: 'close', code: '4001', name: 'Unauthorized', kind: 'application', decision: 'reauth' }));
+    expect(fresh).toContainEqual(expect.objectContaining({ event: 'close', code: '4001', name: 'TokenExpired', kind: 'application', decision: 'reauth' }));
     expect(fresh.map((row) => row.event)).toEqual(expect.arrayContaining(['server closes', 'close', 'rejected', 'reauth', 'server token', 'connecting', 'open']));
     expect(await textOf(page, '#state')).toBe('open');
   });
@@ -131,7 +131,7 @@ describeEngines('demo:browser playground', (engine) => {
       await expect.poll(edits).toBeGreaterThan(before);
       return textOf(page, '#policy-status');
     };
-    expect(await edit({ rules: { Unauthorized: 'reauth', 1012: 'stop' } })).toMatch(/^✓ applied/);
+    expect(await edit({ rules: { TokenExpired: 'reauth', 1012: 'stop' } })).toMatch(/^✓ applied/);
     expect(await edit({ rules: { '4200-4100': 'stop' } })).toMatch(/^PolicyError \(rules\.4200-4100\): /);
     expect(await edit({ maxAttempts: 0 })).toMatch(/^PolicyError \(maxAttempts\): /);
     expect(await edit({ rules: '{' })).toMatch(/^PolicyError \(rules\): /);

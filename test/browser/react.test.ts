@@ -5,13 +5,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { buildReactPageBundle } from '../react/bundle';
 import type { ReactTestApi, StatusProps } from '../react/page-app';
 import { assertBuilt } from './support/bundle';
-import { describeWithChromium, launchChromium } from './support/chromium';
+import { launchChromiumAt } from '../../demo/browser/chromium';
+import { enginePath } from './support/locate';
+import { describeEngines } from './support/suite';
 import { planUrl, type Step } from './support/plan';
 import { startLoopbackServer, type LoopbackServer } from './support/server';
 
 type Api = { reactTest: ReactTestApi };
 
-describeWithChromium()('closekit/react in Chromium, under StrictMode', () => {
+// playwright's page API (locators, waitForFunction) drives React here, so this suite is Chromium's alone.
+describeEngines('closekit/react, under StrictMode', () => {
   let server: LoopbackServer;
   let browser: Browser;
   let context: BrowserContext;
@@ -21,7 +24,7 @@ describeWithChromium()('closekit/react in Chromium, under StrictMode', () => {
   beforeAll(async () => {
     assertBuilt();
     server = await startLoopbackServer(await buildReactPageBundle());
-    browser = await launchChromium();
+    browser = await launchChromiumAt(enginePath('chromium', 'CHROME_PATH'));
   });
   afterAll(async () => {
     await browser?.close();
@@ -82,9 +85,9 @@ describeWithChromium()('closekit/react in Chromium, under StrictMode', () => {
   it('a 4001 rejection shows the typed name, the stop cause and the describe() text', async () => {
     const key = await mount([{ do: 'close', code: 4001, reason: 'token expired' }]);
     await waitForText('state', 'stopped');
-    expect(await text('name')).toBe('Unauthorized');
-    expect(await text('status')).toBe('stopped: Unauthorized (policy)');
-    expect(await text('text')).toBe('The server closed the connection with application code 4001 Unauthorized: "token expired".');
+    expect(await text('name')).toBe('TokenExpired');
+    expect(await text('status')).toBe('stopped: TokenExpired (policy)');
+    expect(await text('text')).toBe('The server closed the connection with application code 4001 TokenExpired: "token expired".');
     expect(server.connectionsFor(key)).toHaveLength(1);
   });
 
@@ -111,4 +114,4 @@ describeWithChromium()('closekit/react in Chromium, under StrictMode', () => {
     expect(await api((a) => a.pendingTimers())).toBe(0);
     expect(await api((a) => a.constructedWebSockets())).toBe(2);
   });
-});
+}, ['chromium']);

@@ -26,17 +26,17 @@ describeEngines('createSocket, through dist/', (engine) => {
     const key = await start({
       steps: [{ do: 'auth', token: 'fresh-1', code: 4001, reason: 'token expired' }],
       auth: { initialToken: 'stale-0', refreshedToken: 'fresh-1' },
-      rules: { Unauthorized: 'reauth' },
+      rules: { TokenExpired: 'reauth' },
     });
     await waitForInPage(suite.page, 's', 'open', 2);
     await actInPage(suite.page, 's', { do: 'send', data: 'hello' });
     const log = await waitForInPage(suite.page, 's', 'message');
 
     expect(suite.server.connectionsFor(key).map((connection) => connection.token)).toEqual(['stale-0', 'fresh-1']);
-    const unauthorized = { code: 4001, reason: 'token expired', kind: 'application', name: 'Unauthorized', opened: true, wasClean: true };
+    const unauthorized = { code: 4001, reason: 'token expired', kind: 'application', name: 'TokenExpired', opened: true, wasClean: true };
     expect(of(log, 'rejected')).toEqual([unauthorized]);
     expect(of(log, 'close')).toEqual([
-      { result: unauthorized, decision: { action: 'reauth', delayMs: expect.any(Number), attempt: 1, rule: { source: 'name', key: 'Unauthorized', origin: 'app' } } },
+      { result: unauthorized, decision: { action: 'reauth', delayMs: expect.any(Number), attempt: 1, rule: { source: 'name', key: 'TokenExpired', origin: 'app' } } },
     ]);
     expect(of(log, 'reauth')).toEqual([{ attempt: 1, result: unauthorized }]);
     expect(of(log, 'message')).toEqual(['hello']);
@@ -204,10 +204,10 @@ describeEngines('createSocket, through dist/', (engine) => {
     expect(suite.server.connectionsFor(key)).toHaveLength(2);
   });
 
-  it('a typed refusal (4003 Forbidden) emits rejected and stops without another attempt', async () => {
-    const key = await start({ steps: [{ do: 'close', code: 4003, reason: 'not yours' }], rules: { Forbidden: 'stop' } });
+  it('a typed refusal (4003 AccessDenied) emits rejected and stops without another attempt', async () => {
+    const key = await start({ steps: [{ do: 'close', code: 4003, reason: 'not yours' }], rules: { AccessDenied: 'stop' } });
     const log = await waitForInPage(suite.page, 's', 'stopped');
-    const forbidden = { code: 4003, reason: 'not yours', kind: 'application', name: 'Forbidden', opened: true, wasClean: true };
+    const forbidden = { code: 4003, reason: 'not yours', kind: 'application', name: 'AccessDenied', opened: true, wasClean: true };
     expect(of(log, 'rejected')).toEqual([forbidden]);
     expect(of(log, 'stopped')).toEqual([{ cause: 'policy', result: forbidden, pending: [] }]);
     expect(suite.server.connectionsFor(key)).toHaveLength(1);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe as group, expect, it } from 'vitest';
 import { CLOSE_CODE_RANGES, CloseCode, classify, defineCloseCodes, describe, rangeOf, type CloseResult } from '../../src/index';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029, Legacy: 3500 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029, Legacy: 3500 });
 
 // What DESIGN.md says each band is, written out independently of src/codes.ts.
 function expectedRange(code: number): CloseResult['range'] {
@@ -96,7 +96,7 @@ group('classify: range boundaries', () => {
 
 group('classify: the app contract names its codes', () => {
   it('names application and library codes from the contract', () => {
-    expect(classify({ code: 4001 }, { codes: AppCodes })).toMatchObject({ kind: 'application', name: 'Unauthorized' });
+    expect(classify({ code: 4001 }, { codes: AppCodes })).toMatchObject({ kind: 'application', name: 'TokenExpired' });
     expect(classify({ code: 4002 }, { codes: AppCodes })).toMatchObject({ kind: 'application', name: undefined });
     expect(classify({ code: 3500 }, { codes: AppCodes })).toMatchObject({ kind: 'library', name: 'Legacy' });
     expect(classify({ code: 3003 }, { codes: AppCodes })).toMatchObject({ kind: 'library', name: 'Forbidden' });
@@ -173,7 +173,7 @@ group('describe', () => {
     [{ code: 1006 }, false, 'The connection could not be established (1006 Abnormal Closure; the browser hides why: refused, rejected handshake, DNS or TLS).'],
     [{ code: 1006 }, true, 'The connection was lost without a close frame (1006 Abnormal Closure).'],
     [{ code: 3000 }, true, 'The server requires authentication (3000 Unauthorized).'],
-    [{ code: 4001, reason: 'token expired' }, true, 'The server closed the connection with application code 4001 Unauthorized: "token expired".'],
+    [{ code: 4001, reason: 'token expired' }, true, 'The server closed the connection with application code 4001 TokenExpired: "token expired".'],
     [{ code: 4002 }, true, 'The server closed the connection with application code 4002, which the app has not named.'],
     [{ code: 2000 }, true, 'The connection closed with 2000, a code reserved for WebSocket extensions.'],
     [{ code: 5000 }, true, 'The connection closed with 5000, which is not a valid WebSocket close code.'],

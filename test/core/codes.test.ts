@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { describe as group, expect, it } from 'vitest';
-import { CloseCodeError, defineCloseCodes, isCloseCodeError, isSendableCode, nameOfCode } from '../../src/index';
+import { CloseCode, CloseCodeError, defineCloseCodes, isCloseCodeError, isSendableCode, nameOfCode } from '../../src/index';
 
 group('defineCloseCodes', () => {
-  const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+  const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 
   it('returns a frozen contract with lookups both ways', () => {
-    expect(AppCodes.codes).toEqual({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
-    expect(AppCodes.names).toEqual(['Unauthorized', 'Forbidden', 'RateLimited']);
+    expect(AppCodes.codes).toEqual({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
+    expect(AppCodes.names).toEqual(['TokenExpired', 'AccessDenied', 'RateLimited']);
     expect(AppCodes.nameOf(4029)).toBe('RateLimited');
     expect(AppCodes.nameOf(4002)).toBeUndefined();
-    expect(AppCodes.codeOf('Forbidden')).toBe(4003);
+    expect(AppCodes.codeOf('AccessDenied')).toBe(4003);
     expect(AppCodes.has(4001)).toBe(true);
     expect(AppCodes.has(1000)).toBe(false);
     expect(Object.isFrozen(AppCodes)).toBe(true);
@@ -26,7 +26,7 @@ group('defineCloseCodes', () => {
   });
 
   it('codeOf throws a CloseCodeError for a name it does not define', () => {
-    expect(() => AppCodes.codeOf('Nope' as 'Forbidden')).toThrow(/Unknown close code name "Nope".*Unauthorized, Forbidden, RateLimited/);
+    expect(() => AppCodes.codeOf('Nope' as 'AccessDenied')).toThrow(/Unknown close code name "Nope".*TokenExpired, AccessDenied, RateLimited/);
   });
 
   it.each([
@@ -38,6 +38,11 @@ group('defineCloseCodes', () => {
     ['a duplicate value', { First: 4001, Second: 4001 }, 'duplicate-code', /Second and First both use 4001/],
     ['an empty name', { '': 4001 }, 'invalid-name', /non-empty/],
     ['a blank name', { '  ': 4001 }, 'invalid-name', /non-empty/],
+    // A name means one code: `result.name === 'Forbidden'` must never match an app's 4003.
+    ['a library name for another code', { Forbidden: 4003 }, 'reserved-name', /^defineCloseCodes: Forbidden is closekit's name for 3003, so it cannot name 4003; give 4003 a name of its own/],
+    ['Unauthorized for 4001', { Unauthorized: 4001 }, 'reserved-name', /Unauthorized is closekit's name for 3000/],
+    ['Timeout for a 3xxx code', { Timeout: 3408 }, 'reserved-name', /Timeout is closekit's name for 3008/],
+    ['a standard name', { GoingAway: 4001 }, 'reserved-name', /GoingAway is closekit's name for 1001/],
   ])('rejects %s', (_label, map, rule, message) => {
     let thrown: unknown;
     try {
@@ -50,6 +55,19 @@ group('defineCloseCodes', () => {
     expect((thrown as CloseCodeError).rule).toBe(rule);
     expect((thrown as CloseCodeError).name).toBe('CloseCodeError');
     expect((thrown as CloseCodeError).message).toMatch(message);
+  });
+
+  it('accepts an IANA name for its own code (it means the same code either way)', () => {
+    const contract = defineCloseCodes({ Unauthorized: 3000, Forbidden: 3003, TokenExpired: 4001 });
+    expect(contract.nameOf(3003)).toBe('Forbidden');
+  });
+
+  it('a name means one code: the same name never classifies or resolves two codes', () => {
+    for (const name of Object.keys(CloseCode) as (keyof typeof CloseCode)[]) {
+      for (const code of [3001, 4001, 4999]) {
+        expect(() => defineCloseCodes({ [name]: code } as never), `${name}: ${code}`).toThrow(expect.objectContaining({ rule: 'reserved-name' }));
+      }
+    }
   });
 
   it('rejects a non-object', () => {

@@ -13,6 +13,8 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   peerDependenciesMeta: Record<string, { optional?: boolean }>;
   sideEffects: boolean;
   files: string[];
+  typesVersions: Record<string, Record<string, string[]>>;
+  scripts: Record<string, string>;
 };
 const entries = ['closekit', 'closekit/presets', 'closekit/server', 'closekit/testing', 'closekit/react'];
 
@@ -38,8 +40,8 @@ describe('the built package', () => {
   });
 
   it('the main entry works from a plain ESM script and a CJS require', () => {
-    const script = "console.log(m.describe(m.classify({ code: 4001 }, { codes: m.defineCloseCodes({ Unauthorized: 4001 }), opened: true })))";
-    const expected = 'The server closed the connection with application code 4001 Unauthorized.\n';
+    const script = "console.log(m.describe(m.classify({ code: 4001 }, { codes: m.defineCloseCodes({ TokenExpired: 4001 }), opened: true })))";
+    const expected = 'The server closed the connection with application code 4001 TokenExpired.\n';
     expect(node(['--input-type=module', '-e', `import * as m from 'closekit'; ${script}`])).toBe(expected);
     expect(node(['-e', `const m = require('closekit'); ${script}`])).toBe(expected);
   });
@@ -94,5 +96,34 @@ describe('the built package', () => {
     const script = "console.log(typeof m.createSocketStore, typeof m.createSocket)";
     const blocked = "const Module = require('node:module'); const load = Module._load; Module._load = function (request, ...rest) { if (request === 'react') throw new Error('react is not installed'); return load.call(this, request, ...rest); };";
     expect(node(['-e', `${blocked} const m = require('closekit'); ${script}`])).toBe('function function\n');
+  });
+
+  it('resolves every subpath under moduleResolution node10 too (typesVersions, for resolvers without exports)', () => {
+    const subpaths = Object.keys(pkg.exports).filter((key) => key !== '.' && key !== './package.json');
+    expect(Object.keys(pkg.typesVersions['*'] ?? {}).sort()).toEqual(subpaths.map((key) => key.slice(2)).sort());
+    for (const subpath of subpaths) {
+      const entry = pkg.exports[subpath] as { require?: { types: string }; import: { types: string } };
+      // closekit/browser is one ES module with the root's types; the others have a require build.
+      const target = entry.require?.types ?? entry.import.types.replace(/\.d\.ts$/, '.d.cts');
+      expect(pkg.typesVersions['*']?.[subpath.slice(2)], subpath).toEqual([target]);
+    }
+  });
+
+  it('builds before packing, ships a licence and declares no peer it never imports', () => {
+    expect(pkg.scripts['prepack']).toBe('npm run build');
+    expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 closekit contributors\n/);
+    // closekit/server takes ws objects structurally: any ws version (or none) installs cleanly.
+    // The one peer is closekit/react's React, optional.
+    expect(Object.keys(pkg.peerDependencies)).toEqual(['react']);
+  });
+
+  it('every source map carries its sources (src/ is not shipped)', () => {
+    const maps = readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(join(root, 'dist', file), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      expect(map.sourcesContent?.length, file).toBe(map.sources.length);
+      for (const content of map.sourcesContent ?? []) expect(typeof content, file).toBe('string');
+    }
   });
 });

@@ -54,8 +54,8 @@ describe('npm run demo', () => {
       /^connecting token t1$/,
       OPEN,
       /^server closes 4001 "token expired"$/,
-      /^close 4001 Unauthorized application reauth 0 ms /,
-      /^rejected 4001 Unauthorized application /,
+      /^close 4001 TokenExpired application reauth 0 ms /,
+      /^rejected 4001 TokenExpired application /,
       /^reauth auth\.refresh\(\) #1$/,
       /^server issues a fresh token t2$/,
       /^connecting token t2$/,
@@ -68,8 +68,8 @@ describe('npm run demo', () => {
       /^close 1013 TryAgainLater standard reconnect \d+ ms /,
       /^reconnecting \d+ ms attempt \d+$/,
       /^server rejects 4003 "account suspended"$/,
-      /^close 4003 Forbidden application stop \(policy\) /,
-      /^rejected 4003 Forbidden application /,
+      /^close 4003 AccessDenied application stop \(policy\) /,
+      /^rejected 4003 AccessDenied application /,
       /^stopped stop \(policy\) /,
     ]);
   });
@@ -83,10 +83,10 @@ describe('npm run demo', () => {
 
   it.each([
     ['--scenario', 'restart', [/^close 1012 ServiceRestart standard reconnect/, OPEN, /^close 1000 NormalClosure standard stop \(client\)/, /^stopped stop \(client\)/]],
-    ['--scenario', 'wall', [/^server refuses HTTP 401/, /^close 1006 AbnormalClosure standard reconnect .*never opened/, /^close 4001 Unauthorized application reauth/, /^stopped stop \(client\)/]],
+    ['--scenario', 'wall', [/^server refuses HTTP 401/, /^close 1006 AbnormalClosure standard reconnect .*never opened/, /^close 4001 TokenExpired application reauth/, /^stopped stop \(client\)/]],
     ['--scenario', 'drop', [/^server drops/, /^close 1006 AbnormalClosure standard reconnect .*dropped after open/, /^stopped/]],
     ['--preset', 'pusher', [/^close 4200 ReconnectNow application reconnect 0 ms/, /^close 4100 OverCapacity application reconnect/, /^close 4004 OverQuota application stop \(policy\)/, /^stopped stop \(policy\)/]],
-    ['--preset', 'graphql-ws', [/^close 4408 InitTimeout application reconnect/, /^close 4403 Forbidden application reconnect/, /^close 4401 Unauthorized application stop \(policy\)/]],
+    ['--preset', 'graphql-ws', [/^close 4408 InitTimeout application reconnect/, /^close 4403 GraphqlForbidden application reconnect/, /^close 4401 GraphqlUnauthorized application stop \(policy\)/]],
     ['--preset', 'centrifugo', [/^close 3001 Shutdown library reconnect/, /^close 3503 ForceNoReconnect library stop \(policy\)/]],
   ] as const)('%s %s plays its codes and exits 0', (flag, name, patterns) => {
     const run = demo(flag, name);

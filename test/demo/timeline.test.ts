@@ -21,7 +21,7 @@ describe('demo timeline', () => {
     const timeline = new Timeline({ write: (line) => lines.push(line), colour, now: () => now });
     timeline.header();
     now = 12;
-    timeline.row({ side: 'client', event: 'close', code: 4001, name: 'Unauthorized', kind: 'application', decision: 'reauth', delayMs: 0, note: '"token expired"' });
+    timeline.row({ side: 'client', event: 'close', code: 4001, name: 'TokenExpired', kind: 'application', decision: 'reauth', delayMs: 0, note: '"token expired"' });
     now = 1512;
     timeline.row({ side: 'server', event: 'closes', code: 1012, note: '"server restart"' });
     timeline.row({ side: 'client', event: 'stopped', decision: 'stop (policy)' });
@@ -33,7 +33,7 @@ describe('demo timeline', () => {
     const column = (line: string, text: string) => line.indexOf(text);
     expect(column(close, '4001')).toBe(column(header, 'code'));
     expect(column(server, '1012')).toBe(column(header, 'code'));
-    expect(column(close, 'Unauthorized')).toBe(column(header, 'name'));
+    expect(column(close, 'TokenExpired')).toBe(column(header, 'name'));
     expect(column(close, 'application')).toBe(column(header, 'kind'));
     expect(column(close, 'reauth')).toBe(column(header, 'decision'));
     expect(column(stopped, 'stop (policy)')).toBe(column(header, 'decision'));

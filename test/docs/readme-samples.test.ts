@@ -1,10 +1,11 @@
-// Every ```ts block in README.md must compile against the built package,
-// imported the way an app imports it ('closekit', 'closekit/server', …).
+// Every ```ts block in README.md, CONTRIBUTING.md and docs/*.md must compile
+// against the built package, imported the way an app imports it ('closekit',
+// 'closekit/server', …).
 // Each block is written to test/docs/.samples/ (git-ignored) as its own module
 // and type-checked in one TypeScript program with closekit's strict settings.
 // (A fresh TypeScript program with the DOM and Node types takes seconds on a
 // busy machine, hence the longer timeouts.)
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -14,9 +15,20 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const samplesDir = join(dirname(fileURLToPath(import.meta.url)), '.samples');
 
 interface Sample {
-  /** 1-based README line of the first line of code. */
+  /** 1-based line, in its markdown file, of the first line of code. */
   readonly line: number;
   readonly code: string;
+  /** The markdown file, relative to the repository root; README.md when not given. */
+  readonly file?: string;
+}
+
+/** The markdown files whose samples are checked: the README, CONTRIBUTING.md and every guide page. */
+function documents(): string[] {
+  const guides = readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`);
+  return ['README.md', 'CONTRIBUTING.md', ...guides];
 }
 
 /** The ```ts and ```typescript blocks of a markdown text. */
@@ -68,17 +80,27 @@ function compile(samples: readonly Sample[]): string[] {
     const index = files.indexOf(diagnostic.file.fileName);
     const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
     const sample = samples[index];
-    const where = sample === undefined ? relative(root, diagnostic.file.fileName) : `README.md:${sample.line + line}`;
+    const where = sample === undefined ? relative(root, diagnostic.file.fileName) : `${sample.file ?? 'README.md'}:${sample.line + line}`;
     return `${where}: ${text}`;
   });
 }
 
 describe('README code samples', () => {
-  const samples = extractSamples(readFileSync(join(root, 'README.md'), 'utf8'));
+  const samples = documents().flatMap((file) => extractSamples(readFileSync(join(root, file), 'utf8')).map((sample) => ({ ...sample, file })));
 
   it('has samples to check', () => {
     expect(samples.length).toBeGreaterThan(0);
   });
+
+  it.each(['README.md', 'docs/socket.md', 'docs/policy.md', 'docs/server.md', 'docs/testing.md'])('checks the samples of %s', (file) => {
+    expect(samples.filter((sample) => sample.file === file).length).toBeGreaterThan(0);
+  });
+
+  it('reports a broken sample in a guide page at that page\'s line', () => {
+    if (!existsSync(join(root, 'dist', 'index.d.ts'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+    const errors = compile([{ file: 'docs/policy.md', line: 10, code: "import { classify } from 'closekit';\nconst n: number = classify({ code: 1000 }).reason;" }]);
+    expect(errors).toEqual([expect.stringMatching(/^docs\/policy\.md:11: Type 'string' is not assignable to type 'number'/)]);
+  }, 60_000);
 
   it('every ```ts block compiles against the built package', () => {
     if (!existsSync(join(root, 'dist', 'index.d.ts'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify, createPolicy, defineCloseCodes } from '../../src/index';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
 const result = (code: number) => classify({ code }, { codes: AppCodes, opened: true });
 
 describe('attempt counters', () => {
@@ -44,12 +44,12 @@ describe('attempt counters', () => {
   });
 
   it('re-authenticates up to maxReauth times in a row, then stops with reauth-exhausted', () => {
-    const policy = createPolicy({ codes: AppCodes, rules: { Unauthorized: 'reauth' }, maxReauth: 3, random: () => 0 });
+    const policy = createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' }, maxReauth: 3, random: () => 0 });
     expect([0, 1, 2, 3].map((n) => policy.decide(result(4001), { reauthAttempt: n, attempt: n }))).toMatchObject([
       { action: 'reauth', attempt: 1, delayMs: 0 },
       { action: 'reauth', attempt: 2 },
       { action: 'reauth', attempt: 3 },
-      { action: 'stop', cause: 'reauth-exhausted', rule: { source: 'name', key: 'Unauthorized' } },
+      { action: 'stop', cause: 'reauth-exhausted', rule: { source: 'name', key: 'TokenExpired' } },
     ]);
     expect(createPolicy({ maxReauth: 0 }).decide(result(3000))).toMatchObject({ action: 'stop', cause: 'reauth-exhausted' });
   });
@@ -91,9 +91,9 @@ describe('permanent codes', () => {
   const contexts = [{}, { attempt: 0 }, { attempt: 1e6, reauthAttempt: 1e6 }, { uptimeMs: 1e9 }, { attempt: NaN }];
 
   it.each(contexts)('1008 and a 4003 stop rule are stop on the first close (context %o)', (context) => {
-    const policy = createPolicy({ codes: AppCodes, rules: { Forbidden: 'stop' }, maxAttempts: 5 });
+    const policy = createPolicy({ codes: AppCodes, rules: { AccessDenied: 'stop' }, maxAttempts: 5 });
     expect(policy.decide(result(1008), context)).toMatchObject({ action: 'stop', cause: 'policy' });
-    expect(policy.decide(result(4003), context)).toMatchObject({ action: 'stop', cause: 'policy', rule: { origin: 'app', key: 'Forbidden' } });
+    expect(policy.decide(result(4003), context)).toMatchObject({ action: 'stop', cause: 'policy', rule: { origin: 'app', key: 'AccessDenied' } });
   });
 });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classify, createPolicy, defineCloseCodes, type Preset } from '../../src/index';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4150, Legacy: 3500 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4150, Legacy: 3500 });
 
 function matched(policy: ReturnType<typeof createPolicy>, code: number) {
   const decision = policy.decide(classify({ code }, { codes: AppCodes }));
@@ -14,7 +14,7 @@ describe('rule lookup order', () => {
     codes: AppCodes,
     rules: {
       4003: 'stop',
-      Forbidden: 'reconnect',
+      AccessDenied: 'reconnect',
       RateLimited: 'stop',
       '4100-4199': 'reauth',
       '4000-4999': 'reconnect',
@@ -62,9 +62,9 @@ describe('rule lookup order', () => {
   });
 
   it('names come from the codes contract (library codes too)', () => {
-    const byName = createPolicy({ codes: AppCodes, rules: { Legacy: 'stop', Unauthorized: 'reauth' } });
+    const byName = createPolicy({ codes: AppCodes, rules: { Legacy: 'stop', TokenExpired: 'reauth' } });
     expect(matched(byName, 3500)).toBe('stop app:name:Legacy');
-    expect(matched(byName, 4001)).toBe('reauth app:name:Unauthorized');
+    expect(matched(byName, 4001)).toBe('reauth app:name:TokenExpired');
   });
 
   it('matches exact codes and ranges with whole numbers only', () => {
@@ -119,8 +119,8 @@ describe('app rules and a preset', () => {
   });
 
   it('explains which table and key decided', () => {
-    const policy = createPolicy({ codes: AppCodes, preset, rules: { Unauthorized: 'reauth', '4100-4199': { action: 'reconnect', delayMs: 250 } } });
-    expect(policy.explain(4001)).toBe("4001 Unauthorized → reauth with backoff (app rule for name 'Unauthorized').");
+    const policy = createPolicy({ codes: AppCodes, preset, rules: { TokenExpired: 'reauth', '4100-4199': { action: 'reconnect', delayMs: 250 } } });
+    expect(policy.explain(4001)).toBe("4001 TokenExpired → reauth with backoff (app rule for name 'TokenExpired').");
     expect(policy.explain(4150)).toBe('4150 RateLimited → reconnect after 250 ms (app rule for range 4100-4199).');
     expect(policy.explain(4500)).toBe("4500 → stop (preset 'example' rule for kind 'application').");
     expect(policy.explain(1001)).toBe('1001 GoingAway → reconnect with backoff (closekit default for code 1001).');

@@ -13,15 +13,15 @@ import {
 } from '../../src/index';
 import { centrifugo, graphqlWs, pusher } from '../../src/presets/index';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 
 describe('policy types', () => {
   it("accepts rules keyed by the contract's names, codes, ranges and kinds", () => {
     const policy = createPolicy({
       codes: AppCodes,
       rules: {
-        Unauthorized: 'reauth',
-        Forbidden: { action: 'stop' },
+        TokenExpired: 'reauth',
+        AccessDenied: { action: 'stop' },
         RateLimited: { action: 'reconnect', backoff: { minMs: 10_000, jitter: 'equal' }, maxAttempts: 5 },
         4100: 'stop',
         '4200-4299': { action: 'reconnect', delayMs: 0 },
@@ -29,7 +29,7 @@ describe('policy types', () => {
         reserved: 'stop',
       },
     });
-    expectTypeOf(policy).toEqualTypeOf<Policy<'Unauthorized' | 'Forbidden' | 'RateLimited'>>();
+    expectTypeOf(policy).toEqualTypeOf<Policy<'TokenExpired' | 'AccessDenied' | 'RateLimited'>>();
     expectTypeOf(policy.decide(classify({ code: 4001 }, { codes: AppCodes }))).toEqualTypeOf<Decision>();
     expectTypeOf(policy.explain(4001)).toEqualTypeOf<string>();
     expectTypeOf(policy.rules).toEqualTypeOf<readonly MatchedRule[]>();

@@ -5,7 +5,7 @@ import { centrifugo, graphqlWs, pusher } from '../../src/presets/index';
 import { createSeededRandom as seededRandom } from '../../src/testing';
 import { meanOf } from '../support/random';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 
 const anyNumber = fc.oneof(fc.integer({ min: -10, max: 70_000 }), fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0));
 const anyValue = fc.oneof(anyNumber, fc.string(), fc.constant(null), fc.constant(undefined), fc.boolean(), fc.object());
@@ -41,7 +41,7 @@ const backoff = fc
   .map(({ initialMs, extraMs, factor, jitter }) => ({ initialMs, maxMs: initialMs + extraMs, factor, jitter }));
 const options = fc.record(
   {
-    rules: fc.dictionary(fc.constantFrom('1006', '4001', '4029', 'Forbidden', '4000-4099', '3000-4999', 'application', 'reserved', 'invalid'), rule),
+    rules: fc.dictionary(fc.constantFrom('1006', '4001', '4029', 'AccessDenied', '4000-4099', '3000-4999', 'application', 'reserved', 'invalid'), rule),
     backoff,
     maxAttempts: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.constant(Infinity)),
     maxReauth: fc.integer({ min: 0, max: 3 }),
@@ -111,7 +111,7 @@ describe('policy properties', () => {
   it('a stop rule stops on the first close, whatever the context', () => {
     fc.assert(
       fc.property(anyContext, fc.constantFrom(1008, 4003, 1000, 1002), (context, code) => {
-        const policy = createPolicy({ codes: AppCodes, rules: { Forbidden: 'stop' } });
+        const policy = createPolicy({ codes: AppCodes, rules: { AccessDenied: 'stop' } });
         expect(policy.decide(classify({ code }, { codes: AppCodes }), context as never)).toMatchObject({ action: 'stop', cause: 'policy' });
       }),
     );

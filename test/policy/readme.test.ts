@@ -31,8 +31,8 @@ describe('README policy section', () => {
   });
 
   it('prints what the README example says explain() prints', () => {
-    const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
-    const sentence = createPolicy({ codes: AppCodes, rules: { Unauthorized: 'reauth' } }).explain(4001);
+    const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
+    const sentence = createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' } }).explain(4001);
     expect(section).toContain(`// "${sentence}"`);
   });
 });

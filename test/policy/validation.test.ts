@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicy, defineCloseCodes, isPolicyError, PolicyError, type PolicyOptions } from '../../src/index';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001 });
 
 function rejection(options: unknown): PolicyError {
   try {
@@ -36,8 +36,8 @@ const invalid: [string, unknown, string, RegExp][] = [
   ['a negative code', { rules: { '-1': 'stop' } }, 'rules.-1', /a range \('4100-4199'\)/],
   ['a code above 65535', { rules: { 70000: 'stop' } }, 'rules.70000', /0 to 65535/],
   ['a code with leading zeros', { rules: { '04001': 'stop' } }, 'rules.04001', /leading zeros/],
-  ['an unknown name', { codes: AppCodes, rules: { Unauthorised: 'reauth' } }, 'rules.Unauthorised', /a name from the codes contract \(Unauthorized\)/],
-  ['a name without a contract', { rules: { Unauthorized: 'reauth' } }, 'rules.Unauthorized', /a name from the codes contract \(none given\)/],
+  ['an unknown name', { codes: AppCodes, rules: { Unauthorised: 'reauth' } }, 'rules.Unauthorised', /a name from the codes contract \(TokenExpired\)/],
+  ['a name without a contract', { rules: { TokenExpired: 'reauth' } }, 'rules.TokenExpired', /a name from the codes contract \(none given\)/],
   ['a misspelt kind', { rules: { aplication: 'stop' } }, 'rules.aplication', /a kind \(standard, library, application, reserved, invalid\)/],
   ['rules not an object', { rules: 'stop' }, 'rules', /must be an object/],
   ['an unknown default action', { default: 'ignore' }, 'default', /'reconnect', 'reauth', 'stop'/],
@@ -58,7 +58,7 @@ const invalid: [string, unknown, string, RegExp][] = [
   ['resetAfterMs negative', { resetAfterMs: -1 }, 'resetAfterMs', /≥ 0/],
   ['resetAfterMs NaN', { resetAfterMs: NaN }, 'resetAfterMs', /≥ 0/],
   ['random not a function', { random: 0.5 }, 'random', /must be a function/],
-  ['codes not a contract', { codes: { Unauthorized: 4001 } }, 'codes', /defineCloseCodes/],
+  ['codes not a contract', { codes: { TokenExpired: 4001 } }, 'codes', /defineCloseCodes/],
   ['preset not an object', { preset: 'pusher' }, 'preset', /closekit\/presets/],
   ['preset without a name', { preset: { rules: {} } }, 'preset.name', /non-empty string/],
   ['preset without rules', { preset: { name: 'x' } }, 'preset.rules', /must be an object/],
@@ -86,7 +86,7 @@ describe('createPolicy validation', () => {
     ['empty options', {}],
     ['every option', {
       codes: AppCodes,
-      rules: { Unauthorized: 'reauth', 4002: { action: 'reconnect', maxAttempts: 3, backoff: { jitter: 'equal' } }, '4100-4199': 'stop', application: 'reconnect' },
+      rules: { TokenExpired: 'reauth', 4002: { action: 'reconnect', maxAttempts: 3, backoff: { jitter: 'equal' } }, '4100-4199': 'stop', application: 'reconnect' },
       default: 'stop',
       backoff: { initialMs: 0, maxMs: 0, factor: 1, jitter: 'none', minMs: 0 },
       maxAttempts: Infinity,

@@ -2,8 +2,8 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { createSocket, createSocketStore, defineCloseCodes, type LibraryCodeName, type ManagedSocket, type SocketSnapshot, type SocketState, type StopCause } from '../../src/index';
 import { useCloseSocket, useSocketState } from '../../src/react';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
-type Names = 'Unauthorized' | 'Forbidden';
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
+type Names = 'TokenExpired' | 'AccessDenied';
 
 describe('closekit/react types', () => {
   it('useCloseSocket types the socket from the app codes, undefined before mount', () => {

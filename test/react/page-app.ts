@@ -29,7 +29,7 @@ export interface StatusProps {
 }
 
 export function installReactTest(closekit: typeof Closekit, react: typeof ClosekitReact): void {
-  const AppCodes = closekit.defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+  const AppCodes = closekit.defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
   // The sockets' timers, counted: after unmount none may be left.
   const pending = new Set<ReturnType<typeof setTimeout>>();
   const timers: Closekit.Timers = {
@@ -59,7 +59,7 @@ export function installReactTest(closekit: typeof Closekit, react: typeof Closek
       codes: AppCodes,
       WebSocket: CountingWebSocket,
       timers,
-      policy: { rules: { Unauthorized: 'stop', 1012: { action: 'reconnect', delayMs: props.restartDelayMs } } },
+      policy: { rules: { TokenExpired: 'stop', 1012: { action: 'reconnect', delayMs: props.restartDelayMs } } },
     });
     const s = react.useSocketState(socket);
     let status: string = s.state;

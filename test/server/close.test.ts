@@ -67,12 +67,14 @@ describe('closeWith: names', () => {
     expect(calls).toEqual([[4029, 'slow down']]);
   });
 
-  it("the contract's names win over the IANA names", () => {
+  it("the contract's names and the IANA names never collide: 'Unauthorized' is 3000 with or without a contract", () => {
     const { ws, calls } = recorder();
-    closeWith(ws, 'Unauthorized', undefined, { codes: AppCodes });
+    closeWith(ws, 'TokenExpired', undefined, { codes: AppCodes });
     closeWith(ws, 'Unauthorized');
+    closeWith(ws, 'Unauthorized', undefined, { codes: AppCodes });
     expect(calls).toEqual([
       [4001, ''],
+      [3000, ''],
       [3000, ''],
     ]);
   });
@@ -80,8 +82,16 @@ describe('closeWith: names', () => {
   it('an unknown name says which names exist', () => {
     const { ws } = recorder();
     expect(() => closeWith(ws, 'RateLimitd' as 'RateLimited', undefined, { codes: AppCodes })).toThrow(
-      /Unknown close code name "RateLimitd"; the contract defines: Unauthorized, Forbidden, RateLimited/,
+      /^Unknown close code name "RateLimitd": it is neither an IANA name \(such as TryAgainLater\) nor one of the contract's names \(TokenExpired, AccessDenied, RateLimited\)\.$/,
     );
+  });
+
+  it('an unknown name without a contract reads as one sentence and says how to pass one', () => {
+    const { ws, calls } = recorder();
+    expect(() => closeWith(ws, 'Nope' as 'TryAgainLater')).toThrow(
+      /^Unknown close code name "Nope": it is not an IANA name \(such as TryAgainLater\), and no codes contract was given: pass \{ codes \} or use createCloser\(AppCodes\) to close with your own names\.$/,
+    );
+    expect(calls).toEqual([]);
   });
 });
 
@@ -90,7 +100,7 @@ describe('createCloser', () => {
     const { closeWith: close, rejectAfterAccept: reject, codes } = createCloser(AppCodes);
     const { ws, calls } = recorder();
     close(ws, 'RateLimited');
-    reject(ws, 'Unauthorized', 'token expired');
+    reject(ws, 'TokenExpired', 'token expired');
     close(ws, 1013);
     expect(calls).toEqual([
       [4029, ''],
@@ -130,7 +140,7 @@ describe('rejectAfterAccept', () => {
   it('validates and trims like closeWith, and closes at once', () => {
     const { ws, calls } = recorder();
     expect(rejectAfterAccept(ws, 4001, 'token expired')).toEqual({ code: 4001, reason: 'token expired' });
-    expect(rejectAfterAccept(ws, 'Forbidden', undefined, { codes: AppCodes })).toEqual({ code: 4003, reason: '' });
+    expect(rejectAfterAccept(ws, 'AccessDenied', undefined, { codes: AppCodes })).toEqual({ code: 4003, reason: '' });
     expect(() => rejectAfterAccept(ws, 1006)).toThrow(expect.objectContaining({ rule: 'not-sendable' }));
     expect(calls).toEqual([
       [4001, 'token expired'],

@@ -123,12 +123,12 @@ describe.each(clients)('round trip over a real ws server ($client client)', ({ c
   });
 
   it('rejectAfterAccept: the client sees open, then the code and reason', async () => {
-    const server = await startServer((ws) => rejectAfterAccept(ws, 'Unauthorized', 'token expired'));
+    const server = await startServer((ws) => rejectAfterAccept(ws, 'TokenExpired', 'token expired'));
     const { events, opened, close } = await connect(server.url);
     expect(events).toEqual(['open', 'close']);
     expect(classify(close, { codes: AppCodes, opened })).toMatchObject({
       kind: 'application',
-      name: 'Unauthorized',
+      name: 'TokenExpired',
       code: 4001,
       reason: 'token expired',
       wasClean: true,

@@ -44,14 +44,14 @@ describe('closekit/server types', () => {
 
   it("takes the contract's names with { codes }, and only those", () => {
     closeWith(ws, 'RateLimited', undefined, { codes: AppCodes });
-    rejectAfterAccept(ws, 'Unauthorized', 'token expired', { codes: AppCodes });
+    rejectAfterAccept(ws, 'TokenExpired', 'token expired', { codes: AppCodes });
     // @ts-expect-error a typo is caught at compile time
     closeWith(ws, 'RateLimitd', undefined, { codes: AppCodes });
   });
 
   it('createCloser binds the names', () => {
     const closer = createCloser(AppCodes);
-    closer.closeWith(ws, 'Forbidden');
+    closer.closeWith(ws, 'AccessDenied');
     closer.rejectAfterAccept(ws, 4029);
     // @ts-expect-error not in the contract
     closer.closeWith(ws, 'Banned');

@@ -6,8 +6,8 @@ import { setup } from './harness';
 
 describe('attempt numbering', () => {
   it('a re-auth does not count as a failed attempt: the first retry after it is attempt 1 everywhere', async () => {
-    const h = setup({ policy: { rules: { Unauthorized: { action: 'reauth', delayMs: 0 } }, backoff: { initialMs: 100, jitter: 'none' } }, auth: { refresh: async () => {} } });
-    h.server.rejectNext('Unauthorized');
+    const h = setup({ policy: { rules: { TokenExpired: { action: 'reauth', delayMs: 0 } }, backoff: { initialMs: 100, jitter: 'none' } }, auth: { refresh: async () => {} } });
+    h.server.rejectNext('TokenExpired');
     await h.clock.advanceAsync(0);
     await h.clock.advanceAsync(0);
     expect(h.of('reauth')).toMatchObject([{ attempt: 1 }]);
@@ -23,8 +23,8 @@ describe('attempt numbering', () => {
   });
 
   it('the reauth streak is bounded on its own (maxReauth), and failures in between do not reset it', async () => {
-    const h = setup({ policy: { rules: { Unauthorized: { action: 'reauth', delayMs: 0 } }, maxReauth: 2 }, auth: { refresh: async () => {} } });
-    h.server.setDefault({ reject: 'Unauthorized' });
+    const h = setup({ policy: { rules: { TokenExpired: { action: 'reauth', delayMs: 0 } }, maxReauth: 2 }, auth: { refresh: async () => {} } });
+    h.server.setDefault({ reject: 'TokenExpired' });
     await h.clock.runAllAsync();
     expect(h.of('reauth').map((r) => r.attempt)).toEqual([1, 2]);
     expect(h.of('stopped')).toMatchObject([{ cause: 'reauth-exhausted' }]);

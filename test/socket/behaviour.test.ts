@@ -172,8 +172,8 @@ describe('reconnect()', () => {
 
   it('ignores a refresh that resolves after reconnect() took over', async () => {
     let resolveRefresh = (): void => {};
-    const h = setup({ policy: { rules: { Unauthorized: 'reauth' } }, auth: { refresh: () => new Promise<void>((r) => (resolveRefresh = r)) } });
-    h.server.rejectNext('Unauthorized');
+    const h = setup({ policy: { rules: { TokenExpired: 'reauth' } }, auth: { refresh: () => new Promise<void>((r) => (resolveRefresh = r)) } });
+    h.server.rejectNext('TokenExpired');
     await h.clock.advanceAsync(0);
     expect(h.socket.state).toBe('reauthenticating');
     h.socket.reconnect();
@@ -188,13 +188,13 @@ describe('reconnect()', () => {
 describe('close()', () => {
   it.each(['connecting', 'waiting', 'reauthenticating', 'idle'] as const)('while %s stops at once with cause client', async (state) => {
     const h = setup({
-      policy: { ...fixed, rules: { Unauthorized: 'reauth' } },
+      policy: { ...fixed, rules: { TokenExpired: 'reauth' } },
       auth: { refresh: () => new Promise(() => {}) },
       startClosed: state === 'idle',
     });
     if (state === 'connecting') h.server.hangNext();
     if (state === 'waiting') h.server.refuseNext();
-    if (state === 'reauthenticating') h.server.rejectNext('Unauthorized');
+    if (state === 'reauthenticating') h.server.rejectNext('TokenExpired');
     await h.clock.advanceAsync(0);
     expect(h.socket.state).toBe(state);
     h.socket.send('unsent');

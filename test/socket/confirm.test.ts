@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { setup } from './harness';
 
-const reauth = { policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' } }, auth: { refresh: async () => {} } } as const;
+const reauth = { policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' } }, auth: { refresh: async () => {} } } as const;
 /** A 500 ms confirmation window, and a 10 ms retry without jitter so the next connection comes at a known time. */
 const confirmWindow = { queue: { confirmAfterMs: 500 }, policy: { backoff: { initialMs: 10, jitter: 'none' } } } as const;
 
@@ -26,7 +26,7 @@ describe('queue.confirmAfterMs', () => {
   it('(a) queued messages flushed into a connection rejected with 4001 are delivered once, in order, on the next open', async () => {
     const h = setup({ ...reauth, startClosed: true });
     for (const m of ['1', '2', '3']) h.socket.send(m);
-    h.server.rejectNext('Unauthorized', 'token expired');
+    h.server.rejectNext('TokenExpired', 'token expired');
     h.socket.reconnect();
     await h.clock.runAllAsync();
     expect(h.server.attempts).toBe(2);
@@ -45,7 +45,7 @@ describe('queue.confirmAfterMs', () => {
     openHeld(h);
     h.clock.advance(0);
     h.socket.send('while-open');
-    h.server.lastConnection?.close('Unauthorized');
+    h.server.lastConnection?.close('TokenExpired');
     await h.clock.advanceAsync(0);
     expect(h.socket.state).toBe('reauthenticating');
     h.socket.send('during-reauth');
@@ -57,7 +57,7 @@ describe('queue.confirmAfterMs', () => {
   it('(b) rejected with 4003 (stop): the messages come back in stopped.pending', async () => {
     const h = setup({ ...reauth, startClosed: true });
     for (const m of ['1', '2', '3']) h.socket.send(m);
-    h.server.rejectNext('Forbidden');
+    h.server.rejectNext('AccessDenied');
     h.socket.reconnect();
     await h.clock.runAllAsync();
     expect(h.server.connections[0]?.received).toEqual(['1', '2', '3']);
@@ -143,7 +143,7 @@ describe('queue.confirmAfterMs', () => {
   it('(e) confirmAfterMs: 0 keeps fire-and-forget: what went into the rejected connection is gone', async () => {
     const h = setup({ ...reauth, startClosed: true, queue: { confirmAfterMs: 0 } });
     for (const m of ['1', '2', '3']) h.socket.send(m);
-    h.server.rejectNext('Unauthorized');
+    h.server.rejectNext('TokenExpired');
     h.socket.reconnect();
     await h.clock.runAllAsync();
     expect(h.server.connections.map((c) => c.received)).toEqual([['1', '2', '3'], []]);
@@ -153,7 +153,7 @@ describe('queue.confirmAfterMs', () => {
   it('(e) queue: false tracks nothing', async () => {
     const h = setup({ ...reauth, queue: false });
     h.socket.on('open', () => h.socket.send('hi'));
-    h.server.rejectNext('Forbidden');
+    h.server.rejectNext('AccessDenied');
     await h.clock.runAllAsync();
     expect(h.of('stopped')).toMatchObject([{ pending: [] }]);
   });
@@ -169,7 +169,7 @@ describe('queue.confirmAfterMs', () => {
     h.clock.advance(0);
     h.socket.send('d');
     h.socket.send('e');
-    h.server.lastConnection?.close('Unauthorized');
+    h.server.lastConnection?.close('TokenExpired');
     await h.clock.runAllAsync();
     expect(h.of('dropped')).toEqual([{ messages: dropped }]);
     expect(h.server.connections[1]?.received).toEqual(delivered);

@@ -228,8 +228,8 @@ describe('#11.4 send() of what a WebSocket cannot send: the same SocketError in 
 
 describe('#11.5 an auth.refresh that never settles times out', () => {
   it('default 30 s: stopped reauth-failed with a refresh-failed error saying so', async () => {
-    const h = setup({ policy: { rules: { Unauthorized: 'reauth' } }, auth: { refresh: () => new Promise(() => {}) } });
-    h.server.rejectNext('Unauthorized');
+    const h = setup({ policy: { rules: { TokenExpired: 'reauth' } }, auth: { refresh: () => new Promise(() => {}) } });
+    h.server.rejectNext('TokenExpired');
     await h.clock.advanceAsync(0);
     expect(h.socket.state).toBe('reauthenticating');
     await h.clock.advanceAsync(29_999);
@@ -244,8 +244,8 @@ describe('#11.5 an auth.refresh that never settles times out', () => {
 
   it('auth.timeoutMs sets it; a late resolve is ignored', async () => {
     let resolve: () => void = () => {};
-    const h = setup({ policy: { rules: { Unauthorized: 'reauth' } }, auth: { refresh: () => new Promise<void>((r) => (resolve = r)), timeoutMs: 500 } });
-    h.server.rejectNext('Unauthorized');
+    const h = setup({ policy: { rules: { TokenExpired: 'reauth' } }, auth: { refresh: () => new Promise<void>((r) => (resolve = r)), timeoutMs: 500 } });
+    h.server.rejectNext('TokenExpired');
     await h.clock.advanceAsync(500);
     expect(h.of('stopped')).toMatchObject([{ cause: 'reauth-failed' }]);
     resolve();
@@ -255,8 +255,8 @@ describe('#11.5 an auth.refresh that never settles times out', () => {
   });
 
   it('a refresh that settles in time clears its timer', async () => {
-    const h = setup({ policy: { rules: { Unauthorized: { action: 'reauth', delayMs: 0 } } }, auth: { refresh: async () => {}, timeoutMs: 500 } });
-    h.server.rejectNext('Unauthorized');
+    const h = setup({ policy: { rules: { TokenExpired: { action: 'reauth', delayMs: 0 } } }, auth: { refresh: async () => {}, timeoutMs: 500 } });
+    h.server.rejectNext('TokenExpired');
     await h.clock.runAllAsync();
     expect(h.socket.state).toBe('open');
     expect(h.clock.pending()).toBe(0);

@@ -4,7 +4,7 @@ import { defineCloseCodes } from '../../src/codes';
 import { createSocket, type ManagedSocket, type SocketEvents, type SocketOptions, type UrlSource } from '../../src/socket';
 import { createFakeClock, createFakeServer, type FakeClock, type FakeServer } from '../../src/testing';
 
-export const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 });
+export const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 type AppNames = keyof typeof AppCodes.codes & string;
 
 export interface Recorded {

@@ -9,7 +9,7 @@ import { isCloseCodeError } from '../../src/errors';
 import { createSocket, type ManagedSocket, type SocketEvents, type SocketOptions, type UrlSource, type WebSocketClass } from '../../src/socket';
 import { sleep, startTestServer, until, type Behaviour, type TestServer, type TestServerOptions } from '../support/ws-server';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
 type Names = keyof typeof AppCodes.codes & string;
 type Options = SocketOptions<typeof AppCodes.codes>;
 
@@ -85,7 +85,7 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
     return { server: s, socket, events, of };
   }
 
-  it('1. 4001 (rule reauth): rejected Unauthorized, reauth, refresh once, url function again, open again', async () => {
+  it('1. 4001 (rule reauth): rejected TokenExpired, reauth, refresh once, url function again, open again', async () => {
     let token = 'old';
     const url = vi.fn(() => `${server?.url}/live?token=${token}`);
     const refresh = vi.fn(async () => {
@@ -94,16 +94,16 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
     const { server: s, socket, of } = await start({
       url,
       script: [{ close: 4001, reason: 'token expired' }],
-      policy: { rules: { Unauthorized: 'reauth' }, backoff: { initialMs: 20 } },
+      policy: { rules: { TokenExpired: 'reauth' }, backoff: { initialMs: 20 } },
       auth: { refresh },
     });
     await until(() => of('open').length === 2, 5000, 'the second open');
     const [rejected] = of('rejected');
-    expect(rejected).toMatchObject({ kind: 'application', name: 'Unauthorized', code: 4001, reason: 'token expired', opened: true });
+    expect(rejected).toMatchObject({ kind: 'application', name: 'TokenExpired', code: 4001, reason: 'token expired', opened: true });
     if (rejected?.kind === 'application') {
       // typed from the app's codes
-      const name: 'Unauthorized' | 'Forbidden' | undefined = rejected.name;
-      expect(name).toBe('Unauthorized');
+      const name: 'TokenExpired' | 'AccessDenied' | undefined = rejected.name;
+      expect(name).toBe('TokenExpired');
     }
     expect(of('reauth')).toMatchObject([{ attempt: 1 }]);
     expect(refresh).toHaveBeenCalledTimes(1);
@@ -113,9 +113,9 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
   });
 
   it('2. 4003 (rule stop): rejected, stopped with cause policy, no further attempt within 2 s', async () => {
-    const { server: s, of } = await start({ script: [{ close: 4003, reason: 'not yours' }], policy: { rules: { Forbidden: 'stop' } } });
+    const { server: s, of } = await start({ script: [{ close: 4003, reason: 'not yours' }], policy: { rules: { AccessDenied: 'stop' } } });
     await until(() => of('stopped').length === 1, 5000, 'stopped');
-    expect(of('rejected')).toMatchObject([{ name: 'Forbidden' }]);
+    expect(of('rejected')).toMatchObject([{ name: 'AccessDenied' }]);
     expect(of('stopped')).toMatchObject([{ cause: 'policy', result: { code: 4003, reason: 'not yours' } }]);
     await sleep(2000);
     expect(s.upgrades).toBe(1);
@@ -219,7 +219,7 @@ describe.each(clients)('against a real ws server, with the %s client', (_name, C
     const second: string[] = [];
     const { socket, of } = await start({
       script: [{ close: 4001, reason: 'token expired' }, (ws) => ws.on('message', (data) => second.push(String(data)))],
-      policy: { rules: { Unauthorized: 'reauth' }, backoff: { initialMs: 20 } },
+      policy: { rules: { TokenExpired: 'reauth' }, backoff: { initialMs: 20 } },
       auth: { refresh: async () => {} },
     });
     for (let i = 1; i <= 5; i++) socket.send(String(i));

@@ -5,17 +5,17 @@ import { isSocketError } from '../../src/socket';
 import { setup } from './harness';
 
 describe('issue #4 scenarios (unit)', () => {
-  it('1. 4001 with a reauth rule: rejected Unauthorized, reauth, refresh once, url called again, open again', async () => {
+  it('1. 4001 with a reauth rule: rejected TokenExpired, reauth, refresh once, url called again, open again', async () => {
     let token = 'old';
     const url = vi.fn(() => `ws://app.test/live?token=${token}`);
     const refresh = vi.fn(async () => {
       token = 'new';
     });
-    const h = setup({ url, policy: { rules: { Unauthorized: 'reauth' } }, auth: { refresh } });
-    h.server.rejectNext('Unauthorized', 'token expired');
+    const h = setup({ url, policy: { rules: { TokenExpired: 'reauth' } }, auth: { refresh } });
+    h.server.rejectNext('TokenExpired', 'token expired');
     await h.clock.runAllAsync();
     const [rejected] = h.of('rejected');
-    expect(rejected).toMatchObject({ kind: 'application', name: 'Unauthorized', code: 4001, reason: 'token expired', opened: true });
+    expect(rejected).toMatchObject({ kind: 'application', name: 'TokenExpired', code: 4001, reason: 'token expired', opened: true });
     expect(h.of('reauth')).toEqual([{ attempt: 1, result: rejected }]);
     expect(refresh).toHaveBeenCalledTimes(1);
     expect(refresh).toHaveBeenCalledWith({ attempt: 1, result: rejected });
@@ -39,17 +39,17 @@ describe('issue #4 scenarios (unit)', () => {
 
   it('1b. the server keeps answering 4001: stopped reauth-exhausted after maxReauth refreshes', async () => {
     const refresh = vi.fn(async () => {});
-    const h = setup({ policy: { rules: { Unauthorized: 'reauth' }, maxReauth: 2 }, auth: { refresh } });
-    h.server.setDefault({ reject: 'Unauthorized' });
+    const h = setup({ policy: { rules: { TokenExpired: 'reauth' }, maxReauth: 2 }, auth: { refresh } });
+    h.server.setDefault({ reject: 'TokenExpired' });
     await h.clock.runAllAsync();
     expect(refresh).toHaveBeenCalledTimes(2);
     expect(h.server.attempts).toBe(3);
-    expect(h.of('stopped')).toMatchObject([{ cause: 'reauth-exhausted', result: { name: 'Unauthorized' }, pending: [] }]);
+    expect(h.of('stopped')).toMatchObject([{ cause: 'reauth-exhausted', result: { name: 'TokenExpired' }, pending: [] }]);
   });
 
   it('1c. a rejecting refresh stops with reauth-failed and reports the error', async () => {
-    const h = setup({ policy: { rules: { Unauthorized: 'reauth' } }, auth: { refresh: () => Promise.reject(new Error('login expired')) } });
-    h.server.rejectNext('Unauthorized');
+    const h = setup({ policy: { rules: { TokenExpired: 'reauth' } }, auth: { refresh: () => Promise.reject(new Error('login expired')) } });
+    h.server.rejectNext('TokenExpired');
     await h.clock.runAllAsync();
     expect(h.of('stopped')).toMatchObject([{ cause: 'reauth-failed', result: { code: 4001 } }]);
     const [error] = h.of('error');
@@ -60,21 +60,21 @@ describe('issue #4 scenarios (unit)', () => {
 
   it('1d. a refresh that throws synchronously is handled the same way', async () => {
     const h = setup({
-      policy: { rules: { Unauthorized: 'reauth' } },
+      policy: { rules: { TokenExpired: 'reauth' } },
       auth: {
         refresh: () => {
           throw new Error('boom');
         },
       },
     });
-    h.server.rejectNext('Unauthorized');
+    h.server.rejectNext('TokenExpired');
     await h.clock.runAllAsync();
     expect(h.of('stopped')).toMatchObject([{ cause: 'reauth-failed' }]);
   });
 
   it('1e. reauth with no auth.refresh configured: stop reauth-failed with a clear error, never a loop', async () => {
-    const h = setup({ policy: { rules: { Unauthorized: 'reauth' } } });
-    h.server.setDefault({ reject: 'Unauthorized' });
+    const h = setup({ policy: { rules: { TokenExpired: 'reauth' } } });
+    h.server.setDefault({ reject: 'TokenExpired' });
     await h.clock.runAllAsync();
     expect(h.server.attempts).toBe(1);
     expect(h.of('close')[0]?.decision).toMatchObject({ action: 'stop', cause: 'reauth-failed' });
@@ -85,10 +85,10 @@ describe('issue #4 scenarios (unit)', () => {
   });
 
   it('2. 4003 with a stop rule: rejected, stopped cause policy, no further attempt', async () => {
-    const h = setup({ policy: { rules: { Forbidden: 'stop' } } });
-    h.server.rejectNext('Forbidden', 'not yours');
+    const h = setup({ policy: { rules: { AccessDenied: 'stop' } } });
+    h.server.rejectNext('AccessDenied', 'not yours');
     await h.clock.runAllAsync();
-    expect(h.of('rejected')).toMatchObject([{ name: 'Forbidden', code: 4003 }]);
+    expect(h.of('rejected')).toMatchObject([{ name: 'AccessDenied', code: 4003 }]);
     expect(h.of('stopped')).toMatchObject([{ cause: 'policy', result: { code: 4003 }, pending: [] }]);
     h.clock.advance(60_000);
     expect(h.server.attempts).toBe(1);

@@ -20,7 +20,7 @@ describe('createSocket validates its options up front', () => {
     ['queue.confirmAfterMs', { queue: { confirmAfterMs: -1 } }],
     ['auth.refresh', { auth: {} }],
     ['protocols', { protocols: [''] }],
-    ['codes', { codes: { Unauthorized: 4001 } }],
+    ['codes', { codes: { TokenExpired: 4001 } }],
     ['policy', { policy: 'strict' }],
     ['pauseWhenOffline', { pauseWhenOffline: 'yes' }],
     ['online', { online: { isOnline: () => true } }],

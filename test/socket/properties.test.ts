@@ -41,7 +41,7 @@ describe('socket properties', () => {
         let online = true;
         const onlineListeners = new Set<(v: boolean) => void>();
         const h = setup({
-          policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' }, backoff: { initialMs: 50, maxMs: 1000 }, maxAttempts: 8 },
+          policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' }, backoff: { initialMs: 50, maxMs: 1000 }, maxAttempts: 8 },
           auth: { refresh: async () => {} },
           queue: { max: 20, overflow: 'drop-oldest' },
           connectTimeoutMs: 1000,

@@ -13,18 +13,18 @@ import {
 } from '../../src/index';
 import { createFakeServer } from '../../src/testing';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
 
 describe('createSocket types', () => {
   it('types rejected names from the app codes', () => {
-    const socket = createSocket('wss://x.test', { codes: AppCodes, policy: { rules: { Unauthorized: 'reauth', Forbidden: 'stop' } } });
-    expectTypeOf(socket).toEqualTypeOf<ManagedSocket<'Unauthorized' | 'Forbidden'>>();
+    const socket = createSocket('wss://x.test', { codes: AppCodes, policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' } } });
+    expectTypeOf(socket).toEqualTypeOf<ManagedSocket<'TokenExpired' | 'AccessDenied'>>();
     socket.on('rejected', (result) => {
-      if (result.kind === 'application') expectTypeOf(result.name).toEqualTypeOf<'Unauthorized' | 'Forbidden' | undefined>();
-      else expectTypeOf(result.name).toEqualTypeOf<LibraryCodeName | 'Unauthorized' | 'Forbidden' | undefined>();
+      if (result.kind === 'application') expectTypeOf(result.name).toEqualTypeOf<'TokenExpired' | 'AccessDenied' | undefined>();
+      else expectTypeOf(result.name).toEqualTypeOf<LibraryCodeName | 'TokenExpired' | 'AccessDenied' | undefined>();
     });
     socket.on('close', ({ result, decision }) => {
-      expectTypeOf(result).toEqualTypeOf<CloseResult<'Unauthorized' | 'Forbidden'>>();
+      expectTypeOf(result).toEqualTypeOf<CloseResult<'TokenExpired' | 'AccessDenied'>>();
       if (decision.action === 'stop') expectTypeOf(decision.cause).toEqualTypeOf<StopCause>();
     });
     socket.on('stopped', ({ pending }) => expectTypeOf(pending).toEqualTypeOf<readonly (string | ArrayBufferLike | Blob | ArrayBufferView)[]>());
@@ -41,8 +41,8 @@ describe('createSocket types', () => {
   });
 
   it('takes the names from policy options with codes, and a prebuilt policy', () => {
-    createSocket('wss://x.test', { codes: AppCodes, policy: createPolicy({ codes: AppCodes, rules: { Unauthorized: 'reauth' } }) });
-    createSocket('wss://x.test', { policy: { codes: AppCodes, rules: { Forbidden: 'stop' } } });
+    createSocket('wss://x.test', { codes: AppCodes, policy: createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' } }) });
+    createSocket('wss://x.test', { policy: { codes: AppCodes, rules: { AccessDenied: 'stop' } } });
   });
 
   it('rejects unknown names, events and payload misuse', () => {
@@ -70,7 +70,7 @@ describe('createSocket types', () => {
       auth: {
         refresh: async ({ attempt, result }) => {
           expectTypeOf(attempt).toEqualTypeOf<number>();
-          expectTypeOf(result).toEqualTypeOf<CloseResult<'Unauthorized' | 'Forbidden'>>();
+          expectTypeOf(result).toEqualTypeOf<CloseResult<'TokenExpired' | 'AccessDenied'>>();
         },
       },
     });

@@ -7,7 +7,7 @@ import { createSocket, type OnlineSource, type SocketOptions, type VisibilitySou
 import { createSocketStore, type SocketSnapshot, type SocketStoreOptions } from '../../src/store';
 import { createFakeClock, createFakeServer } from '../../src/testing';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, Forbidden: 4003 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
 type Names = keyof typeof AppCodes.codes & string;
 
 /** A boolean source (network or visibility) the test flips, counting its listeners. */
@@ -46,7 +46,7 @@ function setup(options: Omit<SocketOptions<typeof AppCodes.codes>, 'codes'> = {}
     random: () => 0.5,
     pauseWhenOffline: true,
     online,
-    policy: { backoff: { initialMs: 1000, jitter: 'none' }, rules: { Unauthorized: 'stop' } },
+    policy: { backoff: { initialMs: 1000, jitter: 'none' }, rules: { TokenExpired: 'stop' } },
     ...options,
   });
   const store = createSocketStore(socket, { clock, online, visibility, ...storeOptions });
@@ -98,8 +98,8 @@ describe('createSocketStore', () => {
     const s = seen[2]!;
     expect(s).toBe(store.getSnapshot());
     expect(s).toMatchObject({ state: 'waiting', attempt: 1, retryAt: 1500, retryDelayMs: 1000, stopCause: undefined });
-    expect(s.lastClose?.name).toBe('Forbidden');
-    expect(s.lastCloseText).toBe('The server closed the connection with application code 4003 Forbidden: "banned".');
+    expect(s.lastClose?.name).toBe('AccessDenied');
+    expect(s.lastCloseText).toBe('The server closed the connection with application code 4003 AccessDenied: "banned".');
     clock.advance(1000);
     await settle();
     expect(seen.at(-1)).toMatchObject({ state: 'open', retryAt: undefined, retryDelayMs: undefined, attempt: 1 });
@@ -107,11 +107,11 @@ describe('createSocketStore', () => {
 
   it('a stop carries its cause while stopped, and loses it on reconnect()', async () => {
     const { clock, server, seen, socket } = setup();
-    server.rejectNext('Unauthorized');
+    server.rejectNext('TokenExpired');
     clock.advance(0);
     await settle();
     expect(seen.at(-1)).toMatchObject({ state: 'stopped', stopCause: 'policy', retryAt: undefined });
-    expect(seen.at(-1)?.lastClose?.name).toBe('Unauthorized');
+    expect(seen.at(-1)?.lastClose?.name).toBe('TokenExpired');
     socket.reconnect();
     await settle();
     expect(seen.at(-1)).toMatchObject({ state: 'connecting', stopCause: undefined });
@@ -120,9 +120,9 @@ describe('createSocketStore', () => {
   it('never shows a stale retry time: a wait after a token refresh has none', async () => {
     const { clock, server, seen } = setup({
       auth: { refresh: () => undefined },
-      policy: { backoff: { initialMs: 1000, jitter: 'none' }, rules: { Unauthorized: { action: 'reauth', delayMs: 300 } } },
+      policy: { backoff: { initialMs: 1000, jitter: 'none' }, rules: { TokenExpired: { action: 'reauth', delayMs: 300 } } },
     });
-    server.acceptNext().rejectNext('Unauthorized');
+    server.acceptNext().rejectNext('TokenExpired');
     clock.advance(0);
     server.closeAll(1012);
     clock.advance(0);

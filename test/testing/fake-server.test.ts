@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classify, defineCloseCodes } from '../../src/index';
 import { createFakeClock, createFakeServer, type FakeWebSocket } from '../../src/testing/index';
 
-const AppCodes = defineCloseCodes({ Unauthorized: 4001, RateLimited: 4029 });
+const AppCodes = defineCloseCodes({ TokenExpired: 4001, RateLimited: 4029 });
 
 /** A fake socket whose events are written to `log` as short strings. */
 function watch(socket: FakeWebSocket): string[] {
@@ -110,7 +110,7 @@ describe('fake server: scripted connections', () => {
 
   it('rejectNext: accept, then close with the code (a name from the contract or a number)', () => {
     const { clock, server, connect } = setup();
-    server.rejectNext('Unauthorized', 'token expired').rejectNext(4500);
+    server.rejectNext('TokenExpired', 'token expired').rejectNext(4500);
     const first = connect();
     const second = connect();
     clock.advance(0);
@@ -165,7 +165,7 @@ describe('fake server: scripted connections', () => {
   it('onConnection decides from the URL when no script step is left', () => {
     const { clock, server, connect } = setup();
     const stop = server.onConnection((connection) => {
-      if (new URL(connection.url).searchParams.get('token') !== 'fresh') connection.reject('Unauthorized', 'token expired');
+      if (new URL(connection.url).searchParams.get('token') !== 'fresh') connection.reject('TokenExpired', 'token expired');
     });
     const stale = connect('ws://app.test/?token=stale');
     const fresh = connect('ws://app.test/?token=fresh');
@@ -200,7 +200,7 @@ describe('fake server: scripted connections', () => {
   it('refuses a bad script at once, not when a client connects', () => {
     const { server } = setup();
     expect(() => server.rejectNext(70_000)).toThrow(expect.objectContaining({ name: 'CloseCodeError', rule: 'not-sendable' }));
-    expect(() => server.rejectNext('Nope' as 'Unauthorized')).toThrow(expect.objectContaining({ rule: 'unknown-name' }));
+    expect(() => server.rejectNext('Nope' as 'TokenExpired')).toThrow(expect.objectContaining({ rule: 'unknown-name' }));
     expect(() => server.rejectNext(4000, 'x'.repeat(124))).toThrow(expect.objectContaining({ rule: 'reason-too-long' }));
     expect(() => server.setDefault('sometimes' as 'accept')).toThrow(TypeError);
     expect(() => createFakeServer().rejectNext('Unauthorized' as never)).toThrow(expect.objectContaining({ rule: 'unknown-name' }));
@@ -415,7 +415,7 @@ describe('fake server: closes and failures', () => {
   it('a script step waits out the downtime instead of being used up', () => {
     const { clock, server, connect } = setup();
     server.restart({ downForMs: 100 });
-    server.rejectNext('Unauthorized');
+    server.rejectNext('TokenExpired');
     connect();
     clock.advance(100);
     const next = connect();

@@ -23,7 +23,7 @@ describe('closekit/testing types', () => {
 
   it("checks code names against the contract", () => {
     const server = createFakeServer({ codes: AppCodes });
-    server.rejectNext('Unauthorized').rejectNext(4999);
+    server.rejectNext('TokenExpired').rejectNext(4999);
     server.closeAll('RateLimited');
     // @ts-expect-error not in the contract
     server.rejectNext('Banned');

@@ -14,7 +14,7 @@ export interface ExpectedResult {
   readonly local: boolean;
 }
 
-/** What closekit's policy must decide (defaults plus the app's `Unauthorized: 'reauth'`). */
+/** What closekit's policy must decide (defaults plus the app's `TokenExpired: 'reauth'`). */
 export interface ExpectedDecision {
   readonly action: 'reconnect' | 'reauth' | 'stop';
   /** The matched rule: where it was found, under which key, from whose table. */
@@ -88,7 +88,7 @@ const SENT_BY_WS: readonly (readonly [number, ExpectedResult, ExpectedDecision])
   [3000, library('Unauthorized'), byCode('reauth', 3000)],
   [3999, library(undefined), byDefault],
   [4000, application(undefined), byDefault],
-  [4001, application('Unauthorized'), byAppName('reauth', 'Unauthorized')],
+  [4001, application('TokenExpired'), byAppName('reauth', 'TokenExpired')],
   [4999, application(undefined), byDefault],
 ];
 

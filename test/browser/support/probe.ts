@@ -17,17 +17,17 @@ export interface Runtime {
 }
 
 /** The app contract used across the suite. */
-export const APP_CODES = { Unauthorized: 4001, Forbidden: 4003, RateLimited: 4029 } as const;
+export const APP_CODES = { TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 } as const;
 
 /** A WebSocket event, in the order the page saw it. */
 export type WireEvent = 'open' | 'error' | 'close';
 
 /**
  * The rules every runtime decides with: closekit's defaults, plus the app's
- * one rule (its Unauthorized code means refresh the token). `random` is fixed
+ * one rule (its TokenExpired code means refresh the token). `random` is fixed
  * so delays compare across runtimes.
  */
-export const POLICY_RULES = { Unauthorized: 'reauth' } as const;
+export const POLICY_RULES = { TokenExpired: 'reauth' } as const;
 /** The fixed random source (full jitter picks the middle of the window). */
 export const FIXED_RANDOM = 0.5;
 
