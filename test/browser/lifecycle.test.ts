@@ -223,7 +223,7 @@ describeEngines('the page lifecycle', (engine) => {
       });
     });
 
-    it('with backForwardCache: false the page is restored too, but the browser kills the socket: a 1001 (not closekit's clean close) on the server, a 1006 and a counted retry in the page', async () => {
+    it('with backForwardCache: false the page is restored too, but the browser kills the socket: a 1001 (not the clean close of closekit) on the server, a 1006 and a counted retry in the page', async () => {
       const key = `off-${engine}`;
       await trip(key, { lifecycle: { backForwardCache: false } }, async (page, back) => {
         const { server } = ready();
