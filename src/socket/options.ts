@@ -190,7 +190,10 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
   if (o.lifecycle !== false) {
     const l = fields((o.lifecycle ?? {}) as Record<string, unknown>, lifecycleSpec, 'lifecycle.') as LifecycleOptions;
     const browserPage = browserPageSource();
-    const drift = l.wakeDriftMs === undefined ? (browserPage === undefined ? undefined : WAKE_DRIFT_MS) : l.wakeDriftMs === false ? undefined : l.wakeDriftMs;
+    // On by default only in a browser with the real timers: with injected `timers` the app owns time (a fake clock never
+    // drifts, and a test may count the socket's timers), so the detector's periodic timer is opt-in there.
+    const byDefault = browserPage !== undefined && o.timers === undefined;
+    const drift = l.wakeDriftMs === undefined ? (byDefault ? WAKE_DRIFT_MS : undefined) : l.wakeDriftMs === false ? undefined : l.wakeDriftMs;
     lifecycle = {
       backForwardCache: l.backForwardCache !== false,
       closeCode: l.closeCode ?? 1000,

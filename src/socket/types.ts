@@ -89,7 +89,8 @@ export interface LifecycleOptions {
    * then the connection is checked as after `resume`. Also how long a freeze
    * must last for a connection without heartbeat not to be trusted. `false`
    * turns the detector off.
-   * @default 10000 in a browser (where there is a page source); off elsewhere unless set
+   * The detector holds one timer for the socket's life (until `dispose()`).
+   * @default 10000 in a browser with the default `timers`; off elsewhere, and when `timers` is injected, unless set
    */
   readonly wakeDriftMs?: number | false;
   /**

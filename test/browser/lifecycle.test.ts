@@ -8,7 +8,7 @@
 // keeps a page out of the cache by itself.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { buildPageBundle } from './support/bundle';
 import { waitInPage, type EngineDriver, type EnginePage } from './support/engines/driver';
@@ -162,6 +162,9 @@ async function awayAndBack(driver: EngineDriver, server: LifeServer, key: string
   }
 }
 
+// Each test navigates a few times and waits for the socket: more than the project's 30 s on a loaded machine.
+vi.setConfig({ testTimeout: 90_000 });
+
 /**
  * Whether the engine restores a page that held a WebSocket from the back/forward cache (measured: Chromium 156 and
  * WebKitGTK do, closing the socket themselves if closekit did not; headless Firefox ESR reloads the page).
@@ -182,7 +185,28 @@ describeEngines('the page lifecycle', (engine) => {
     await driver?.close();
     await server?.close();
   });
-  const ready = () => ({ server: server as LifeServer, driver: driver as EngineDriver });
+  // The page of the running test, closed after it even when it failed half-way (WebKitGTK's driver has one page at a time).
+  let current: EnginePage | undefined;
+  afterEach(async () => {
+    await current?.close().catch(() => {});
+    current = undefined;
+  });
+  const ready = () => ({
+    server: server as LifeServer,
+    driver: {
+      open: async (url: string): Promise<EnginePage> => {
+        const page = await (driver as EngineDriver).open(url);
+        current = page;
+        return {
+          ...page,
+          close: async () => {
+            current = undefined;
+            await page.close();
+          },
+        };
+      },
+    } as Pick<EngineDriver, 'open'> as EngineDriver,
+  });
   /** Runs `body` with the page of one away-and-back trip, closed after it (WebKitGTK's driver has one page at a time). */
   async function trip(key: string, options: Record<string, unknown>, body: (page: EnginePage, back: Awaited<ReturnType<typeof readLife>>) => Promise<void>) {
     const { server, driver } = ready();
