@@ -373,4 +373,28 @@ describeEngines('the page lifecycle', (engine) => {
       }
     }
   });
+
+  it('the wake detector is on by default: when the clock jumps (as after a sleep) an open socket without heartbeat is replaced, cleanly', async () => {
+    const { server, driver } = ready();
+    const key = `wake-${engine}`;
+    const page = await driver.open(`${server.base}/a`);
+    try {
+      await waitInPage(page, () => 'closekit' in globalThis, undefined, 'the page loads its bundle');
+      await page.evaluate(startInPage, { url: server.ws + key, options: {} });
+      await waitInPage(page, isOpen, undefined, 'the socket opens');
+      // A minute passes for Date.now() while the page's timers stand still: what a machine that slept looks like.
+      await page.evaluate(() => {
+        const real = Date.now.bind(Date);
+        Date.now = () => real() + 60_000;
+      }, undefined);
+      // The detector ticks every 5 s (wakeDriftMs 10000 / 2).
+      await waitInPage(page, () => (globalThis as unknown as { life: Life }).life.log.filter((l) => l.e === 'open').length === 2, undefined, 'a new connection after the jump', 15_000);
+      expect(server.of(key)[0]?.close).toEqual({ code: 1000, reason: 'not trusted after sleep' });
+      const log = await logOf(page);
+      expect(opens(log)).toEqual([0, 0]);
+      expect(log.some((l) => l.e === 'stopped' || l.e === 'close')).toBe(false);
+    } finally {
+      await page.close();
+    }
+  });
 });
