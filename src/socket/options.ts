@@ -97,7 +97,7 @@ const socketSpec: Spec = {
   pauseWhenHidden: bool,
   online: /* @__PURE__ */ withMethods('isOnline', 'subscribe'),
   visibility: /* @__PURE__ */ withMethods('isVisible', 'subscribe'),
-  lifecycle: /* @__PURE__ */ objectOrFalse('an object { backForwardCache, closeCode, checkOnResume, wakeDriftMs, quickRetries, page }'),
+  lifecycle: /* @__PURE__ */ objectOrFalse(__DEV__ ? 'an object { backForwardCache, closeCode, checkOnResume, wakeDriftMs, quickRetries, page }' : ''),
   startClosed: bool,
   clock: /* @__PURE__ */ withMethods('now'),
   timers: /* @__PURE__ */ withMethods('setTimeout', 'clearTimeout'),

@@ -65,7 +65,7 @@ const inputs: Record<string, (c: MachineContext) => Input> = {
   'page-hide': () => ({ type: 'page-hide', at: 20 }),
   'page-show': () => ({ type: 'page-show' }),
   freeze: () => ({ type: 'freeze', at: 20 }),
-  // Without a freeze before it: nothing to check (the rows of freeze → resume are in lifecycle.test.ts).
+  // Without a freeze before it: nothing to check (freeze → resume sequences are in page-life.test.ts).
   resume: () => ({ type: 'resume', at: 20 }),
   wake: () => ({ type: 'wake', at: 60_020, sleptMs: 60_000 }),
 };
