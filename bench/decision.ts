@@ -2,31 +2,31 @@
 // over a fixed, seeded mix of close codes, with a fixed random source.
 import { classify, createPolicy, type CloseEventLike } from 'closekit';
 import { createSeededRandom as seededRandom } from 'closekit/testing';
+import { spreadOf, type Spread } from './lib/stats';
 
 export const decisionScenario = {
   /** Distinct closes cycled through (a power of two). */
   events: 1024,
   operationsPerSample: 50_000,
-  samples: 5,
+  samples: 7,
   warmupOperations: 50_000,
   seed: 7,
 } as const;
 
+/** Each figure over the samples: the median and the range. */
 export interface DecisionResult {
-  /** Median ns for classify() + decide() together. */
-  readonly nsPerDecision: number;
-  readonly decisionsPerSecond: number;
-  /** Median ns for classify() alone, for reference. */
-  readonly nsPerClassify: number;
+  /** ns for classify() + decide() together. */
+  readonly nsPerDecision: Spread;
+  /** ns for classify() alone, for reference. */
+  readonly nsPerClassify: Spread;
   /**
-   * Median ns for JSON.parse of a 64-byte message, measured in the same
-   * samples: a yardstick every WebSocket app pays per message, so the cost of
-   * a decision can be read independently of how fast or busy the machine is.
+   * ns for JSON.parse of a 64-byte message, measured in the same samples: a
+   * yardstick every WebSocket app pays per message, so the cost of a decision
+   * can be read independently of how fast or busy the machine is.
    */
-  readonly nsPerJsonParse: number;
-  /** nsPerDecision ÷ nsPerJsonParse. */
-  readonly decisionInJsonParses: number;
-  readonly samplesNs: number[];
+  readonly nsPerJsonParse: Spread;
+  /** Per sample, classify + decide ns ÷ JSON.parse ns. */
+  readonly decisionInJsonParses: Spread;
 }
 
 /** Codes weighted roughly as a busy app would see them: mostly 1006 and restarts, some app codes, some garbage. */
@@ -39,11 +39,6 @@ function closeMix(): CloseEventLike[] {
     events.push({ code, reason: code === 1006 ? '' : 'bye', wasClean: code !== 1006 });
   }
   return events;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] as number;
 }
 
 export function runDecision(): DecisionResult {
@@ -85,14 +80,10 @@ export function runDecision(): DecisionResult {
     parseNs.push(parseMany(operationsPerSample));
   }
   if (sink === -1) console.log('unreachable');
-  const nsPerDecision = median(samplesNs);
-  const nsPerJsonParse = median(parseNs);
   return {
-    nsPerDecision,
-    decisionsPerSecond: 1e9 / nsPerDecision,
-    nsPerClassify: median(classifyNs),
-    nsPerJsonParse,
-    decisionInJsonParses: nsPerDecision / nsPerJsonParse,
-    samplesNs,
+    nsPerDecision: spreadOf(samplesNs),
+    nsPerClassify: spreadOf(classifyNs),
+    nsPerJsonParse: spreadOf(parseNs),
+    decisionInJsonParses: spreadOf(samplesNs.map((ns, index) => ns / (parseNs[index] as number))),
   };
 }

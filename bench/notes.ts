@@ -3,7 +3,9 @@
 // from the run, the reasoning from reading the code each figure measures.
 import { CloseCode } from 'closekit';
 import { formatNumber } from './lib/format';
+import { formatSpread } from './lib/stats';
 import { stormScenario } from './storm';
+import { CLASSIFY_TARGET_BYTES, CLIENT_TARGET_BYTES } from './lib/issue-targets';
 import type { BenchFigures } from './targets';
 
 const n = (value: number, digits = 0): string => formatNumber(value, digits);
@@ -25,13 +27,13 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
     const dist = gzipOf(figures, 'closekit:classify');
     const src = figures.sizeBreakdown?.find((entry) => entry.id === 'closekit:classify');
     const nameBytes = Object.keys(CloseCode).join('').length;
-    let text = `classify alone weighs ${show(dist)} B gzip as an app gets it from dist/, ${dist === undefined ? '?' : n(dist - 599)} B over. `;
+    let text = `classify alone weighs ${show(dist)} B gzip as an app gets it from dist/, ${dist === undefined ? '?' : n(dist - CLASSIFY_TARGET_BYTES)} B over the ${n(CLASSIFY_TARGET_BYTES)} B target. `;
     if (src !== undefined && dist !== undefined && dist > src.gzipBytes + 20) {
       text +=
         `Bundled from src/ it weighs ${n(src.gzipBytes)} B: the other ${n(dist - src.gzipBytes)} B are code from unrelated modules that the bundler must keep, because dist/index.js is one file and its top-level statements (frozen tables, maps, class setup) count as side effects. ` +
         'First fix: build dist/ with `preserveModules` (one file per module, so `sideEffects: false` lets bundlers drop whole files) or mark those top-level calls `/*#__PURE__*/`. ';
     }
-    if (src !== undefined && src.gzipBytes >= 600) {
+    if (src !== undefined && src.gzipBytes > CLASSIFY_TARGET_BYTES) {
       text +=
         `What is left (${src.files.map((file) => `${file.file} ${n(file.bytes)} B min`).join(', ')}) is mostly data: the ${Object.keys(CloseCode).length} PascalCase names of the CloseCode table are ${n(nameBytes)} bytes of text that gzip cannot shrink much. ` +
         'What would close it: keep the names out of the smallest import (classify returns code, kind and range, and the names come from a lookup that describe() and name-aware code import), or encode the table more compactly; either way the typed `name` field must keep working for the socket and the policy.';
@@ -42,17 +44,18 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
     const dist = gzipOf(figures, 'closekit:createSocket');
     const src = figures.sizeBreakdown?.find((entry) => entry.id === 'closekit:createSocket');
     const rws = gzipOf(figures, 'reconnecting-websocket');
-    let text = `The full client weighs ${show(dist)} B gzip${rws === undefined || dist === undefined ? '' : `, ${(dist / rws).toFixed(1)} × reconnecting-websocket (${n(rws)} B)`}. `;
+    let text = `The full client weighs ${show(dist)} B gzip${dist === undefined ? '' : `, ${n(dist - CLIENT_TARGET_BYTES)} B over the ${n(CLIENT_TARGET_BYTES)} B target`}${rws === undefined || dist === undefined ? '' : ` and ${(dist / rws).toFixed(1)} × reconnecting-websocket (${n(rws)} B)`}. `;
     if (src !== undefined) {
       text +=
         `Bundled from src/ it is ${n(src.gzipBytes)} B, ${dist !== undefined && dist > src.gzipBytes * 1.05 ? 'so part of the gap is dist/ defeating tree-shaking; most of it is the code itself' : 'so tree-shaking is not the problem here: the code itself is'}. Largest parts (min bytes): ${src.files
           .slice(0, 7)
           .map((file) => `${file.file} ${n(file.bytes)}`)
           .join(', ')}. ` +
-        'eventemitter3 alone is about 1,300 B gzip, so the budget leaves under 2 KB gzip for classify, policy, backoff, validation and the state machine together. ';
+        'eventemitter3 alone is about 1,300 B gzip of it. ';
     }
     text +=
-      'Long error messages are a visible share (every option is validated with a sentence saying what would be right). What would close the gap: ship the validation messages as short codes in production builds (or move option validation to a separate `closekit/validate` import used in development), replace eventemitter3 with a ~200-byte typed emitter (a DESIGN.md change), and move opt-in features (heartbeat, queue, offline/visibility pausing) behind their own imports so the default client carries only connect → classify → decide → wait. The 3,218 B target is about a quarter of today\'s client; it is a redesign of scope, not a trim.';
+      'These are production-build sizes already: esbuild, minifying for the browser, defines `process.env.NODE_ENV` as "production", so development-only text is gone. ' +
+      'Issue #13 decides how to close the rest of the gap: the default policy compiled once and shared, the general rule engine paid for only by apps that write rules, features an app does not use behind their own imports.';
     return text;
   },
   'storm.peak': (figures) => {
@@ -93,20 +96,27 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
     );
   },
   overhead: (figures) => {
-    const spreads = (figures.overhead ?? []).map((result) => {
-      const chunkRates = [...result.bareChunks, ...result.managedChunks];
-      const low = Math.min(...chunkRates);
-      const high = Math.max(...chunkRates);
-      return `${result.client}: chunks range ${n(low)}–${n(high)} msg/s (±${n(((high - low) / (high + low)) * 100, 0)}%)`;
-    });
+    const spreads = (figures.overhead ?? []).map((result) => `${result.client}: ${formatSpread(result.ratio, 3, ' ×')} over ${result.runs.length} runs`);
     return (
       'Per message the ManagedSocket adds one eventemitter3 emit, a state check and the heartbeat/pong check on top of the bare client. ' +
-      `Part of a small gap can be noise on a shared machine (${spreads.join('; ')}). ` +
+      `Part of a small gap can be noise on a shared machine (${spreads.join('; ')}); the CPU ratio is the steadier cross-check. ` +
       'What would close it: skip the pong check when no heartbeat is configured and forward `event.data` without extra wrapping; measure again on an idle machine.'
     );
   },
+  'heap.idle': (figures) => {
+    const heap = figures.heap?.figures ?? [];
+    const closekit = heap.find((figure) => figure.id === 'closekit');
+    const rws = heap.find((figure) => figure.id === 'reconnecting-websocket');
+    const bare = heap.find((figure) => figure.id === 'bare');
+    return (
+      `An idle open closekit socket holds ${closekit === undefined ? '?' : formatSpread(closekit.bytesPerSocket, 0, ' B')} of heap${bare === undefined ? '' : ` (the fake WebSocket's own share is about ${n(bare.bytesPerSocket.median)} B)`}` +
+      `${rws === undefined ? '' : `, against reconnecting-websocket's ${formatSpread(rws.bytesPerSocket, 0, ' B')}`}. ` +
+      'Where the bytes sit: `node --expose-gc --import tsx bench/heap-breakdown.ts closekit` lists the objects each socket adds (two heap snapshots, grouped by kind and name); every function a factory returns is one closure per socket. ' +
+      'What would close it (issue #13): share everything that does not vary between sockets (the compiled default policy, resolved default options, empty tables), and make per-socket parts (outbox, heartbeat, timer bookkeeping) only when first used.'
+    );
+  },
   'memory.heap': () =>
-    'Something is kept per cycle (a listener, a closure over the old WebSocket, or the close history). What would close it: a heap snapshot diff between two runs of the cycle loop (node --inspect), then release what the old attempt holds on close.',
+    'The median run grew by more than the limit: something is kept per cycle (a listener, a closure over the old WebSocket, or the close history). What would close it: a heap snapshot diff between two runs of the cycle loop (node --inspect), then release what the old attempt holds on close.',
   'memory.timers': () =>
     'A timer survives dispose(): dispose() must clear the backoff, connect-timeout and heartbeat timers, and the fake server\'s own closing timers have already run when this is counted.',
 };

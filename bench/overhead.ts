@@ -1,48 +1,60 @@
 // Message overhead: echo 64-byte messages over a loopback `ws` server through a
 // ManagedSocket and through the bare client it wraps, in the same run. Messages
-// are pipelined (a fixed window in flight) so the wire is never idle. Each
-// side's 100,000 messages go in short chunks that alternate with the other
-// side's, so both see the same machine load even when it drifts.
+// are pipelined (a fixed window in flight) so the wire is never idle. Each run
+// sends each side's messages in short chunks that alternate with the other
+// side's, so both see the same machine load even when it drifts; several runs
+// give every figure as a median with its range.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { WebSocket as UndiciWebSocket } from 'undici';
 import { WebSocket as WsWebSocket } from 'ws';
 import type { WebSocketConstructorLike } from 'closekit';
+import { medianOf, spreadOf, type Spread } from './lib/stats';
 
 export const overheadScenario = {
-  messages: 100_000,
+  /** Runs per client; every figure is the median of the runs, with their range. */
+  runs: 5,
+  /** Messages per side in one run. */
+  messages: 20_000,
   messageBytes: 64,
   /** Messages in flight at once. */
   window: 256,
-  /** Each side's messages are sent in this many chunks, alternating bare and managed. */
+  /** Each side's messages in a run are sent in this many chunks, alternating bare and managed. */
   chunks: 20,
   warmupMessages: 5_000,
   /** A round that takes longer than this fails the section instead of hanging. */
   roundTimeoutMs: 60_000,
 } as const;
 
-/** One client library, bare and wrapped. */
-export interface OverheadResult {
-  readonly client: string;
-  /** All of the bare side's messages over its total time. */
+/** One run of one client library, bare and wrapped. */
+export interface OverheadRun {
+  /** All of the bare side's messages over its total time in this run. */
   readonly bareMessagesPerSecond: number;
   readonly managedMessagesPerSecond: number;
   /**
-   * managed ÷ bare: the median over chunk pairs (each managed chunk against the
-   * bare chunk run right next to it), so a burst of load from elsewhere that
-   * hits one chunk does not decide the result. 1.00 means no measurable overhead.
+   * managed ÷ bare: the median over the run's chunk pairs (each managed chunk
+   * against the bare chunk run right next to it), so a burst of load from
+   * elsewhere that hits one chunk does not decide the run.
    */
   readonly ratio: number;
-  /** managed ÷ bare from the totals. */
-  readonly totalRatio: number;
-  /** Client CPU time per message, µs (a cross-check that machine load disturbs less than wall time). */
+  /** Client CPU time per message, µs (the echo server runs in another process). */
   readonly bareCpuMicrosPerMessage: number;
   readonly managedCpuMicrosPerMessage: number;
   /** bare CPU ÷ managed CPU per message: the throughput ratio if the client's CPU were the limit. */
   readonly cpuRatio: number;
-  /** Per-chunk rates, to show the noise. */
-  readonly bareChunks: number[];
-  readonly managedChunks: number[];
+}
+
+/** One client library over every run: each figure as the median of the runs and their range. */
+export interface OverheadResult {
+  readonly client: string;
+  readonly bareMessagesPerSecond: Spread;
+  readonly managedMessagesPerSecond: Spread;
+  /** managed ÷ bare throughput (per run: the median chunk pair); 1.00 means no measurable overhead. Checked against the target. */
+  readonly ratio: Spread;
+  readonly bareCpuMicrosPerMessage: Spread;
+  readonly managedCpuMicrosPerMessage: Spread;
+  readonly cpuRatio: Spread;
+  readonly runs: readonly OverheadRun[];
 }
 
 /** The least a pump needs: send a string, hear each echo. */
@@ -160,9 +172,52 @@ const clients: readonly { readonly name: string; readonly Constructor: WebSocket
   { name: 'undici 7', Constructor: UndiciWebSocket as unknown as WebSocketConstructorLike },
 ];
 
-export async function runOverhead(): Promise<OverheadResult[]> {
-  const { messages, chunks, warmupMessages } = overheadScenario;
+/** One run: `chunks` alternating chunk pairs over two open channels. */
+async function measureRun(bare: Channel, managed: Channel): Promise<OverheadRun> {
+  const { messages, chunks } = overheadScenario;
   const chunkMessages = Math.ceil(messages / chunks);
+  const timeMs = { bare: 0, managed: 0 };
+  const cpuMs = { bare: 0, managed: 0 };
+  const bareChunks: number[] = [];
+  const managedChunks: number[] = [];
+  for (let chunk = 0; chunk < chunks; chunk++) {
+    // Alternate which goes first, so neither always runs right after the other.
+    const order = chunk % 2 === 0 ? (['bare', 'managed'] as const) : (['managed', 'bare'] as const);
+    for (const side of order) {
+      const time = await pump(side === 'bare' ? bare : managed, chunkMessages);
+      timeMs[side] += time.wallMs;
+      cpuMs[side] += time.cpuMs;
+      (side === 'bare' ? bareChunks : managedChunks).push((chunkMessages / time.wallMs) * 1000);
+    }
+  }
+  const total = chunkMessages * chunks;
+  return {
+    bareMessagesPerSecond: (total / timeMs.bare) * 1000,
+    managedMessagesPerSecond: (total / timeMs.managed) * 1000,
+    ratio: medianOf(managedChunks.map((rate, index) => rate / (bareChunks[index] as number))),
+    bareCpuMicrosPerMessage: (cpuMs.bare * 1000) / total,
+    managedCpuMicrosPerMessage: (cpuMs.managed * 1000) / total,
+    cpuRatio: cpuMs.bare / cpuMs.managed,
+  };
+}
+
+/** Each figure of `runs` as a spread. */
+export function summariseRuns(client: string, runs: readonly OverheadRun[]): OverheadResult {
+  const of = (key: keyof OverheadRun): Spread => spreadOf(runs.map((run) => run[key]));
+  return {
+    client,
+    bareMessagesPerSecond: of('bareMessagesPerSecond'),
+    managedMessagesPerSecond: of('managedMessagesPerSecond'),
+    ratio: of('ratio'),
+    bareCpuMicrosPerMessage: of('bareCpuMicrosPerMessage'),
+    managedCpuMicrosPerMessage: of('managedCpuMicrosPerMessage'),
+    cpuRatio: of('cpuRatio'),
+    runs,
+  };
+}
+
+export async function runOverhead(): Promise<OverheadResult[]> {
+  const { runs, warmupMessages } = overheadScenario;
   const server = await startEchoServer();
   const results: OverheadResult[] = [];
   try {
@@ -172,38 +227,9 @@ export async function runOverhead(): Promise<OverheadResult[]> {
       try {
         await pump(bare, warmupMessages);
         await pump(managed, warmupMessages);
-        const timeMs = { bare: 0, managed: 0 };
-        const cpuMs = { bare: 0, managed: 0 };
-        const bareChunks: number[] = [];
-        const managedChunks: number[] = [];
-        for (let chunk = 0; chunk < chunks; chunk++) {
-          // Alternate which goes first, so neither always runs right after the other.
-          const order = chunk % 2 === 0 ? (['bare', 'managed'] as const) : (['managed', 'bare'] as const);
-          for (const side of order) {
-            const time = await pump(side === 'bare' ? bare : managed, chunkMessages);
-            timeMs[side] += time.wallMs;
-            cpuMs[side] += time.cpuMs;
-            (side === 'bare' ? bareChunks : managedChunks).push((chunkMessages / time.wallMs) * 1000);
-          }
-        }
-        const total = chunkMessages * chunks;
-        const pairRatios = managedChunks.map((rate, index) => rate / (bareChunks[index] as number)).sort((a, b) => a - b);
-        const middle = pairRatios.length >> 1;
-        const ratio = pairRatios.length % 2 === 1 ? (pairRatios[middle] as number) : ((pairRatios[middle - 1] as number) + (pairRatios[middle] as number)) / 2;
-        const bareMessagesPerSecond = (total / timeMs.bare) * 1000;
-        const managedMessagesPerSecond = (total / timeMs.managed) * 1000;
-        results.push({
-          client: name,
-          bareMessagesPerSecond,
-          managedMessagesPerSecond,
-          ratio,
-          totalRatio: managedMessagesPerSecond / bareMessagesPerSecond,
-          bareCpuMicrosPerMessage: (cpuMs.bare * 1000) / total,
-          managedCpuMicrosPerMessage: (cpuMs.managed * 1000) / total,
-          cpuRatio: cpuMs.bare / cpuMs.managed,
-          bareChunks,
-          managedChunks,
-        });
+        const measured: OverheadRun[] = [];
+        for (let run = 0; run < runs; run++) measured.push(await measureRun(bare, managed));
+        results.push(summariseRuns(name, measured));
       } finally {
         bare.close();
         managed.close();

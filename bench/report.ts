@@ -1,10 +1,14 @@
 // Turns one run's figures into the printed table and bench/RESULTS.md.
 import { decisionScenario } from './decision';
+import { heapScenario, type HeapResult } from './heap';
 import { formatNumber, markdownTable, textTable } from './lib/format';
+import { formatSpread, mapSpread, type Spread } from './lib/stats';
 import { memoryScenario } from './memory';
 import { missNotes, missTitles } from './notes';
 import { overheadScenario } from './overhead';
+import { createSocketSource, gzipTool } from './size';
 import { stormScenario, type StormResult } from './storm';
+import { HEAP_PER_SOCKET_TARGET_BYTES, THROUGHPUT_TARGET_RATIO } from './lib/issue-targets';
 import type { BenchFigures, TargetCheck } from './targets';
 
 export interface RunInfo {
@@ -22,6 +26,16 @@ export interface RunInfo {
 }
 
 const n = (value: number, digits = 0): string => formatNumber(value, digits);
+/** A figure that varies from run to run: "median (lowest to highest)". */
+const ranged = (spread: Spread, digits = 0, unit = ''): string => formatSpread(spread, digits, unit);
+
+/** What every report says about which figures vary and which do not. */
+const VARIES =
+  'Sizes and the retry-storm counts are deterministic (same inputs, same bytes; the storm runs on a virtual clock with seeded randomness). Every other figure (messages/s, ns, heap bytes) varies from run to run and is given as the median of several runs with the lowest and highest in brackets; absolute timings also depend on the machine and its load.';
+
+/** The esbuild command every size is measured with (issue #13's). */
+const SIZE_COMMAND = 'esbuild --bundle --minify --format=esm --platform=browser --legal-comments=none';
+const createSocketEntry = createSocketSource.trim();
 const verdict = (met: boolean | undefined): string => (met === undefined ? 'not measured' : met ? 'met' : 'MISSED');
 const secondsOrNever = (ms: number | undefined, offsetMs = 0): string => (ms === undefined ? 'never' : `${((ms - offsetMs) / 1000).toFixed(2)} s`);
 
@@ -48,48 +62,69 @@ function stormRows(storm: readonly StormResult[]): string[][] {
 
 const stormHeader = ['library', 'peak /100 ms', 'peak at', 'peak/mean', 'worst second', 'attempts', '99% back (from close)', '(from server return)'];
 
-const overheadHeader = ['client', 'bare msg/s', 'ManagedSocket msg/s', 'ratio (median pair)', 'ratio (totals)', 'bare CPU µs/msg', 'managed CPU µs/msg', 'CPU ratio'];
+const overheadHeader = ['client', 'bare msg/s', 'ManagedSocket msg/s', 'throughput ratio', 'bare CPU µs/msg', 'managed CPU µs/msg', 'CPU ratio'];
 
 function overheadRows(figures: BenchFigures): string[][] {
   return (figures.overhead ?? []).map((result) => [
     result.client,
-    n(result.bareMessagesPerSecond),
-    n(result.managedMessagesPerSecond),
-    n(result.ratio, 3),
-    n(result.totalRatio, 3),
-    n(result.bareCpuMicrosPerMessage, 2),
-    n(result.managedCpuMicrosPerMessage, 2),
-    n(result.cpuRatio, 3),
+    ranged(result.bareMessagesPerSecond),
+    ranged(result.managedMessagesPerSecond),
+    ranged(result.ratio, 3),
+    ranged(result.bareCpuMicrosPerMessage, 2),
+    ranged(result.managedCpuMicrosPerMessage, 2),
+    ranged(result.cpuRatio, 3),
   ]);
+}
+
+const heapHeader = ['socket', 'heap per idle open socket', 'less the fake WebSocket'];
+
+function heapRows(heap: HeapResult): string[][] {
+  const bare = heap.figures.find((figure) => figure.id === 'bare');
+  return heap.figures.map((figure) => [
+    figure.label,
+    ranged(figure.bytesPerSocket, 0, ' B'),
+    figure.id === 'bare' || bare === undefined ? '—' : `${n(figure.bytesPerSocket.median - bare.bytesPerSocket.median)} B`,
+  ]);
+}
+
+function decisionLine(figures: BenchFigures): string | undefined {
+  const d = figures.decision;
+  if (d === undefined) return undefined;
+  return `classify + decide ${ranged(d.nsPerDecision, 0, ' ns')} = ${ranged(d.decisionInJsonParses, 2, ' ×')} a JSON.parse of a 64-byte message (${ranged(d.nsPerJsonParse, 0, ' ns')}); classify alone ${ranged(d.nsPerClassify, 0, ' ns')}; median (range) of ${decisionScenario.samples} samples`;
+}
+
+function memoryLine(figures: BenchFigures): string | undefined {
+  const m = figures.memory;
+  if (m === undefined) return undefined;
+  return (
+    `${n(memoryScenario.cycles)} cycles, median (range) of ${memoryScenario.runs} runs: reconnect cycles ${ranged(m.reconnectCycles.heapGrowthBytes, 0, ' B')} heap, ${m.reconnectCycles.pendingTimersAfterDispose} timers after dispose; ` +
+    `create/dispose ${ranged(m.createDisposeCycles.heapGrowthBytes, 0, ' B')} heap, ${m.createDisposeCycles.pendingTimersAfterDispose} timers`
+  );
 }
 
 /** The table printed at the end of `npm run bench`. */
 export function consoleReport(figures: BenchFigures, checks: readonly TargetCheck[], info: RunInfo): string {
   const parts: string[] = [];
   if (figures.size !== undefined) {
-    parts.push('Size (esbuild --bundle --minify, browser ESM, one import; bytes)');
-    parts.push(textTable(['entry', 'min', 'gzip -9', 'brotli', 'FACTS gzip'], sizeRows(figures)));
+    parts.push(`Size (${SIZE_COMMAND}, one import, ${gzipTool}; bytes, deterministic)`);
+    parts.push(textTable(['entry', 'min', 'gzip -9', 'brotli', 'FACTS.md gzip'], sizeRows(figures)));
   }
   if (figures.storm !== undefined) {
-    parts.push(`Retry storm (${n(stormScenario.clients)} clients, 1012 at t=0, server back at ${stormScenario.serverBackMs / 1000} s)`);
+    parts.push(`Retry storm (${n(stormScenario.clients)} clients, 1012 at t=0, server back at ${stormScenario.serverBackMs / 1000} s; virtual clock, deterministic)`);
     parts.push(textTable(stormHeader, stormRows(figures.storm)));
   }
   if (figures.overhead !== undefined) {
-    parts.push(`Message overhead (${n(overheadScenario.messages)} × ${overheadScenario.messageBytes} B echoes each, in ${overheadScenario.chunks} alternating chunks)`);
+    const o = overheadScenario;
+    parts.push(`Message overhead (${o.runs} runs of ${n(o.messages)} × ${o.messageBytes} B echoes per side, each in ${o.chunks} alternating chunks; median (lowest to highest))`);
     parts.push(textTable(overheadHeader, overheadRows(figures)));
   }
-  if (figures.decision !== undefined) {
-    const d = figures.decision;
-    parts.push(
-      `Decision cost: classify + decide ${n(d.nsPerDecision)} ns (${n(d.decisionsPerSecond)} /s) = ${n(d.decisionInJsonParses, 1)} × JSON.parse of a 64-byte message (${n(d.nsPerJsonParse)} ns); classify alone ${n(d.nsPerClassify)} ns`,
-    );
-  }
-  if (figures.memory !== undefined) {
-    const m = figures.memory;
-    parts.push(
-      `Memory (${n(memoryScenario.cycles)} cycles): reconnect cycles ${signed(m.reconnectCycles.heapGrowthBytes)} B heap, ${m.reconnectCycles.pendingTimersAfterDispose} timers after dispose; ` +
-        `create/dispose ${signed(m.createDisposeCycles.heapGrowthBytes)} B heap, ${m.createDisposeCycles.pendingTimersAfterDispose} timers`,
-    );
+  const decision = decisionLine(figures);
+  if (decision !== undefined) parts.push(`Decision cost: ${decision}`);
+  const memory = memoryLine(figures);
+  if (memory !== undefined) parts.push(`Memory: ${memory}`);
+  if (figures.heap !== undefined) {
+    parts.push(`Heap per idle open socket (${n(figures.heap.sockets)} sockets at once, defaults, a fake WebSocket that opens at once; median (lowest to highest) of ${heapScenario.runs} runs; target ≤ ${n(HEAP_PER_SOCKET_TARGET_BYTES)} B)`);
+    parts.push(textTable(heapHeader, heapRows(figures.heap)));
   }
   parts.push('Targets');
   parts.push(textTable(['target', 'measured', 'result'], checks.map((check) => [check.target, check.measured, verdict(check.met)])));
@@ -114,7 +149,9 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
     '<!-- Generated by `npm run bench` (bench/run.ts). Do not edit by hand: the next run overwrites it. -->',
     '',
     `Reproduce with \`npm run bench\` (builds dist/, then runs bench/run.ts; about ${Math.ceil(info.durationMs / 60_000)} min on this machine).`,
-    `Last run: ${info.generatedAt} · Node ${info.node} · ${info.cores} × ${info.cpu} · load average ${info.loadAverage.map((value) => value.toFixed(1)).join(' / ')} at the start (1/5/15 min). Figures in ns and messages/s depend on the machine and its load; sizes, storm counts and memory figures do not.`,
+    `Last run: ${info.generatedAt} · Node ${info.node} · ${info.cores} × ${info.cpu} · load average ${info.loadAverage.map((value) => value.toFixed(1)).join(' / ')} at the start (1/5/15 min).`,
+    '',
+    VARIES,
     '',
     '## Targets',
     '',
@@ -138,11 +175,12 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
     push(
       '## 1. Size',
       '',
-      'Each entry is one import (`import { x } from …; console.log(x)`) bundled with esbuild (bundle, minify, ESM, platform browser), then gzip -9 and brotli (quality 11).',
-      'closekit is resolved through its own package.json `exports` to the built `dist/`, exactly as an app’s bundler would; `eventemitter3` and `tslib` are bundled in.',
-      'The anchors are measured in the same run with the same settings; “FACTS gzip” is the figure in FACTS.md (measured elsewhere, so a few bytes apart).',
+      `Each entry is one import, exported so the bundler keeps it (\`import { x } from …; export const x = …\`; the createSocket entry is issue #13's verbatim: \`${createSocketEntry}\`), bundled with \`${SIZE_COMMAND}\`, then ${gzipTool} and brotli (quality 11). Sizes are deterministic: the same esbuild and inputs give the same bytes.`,
+      'License comments are left out of every entry, closekit’s and the anchors’ alike: reconnecting-websocket 4.4.0 bundles a 584-byte license header (3,218 B gzip with it, 2,634 B without, both in FACTS.md), and no other entry here has one.',
+      'closekit is resolved through its own package.json `exports` to the built `dist/`, exactly as an app’s bundler would; `eventemitter3` and `tslib` are bundled in. esbuild, minifying for the browser, defines `process.env.NODE_ENV` as `"production"`, so these are production-build sizes: development-only messages and checks are dropped.',
+      'The anchors are measured in the same run with the same settings; “FACTS.md gzip” is the figure in FACTS.md (reconnecting-websocket’s without its license header), measured elsewhere, so a few bytes apart.',
       '',
-      markdownTable(['entry', 'min B', 'gzip -9 B', 'brotli B', 'FACTS gzip B'], sizeRows(figures), ['l', 'r', 'r', 'r', 'r']),
+      markdownTable(['entry', 'min B', 'gzip -9 B', 'brotli B', 'FACTS.md gzip B'], sizeRows(figures), ['l', 'r', 'r', 'r', 'r']),
       '',
       'CI checks the closekit entries against byte budgets: `node --import tsx bench/size-budget.ts` (bytes only, deterministic).',
       '',
@@ -197,34 +235,34 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
     push(
       '## 3. Message overhead',
       '',
-      `${n(o.messages)} messages of ${o.messageBytes} bytes are echoed by a \`ws\` server on 127.0.0.1 (in its own process), ${o.window} in flight at a time, through a ManagedSocket (default options) and through the bare client it wraps, on two connections opened side by side. Each side's messages go in ${o.chunks} chunks that alternate with the other side's, so a change in machine load hits both; the rate is all messages over the side's total time. The ratio that is checked against the target is the median over chunk pairs (each managed chunk against the bare chunk next to it in time), which a burst of load from another process cannot swing the way it swings the totals.`,
+      `Messages of ${o.messageBytes} bytes are echoed by a \`ws\` server on 127.0.0.1 (in its own process), ${o.window} in flight at a time, through a ManagedSocket (default options) and through the bare client it wraps, on two connections opened side by side. In each of ${o.runs} runs, each side sends ${n(o.messages)} messages in ${o.chunks} chunks that alternate with the other side's, so a change in machine load hits both; a run's rate is all its messages over the side's total time, and a run's throughput ratio is the median over its chunk pairs (each managed chunk against the bare chunk next to it in time), which a burst of load from another process cannot swing the way it swings the totals.`,
+      `Every figure is the median of the ${o.runs} runs with the lowest and highest run in brackets; the target (≥ ${THROUGHPUT_TARGET_RATIO}) is checked against the median ratio.`,
       '',
-      markdownTable(overheadHeader, overheadRows(figures), ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']),
+      markdownTable(overheadHeader, overheadRows(figures), ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
       '',
-      'The CPU columns are the client process’s CPU time per message (the echo server runs in a separate process); their ratio (bare ÷ managed) is what the throughput ratio would be if the client’s CPU were the only limit, and it is far less disturbed by other load on the machine than wall time.',
-      '',
-      `Chunk rates, lowest–highest (msg/s): ${figures.overhead.map((result) => `${result.client} bare ${n(Math.min(...result.bareChunks))}–${n(Math.max(...result.bareChunks))}, managed ${n(Math.min(...result.managedChunks))}–${n(Math.max(...result.managedChunks))}`).join('; ')}.`,
+      'The CPU columns are the client process’s CPU time per message (the echo server runs in a separate process); their ratio (bare ÷ managed) is what the throughput ratio would be if the client’s CPU were the only limit, and it is usually less disturbed by other load on the machine than wall time: compare the ranges.',
       '',
     );
   }
-  if (figures.decision !== undefined) {
+  const decision = decisionLine(figures);
+  if (figures.decision !== undefined && decision !== undefined) {
     const d = figures.decision;
     push(
       '## 4. Decision cost',
       '',
-      `\`policy.decide(classify(event), { attempt })\` over a fixed, seeded mix of ${decisionScenario.events} closes (mostly 1006 and restarts, some app codes, 10% arbitrary integers), default policy with a fixed random source; median of ${decisionScenario.samples} samples of ${n(decisionScenario.operationsPerSample)}.`,
+      `\`policy.decide(classify(event), { attempt })\` over a fixed, seeded mix of ${decisionScenario.events} closes (mostly 1006 and restarts, some app codes, 10% arbitrary integers), default policy with a fixed random source; ${decisionScenario.samples} samples of ${n(decisionScenario.operationsPerSample)} calls each, given as the median with the lowest and highest sample in brackets.`,
       '',
       markdownTable(
-        ['operation', 'ns per call', 'calls per second'],
+        ['operation', 'ns per call', 'calls per second (median)'],
         [
-          ['classify + decide', n(d.nsPerDecision), n(d.decisionsPerSecond)],
-          ['classify alone', n(d.nsPerClassify), n(1e9 / d.nsPerClassify)],
-          ['yardstick: JSON.parse of a 64-byte message', n(d.nsPerJsonParse), n(1e9 / d.nsPerJsonParse)],
+          ['classify + decide', ranged(d.nsPerDecision), n(1e9 / d.nsPerDecision.median)],
+          ['classify alone', ranged(d.nsPerClassify), n(1e9 / d.nsPerClassify.median)],
+          ['yardstick: JSON.parse of a 64-byte message', ranged(d.nsPerJsonParse), n(1e9 / d.nsPerJsonParse.median)],
         ],
         ['l', 'r', 'r'],
       ),
       '',
-      `One decision costs ${n(d.decisionInJsonParses, 1)} × parsing one small JSON message, and happens once per close, not per message. The absolute figures depend on the machine and its load (see the load average above); the ratio much less so.`,
+      `One decision costs ${ranged(d.decisionInJsonParses, 2, ' ×')} parsing one small JSON message (per sample), and happens once per close, not per message. The absolute figures depend on the machine and its load (see the load average above); the ratio to JSON.parse is meant to cancel most of that, and its range shows how far it did.`,
       '',
     );
   }
@@ -233,23 +271,43 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
     push(
       '## 5. Memory and leaks',
       '',
-      `On the fake WebSocket and virtual clock, after ${memoryScenario.warmupCycles} warm-up cycles; heap measured after forced GC (\`--expose-gc\`).`,
+      `On the fake WebSocket and virtual clock, ${n(memoryScenario.cycles)} cycles per run after ${n(memoryScenario.warmupCycles)} warm-up cycles, ${memoryScenario.runs} runs; heap measured after forced GC (\`--expose-gc\`). Heap growth is the median of the runs with the lowest and highest in brackets.`,
       '',
       markdownTable(
         ['scenario', 'heap growth', 'pending timers after dispose()', 'listeners after dispose()'],
         [
           [
             `one socket: open ${memoryScenario.openMs / 1000} s, server closes with ${memoryScenario.closeCode}, reconnect — ${n(memoryScenario.cycles)} times`,
-            `${n(m.reconnectCycles.heapGrowthBytes)} B`,
+            ranged(m.reconnectCycles.heapGrowthBytes, 0, ' B'),
             String(m.reconnectCycles.pendingTimersAfterDispose),
             String(m.reconnectCycles.listenersAfterDispose),
           ],
-          [`${n(memoryScenario.cycles)} sockets created, opened, disposed`, `${n(m.createDisposeCycles.heapGrowthBytes)} B`, String(m.createDisposeCycles.pendingTimersAfterDispose), '—'],
+          [
+            `${n(memoryScenario.cycles)} sockets created, opened, disposed`,
+            ranged(m.createDisposeCycles.heapGrowthBytes, 0, ' B'),
+            String(m.createDisposeCycles.pendingTimersAfterDispose),
+            '—',
+          ],
         ],
         ['l', 'r', 'r', 'r'],
       ),
       '',
-      'Heap growth is the difference of two post-GC heap sizes, so it wanders a few hundred KB either side of zero from run to run (JIT code, inline caches); a leak shows as growth that scales with the number of cycles.',
+      'Heap growth is the difference of two post-GC heap sizes, so it wanders a few hundred KB either side of zero from run to run (JIT code, inline caches); a leak shows as growth that scales with the number of cycles and is positive in every run. Timers and listeners are the most any run left behind.',
+      '',
+    );
+  }
+  if (figures.heap !== undefined) {
+    const h = figures.heap;
+    const closekit = h.figures.find((figure) => figure.id === 'closekit');
+    const rws = h.figures.find((figure) => figure.id === 'reconnecting-websocket');
+    push(
+      '## 6. Heap per idle open socket',
+      '',
+      `${n(h.sockets)} sockets at once, each with default options on a fake WebSocket that opens at once (bench/lib/idle-websocket.ts: a handful of fields, opens on the next microtask, holds no list of its instances): closekit's \`createSocket(url, { WebSocket })\` from \`dist/\`, reconnecting-websocket 4.4.0 with its \`WebSocket\` option, and the fake alone. Heap is read after forced GC (\`--expose-gc\`, three rounds) before the sockets are made and again once every one of them is open; the difference divided by ${n(h.sockets)} is one run's bytes per socket. ${closekit?.bytesPerSocket.runs.length ?? heapScenario.runs} runs per subject, alternating the order, after ${n(heapScenario.warmupSockets)} warm-up sockets each; median with the lowest and highest run in brackets.`,
+      '',
+      markdownTable(heapHeader, heapRows(h), ['l', 'r', 'r']),
+      '',
+      `The target (≤ ${n(HEAP_PER_SOCKET_TARGET_BYTES)} B per closekit socket, issue #13) is checked against the median of the first column, the fake WebSocket included, so it is what one idle socket costs end to end here; the second column subtracts the fake's own median to show what each wrapper holds.${closekit !== undefined && rws !== undefined ? ` closekit holds ${(closekit.bytesPerSocket.median / rws.bytesPerSocket.median).toFixed(1)} × reconnecting-websocket's heap per socket in this run.` : ''} In Node there is no \`navigator.onLine\` or \`document\`, so the default offline and visibility sources attach nothing; in a browser they add listeners on the window and document.`,
       '',
     );
   }
@@ -276,7 +334,7 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
   };
   if (size.length > 0) {
     lines.push(
-      '**Size** (one import, esbuild minified, browser ESM, gzip -9):',
+      `**Size** (one import, \`${SIZE_COMMAND}\`, gzip -9):`,
       '',
       markdownTable(
         ['import', 'gzip'],
@@ -319,32 +377,38 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
   }
   const facts: string[] = [];
   for (const result of figures.overhead ?? []) {
-    facts.push(`**Message overhead** over ${result.client}: ManagedSocket ${n(result.managedMessagesPerSecond)} msg/s vs bare ${n(result.bareMessagesPerSecond)} msg/s, ratio ${n(result.ratio, 2)} (CPU per message ratio ${n(result.cpuRatio, 2)}).`);
+    facts.push(
+      `**Message overhead** over ${result.client}: ManagedSocket ÷ bare throughput ${ranged(result.ratio, 2)}, CPU per message ratio ${ranged(result.cpuRatio, 2)}; medians of ${result.runs.length} runs, lowest to highest in brackets.`,
+    );
+  }
+  if (figures.heap !== undefined) {
+    const heap = figures.heap;
+    const of = (id: string): string => {
+      const figure = heap.figures.find((candidate) => candidate.id === id);
+      return figure === undefined ? 'not measured' : ranged(figure.bytesPerSocket, 0, ' B');
+    };
+    facts.push(`**Heap per idle open socket** (defaults, fake WebSocket included): closekit ${of('closekit')}, reconnecting-websocket ${of('reconnecting-websocket')}; medians of ${heapScenario.runs} runs, lowest to highest in brackets.`);
   }
   if (figures.decision !== undefined) {
+    const d = figures.decision;
     facts.push(
-      `**Decision cost**: classify + decide costs ${n(figures.decision.decisionInJsonParses, 1)} × a \`JSON.parse\` of a 64-byte message, once per close (${n(figures.decision.nsPerDecision)} ns on a shared machine with load average ${(info.loadAverage[0] ?? 0).toFixed(1)} on ${info.cores} cores).`,
+      `**Decision cost**: classify + decide costs ${ranged(d.decisionInJsonParses, 1, ' ×')} a \`JSON.parse\` of a 64-byte message, once per close (${ranged(d.nsPerDecision, 0, ' ns')} on a shared machine with load average ${(info.loadAverage[0] ?? 0).toFixed(1)} on ${info.cores} cores).`,
     );
   }
   if (figures.memory !== undefined) {
     const m = figures.memory;
     facts.push(
-      `**Memory**: ${n(memoryScenario.cycles)} reconnect cycles: ${n(m.reconnectCycles.heapGrowthBytes / 1024)} KiB heap growth after GC; ${m.reconnectCycles.pendingTimersAfterDispose + m.createDisposeCycles.pendingTimersAfterDispose} timers left after \`dispose()\`.`,
+      `**Memory**: ${n(memoryScenario.cycles)} reconnect cycles: ${ranged(mapSpread(m.reconnectCycles.heapGrowthBytes, (value) => value / 1024), 0, ' KiB')} heap growth after GC; ${m.reconnectCycles.pendingTimersAfterDispose + m.createDisposeCycles.pendingTimersAfterDispose} timers left after \`dispose()\`.`,
     );
   }
   for (const fact of facts) lines.push(`- ${fact}`);
   if (facts.length > 0) lines.push('');
   lines.push(
-    'Targets from issue #7 (why each miss happens and what would close it: [bench/RESULTS.md](../bench/RESULTS.md#missed-targets-why-and-what-would-close-the-gap)):',
+    'Targets from issues #7 and #13 (why each miss happens and what would close it: [bench/RESULTS.md](../bench/RESULTS.md#missed-targets-why-and-what-would-close-the-gap)):',
     '',
     markdownTable(['target', 'measured', 'result'], checks.map((check) => [check.target, check.measured, check.met === false ? '**missed**' : verdict(check.met)])),
     '',
-    'Sizes, storm counts and memory figures are deterministic; messages/s and ns depend on the machine. CI enforces a gzip budget per import with `node --import tsx bench/size-budget.ts`.',
+    `${VARIES} CI enforces a gzip budget per import with \`node --import tsx bench/size-budget.ts\`.`,
   );
   return lines.join('\n');
-}
-
-/** A byte count with its sign: heap growth after GC can be negative. */
-function signed(bytes: number): string {
-  return `${bytes >= 0 ? '+' : '−'}${n(Math.abs(bytes))}`;
 }

@@ -9,16 +9,17 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decisionScenario, runDecision } from './decision';
+import { heapScenario, runHeap } from './heap';
 import { memoryScenario, runMemory } from './memory';
 import { overheadScenario, runOverhead } from './overhead';
 import { consoleReport, markdownReport, readmeSection, type RunInfo } from './report';
-import { measureBreakdown, measureSizes } from './size';
+import { gzipTool, measureBreakdown, measureSizes } from './size';
 import { runStorm, stormScenario } from './storm';
 import { renderStormSvg } from './svg';
 import { checkTargets, type BenchFigures } from './targets';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const sections = ['size', 'storm', 'overhead', 'decision', 'memory'] as const;
+const sections = ['size', 'storm', 'overhead', 'decision', 'memory', 'heap'] as const;
 type Section = (typeof sections)[number];
 
 const requested = process.argv.slice(2);
@@ -69,6 +70,9 @@ await section('decision', async () => {
 await section('memory', async () => {
   figures.memory = await runMemory();
 });
+await section('heap', async () => {
+  figures.heap = await runHeap();
+});
 
 const info: RunInfo = {
   generatedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -89,7 +93,15 @@ if (writeFiles) {
   const json = {
     command: 'npm run bench',
     ...info,
-    scenarios: { storm: stormScenario, overhead: overheadScenario, decision: decisionScenario, memory: memoryScenario },
+    scenarios: {
+      size: { esbuild: 'esbuild --bundle --minify --format=esm --platform=browser --legal-comments=none', gzip: gzipTool },
+      storm: stormScenario,
+      overhead: overheadScenario,
+      decision: decisionScenario,
+      memory: memoryScenario,
+      heap: heapScenario,
+    },
+    varies: 'Every figure given as { median, min, max, runs } varies from run to run; the target is checked against the median. Sizes and storm counts are deterministic.',
     targets: checks,
     results: figures,
   };

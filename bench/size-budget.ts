@@ -3,13 +3,14 @@
 // and fails when one is over its gzip budget or no longer resolves.
 //
 //   node --import tsx bench/size-budget.ts            fail over budget
-//   node --import tsx bench/size-budget.ts --targets  also fail over the issue #7 targets
+//   node --import tsx bench/size-budget.ts --targets  also fail over the issue #13 targets
 //
 // Budgets are a ratchet: the size measured when the budget was last set, plus
 // about 10% headroom, so growth is a deliberate decision. Targets are where
 // closekit should get to; lower a budget whenever the size drops, until it
 // reaches the target.
 import { closekitEntries, measureSizes } from './size';
+import { CLASSIFY_TARGET_BYTES, CLIENT_TARGET_BYTES } from './lib/issue-targets';
 
 export interface SizeLimit {
   /** gzip -9 bytes CI allows. */
@@ -19,15 +20,18 @@ export interface SizeLimit {
 }
 
 export const sizeLimits: Readonly<Record<string, SizeLimit>> = {
-  // Target (issue #7): the smallest useful import stays under 600 bytes.
-  'closekit:classify': { budget: 630, target: 599 },
-  'closekit:createPolicy': { budget: 3650 },
-  // Target (issue #7): the full client, eventemitter3 included, no bigger than
-  // reconnecting-websocket 4.4.0 (3,218 bytes in FACTS.md).
-  'closekit:createSocket': { budget: 11_700, target: 3218 },
-  'closekit:preset:graphqlWs': { budget: 220 },
-  'closekit:preset:centrifugo': { budget: 220 },
-  'closekit:preset:pusher': { budget: 220 },
+  // Target (issue #13): the smallest useful import, at most 560 bytes. Missed: the retry-hint parser (issue #12,
+  // about +100 B) and never throwing for any options (issue #11) came after the target was set; 765 B measured.
+  'closekit:classify': { budget: 790, target: CLASSIFY_TARGET_BYTES },
+  // 3,162 B measured after development-only messages (was 3,523).
+  'closekit:createPolicy': { budget: 3260 },
+  // Target (issue #13): createSocket with defaults, eventemitter3 included, at most 6,000 bytes. Missed: 11,260 B
+  // measured; the general rule engine alone is about 2,300 B of it (the socket must accept policy options).
+  'closekit:createSocket': { budget: 11_600, target: CLIENT_TARGET_BYTES },
+  // Presets are protocol profiles since issue #12: rules, retry limit, subprotocol and keep-alive frames.
+  'closekit:preset:graphqlWs': { budget: 490 },
+  'closekit:preset:centrifugo': { budget: 285 },
+  'closekit:preset:pusher': { budget: 415 },
 };
 
 const enforceTargets = process.argv.includes('--targets');

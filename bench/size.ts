@@ -1,7 +1,12 @@
-// Bundle size of one import, measured the way FACTS.md measured the anchors:
-// esbuild --bundle --minify, browser ESM, one import per entry; then gzip -9
-// and brotli at maximum quality. closekit is resolved through its own
-// package.json `exports` to the built dist/, so run `npm run build` first.
+// Bundle size of one import, measured with issue #13's command:
+//   esbuild --bundle --minify --format=esm --platform=browser --legal-comments=none
+// then gzip -9 (and brotli at maximum quality). Sizes are deterministic: the
+// same esbuild and the same inputs give the same bytes. License comments are
+// left out for every entry, closekit's and the anchors' alike (reconnecting-
+// websocket bundles a 584-byte license header that says nothing about the
+// code). closekit is resolved through its own package.json `exports` to the
+// built dist/, so run `npm run build` first.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +23,9 @@ export interface SizeEntry {
   readonly label: string;
   /** closekit itself, or a library it is compared with. */
   readonly group: 'closekit' | 'anchor';
-  /** The module source: one import, then a use so nothing is tree-shaken away. */
+  /** The module source: one import, exported so nothing is tree-shaken away. */
   readonly source: string;
-  /** gzip bytes FACTS.md gives for this anchor, if any. */
+  /** gzip bytes FACTS.md gives for this anchor without license comments, if any. */
   readonly factsGzip?: number;
 }
 
@@ -30,9 +35,10 @@ export type SizeResult =
   | (SizeEntry & { readonly status: 'not built yet'; readonly detail: string });
 
 const one = (specifier: string, name: string): string =>
-  name === 'default'
-    ? `import value from '${specifier}';\nconsole.log(value);\n`
-    : `import { ${name} } from '${specifier}';\nconsole.log(${name});\n`;
+  name === 'default' ? `import value from '${specifier}';\nexport const x = value;\n` : `import { ${name} } from '${specifier}';\nexport const x = ${name};\n`;
+
+/** The entry issue #13 measured the client with, verbatim. */
+export const createSocketSource = "import { createSocket } from 'closekit'; export const x = (u) => createSocket(u);\n";
 
 /** closekit's entries: the smallest useful import, the policy, the full client and each preset. */
 export const closekitEntries: readonly SizeEntry[] = [
@@ -42,16 +48,16 @@ export const closekitEntries: readonly SizeEntry[] = [
     id: 'closekit:createSocket',
     label: 'closekit createSocket (full client, incl. eventemitter3)',
     group: 'closekit',
-    source: one('closekit', 'createSocket'),
+    source: createSocketSource,
   },
   { id: 'closekit:preset:graphqlWs', label: 'closekit/presets graphqlWs', group: 'closekit', source: one('closekit/presets', 'graphqlWs') },
   { id: 'closekit:preset:centrifugo', label: 'closekit/presets centrifugo', group: 'closekit', source: one('closekit/presets', 'centrifugo') },
   { id: 'closekit:preset:pusher', label: 'closekit/presets pusher', group: 'closekit', source: one('closekit/presets', 'pusher') },
 ];
 
-/** The libraries users would otherwise pick, with FACTS.md's figures. */
+/** The libraries users would otherwise pick, with FACTS.md's figures (reconnecting-websocket's without its license header, as FACTS.md gives it). */
 export const anchorEntries: readonly SizeEntry[] = [
-  { id: 'reconnecting-websocket', label: 'reconnecting-websocket 4.4.0', group: 'anchor', source: one('reconnecting-websocket', 'default'), factsGzip: 3218 },
+  { id: 'reconnecting-websocket', label: 'reconnecting-websocket 4.4.0', group: 'anchor', source: one('reconnecting-websocket', 'default'), factsGzip: 2634 },
   { id: 'partysocket/ws', label: 'partysocket/ws 1.3.0', group: 'anchor', source: one('partysocket/ws', 'default'), factsGzip: 2740 },
   { id: 'partysocket', label: 'partysocket (PartySocket) 1.3.0', group: 'anchor', source: one('partysocket', 'PartySocket'), factsGzip: 4075 },
   { id: 'sockette', label: 'sockette 2.0.6', group: 'anchor', source: one('sockette', 'default'), factsGzip: 382 },
@@ -64,18 +70,40 @@ interface ExportConditions {
   readonly import?: string | { readonly default?: string };
 }
 
-/** The esbuild settings of every measurement: FACTS.md's `--bundle --minify`, browser ESM, nothing written. */
-const BUILD_SETTINGS = {
+/** The esbuild settings of every measurement: `--bundle --minify --format=esm --platform=browser --legal-comments=none`, nothing written. */
+export const BUILD_SETTINGS = {
   bundle: true,
   minify: true,
   format: 'esm',
   platform: 'browser',
+  legalComments: 'none',
   write: false,
   logLevel: 'silent',
 } as const satisfies BuildOptions;
 
-/** gzip -9 bytes, as FACTS.md measured them. */
-const gzipBytesOf = (code: Uint8Array): number => gzipSync(code, { level: 9 }).byteLength;
+/** The gzip program's version line, or undefined where there is none. */
+function gzipProgram(): string | undefined {
+  const probe = spawnSync('gzip', ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? probe.stdout.split('\n')[0]?.trim() : undefined;
+}
+const gzipVersion = gzipProgram();
+
+/**
+ * How gzip bytes are counted: the `gzip -9` program, as the issue's command
+ * says; where it is missing, Node's zlib at level 9, whose deflate differs from
+ * GNU gzip's by a few bytes in ten thousand.
+ */
+export const gzipTool: string = gzipVersion === undefined ? "Node's zlib at level 9 (no gzip program found)" : `gzip -9 -n (${gzipVersion})`;
+
+/** gzip -9 bytes of `code`. */
+export function gzipBytesOf(code: Uint8Array): number {
+  if (gzipVersion !== undefined) {
+    const run = spawnSync('gzip', ['-9', '-n', '-c'], { input: code, maxBuffer: 64 * 1024 * 1024 });
+    if (run.status === 0) return run.stdout.byteLength;
+    throw new Error(`gzip -9 failed: ${run.stderr.toString().trim() || `exit ${String(run.status)}`}`);
+  }
+  return gzipSync(code, { level: 9 }).byteLength;
+}
 
 /** Resolves `closekit` and `closekit/<sub>` the way a bundler would for an ESM import: through package.json `exports`. */
 function selfReference(): Plugin {
@@ -149,6 +177,9 @@ export async function measureBreakdown(id: string, name: string): Promise<SizeBr
   const output = await build({
     ...BUILD_SETTINGS,
     stdin: { contents: one('./src/index.ts', name), resolveDir: root, loader: 'ts', sourcefile: `${id}.ts` },
+    // The build writes `__DEV__` out as `process.env.NODE_ENV !== 'production'` (src/dev.ts), which these
+    // settings fold to false (esbuild defines NODE_ENV as "production" when it minifies for the browser).
+    define: { __DEV__: 'false' },
     metafile: true,
   });
   const file = output.outputFiles[0];

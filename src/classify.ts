@@ -1,4 +1,5 @@
 import { nameOfCode, rangeOf, type CloseCodeContract, type CloseCodeMap, type LibraryCodeName, type StandardCodeName } from './codes';
+import { retryAfterOf } from './retry-hint';
 
 interface CloseResultBase {
   /** The close code as reported (may be NaN or fractional for a bad input). */
@@ -13,6 +14,12 @@ interface CloseResultBase {
    * port, rejected handshake, DNS, TLS), `true` means it was dropped.
    */
   readonly opened: boolean;
+  /**
+   * How long the server asked the client to wait before reconnecting, in ms:
+   * the retry hint at the end of the reason (`'restarting retry-after=30s'`,
+   * see docs/retry-hints.md). Undefined when there is none or it is malformed.
+   */
+  readonly retryAfterMs?: number | undefined;
 }
 
 /** 1000–1015 except 1004. `local` is true for 1005, 1006 and 1015, which the client reports itself (never sent on the wire). */
@@ -117,6 +124,7 @@ export function classify(event: CloseEventLike | null | undefined, options?: Cla
     rawReason = event?.reason;
     clean = event?.wasClean;
   } catch {}
+  const reason = typeof rawReason === 'string' ? rawReason : '';
   const code = typeof rawCode === 'number' ? rawCode : NaN;
   const range = rangeOf(code);
   const custom = range === 'library' || range === 'application';
@@ -131,7 +139,7 @@ export function classify(event: CloseEventLike | null | undefined, options?: Cla
   // One object literal of one shape for every kind: smaller, and monomorphic for engines.
   return {
     code,
-    reason: typeof rawReason === 'string' ? rawReason : '',
+    reason,
     wasClean: clean === true,
     opened: opened === true,
     kind,
@@ -139,5 +147,6 @@ export function classify(event: CloseEventLike | null | undefined, options?: Cla
     range,
     // 1005, 1006 and 1015 are always standard: the client reports them itself (RFC 6455 §7.4).
     local: code === 1005 || code === 1006 || code === 1015,
+    retryAfterMs: retryAfterOf(reason),
   } as CloseResult;
 }

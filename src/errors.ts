@@ -10,6 +10,7 @@
  * - `invalid-name`: a contract name is empty or not a string.
  * - `unknown-name`: a code name that the contract does not define.
  * - `reserved-name`: a contract name that is closekit's name for another code (`Forbidden` is 3003).
+ * - `retry-hint`: a server's `retryAfterMs` cannot be written as a retry hint, or the reason already holds one.
  */
 export type CloseCodeRule =
   | 'not-integer'
@@ -21,7 +22,8 @@ export type CloseCodeRule =
   | 'duplicate-code'
   | 'invalid-name'
   | 'unknown-name'
-  | 'reserved-name';
+  | 'reserved-name'
+  | 'retry-hint';
 
 /**
  * Thrown when a close code or reason breaks a rule: a bad entry in

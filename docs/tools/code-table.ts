@@ -23,7 +23,7 @@ function sender(code: number): string {
   return NOT_SENDABLE;
 }
 
-const NOT_SENDABLE = 'not sendable, yet a raw frame arrives as-is';
+const NOT_SENDABLE = 'not sendable, yet a raw frame reaches Chromium and Firefox as-is (WebKitGTK: 1006)';
 
 /** `describe()`'s sentence for a named code, e.g. 'The server is restarting'. */
 function meaning(code: number): { sentence: string } {
@@ -34,7 +34,7 @@ function meaning(code: number): { sentence: string } {
 }
 
 const bandNotes: Record<string, string> = {
-  unused: 'Not used by the standard. Browsers pass it through from the wire.',
+  unused: 'Not used by the standard. Chromium and Firefox pass a raw frame through.',
   future: 'Reserved for future versions of the standard.',
   extension: 'Reserved for WebSocket extensions.',
   library: 'Libraries and frameworks, registered with IANA. Name your own with `defineCloseCodes`.',

@@ -5,6 +5,7 @@ import { nameOfCode, rangeOf, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
 import { defaultRule, defaultRules } from './defaults';
 import { kinds, normalizeTable, type Entry, type Table } from './normalize';
+import { delayForHint } from './retry-hint';
 import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions, StopCause } from './types';
 
 /**
@@ -79,7 +80,8 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : policyCheck.fail('options', options, __DEV__ ? 'an options object' : '');
   const set = policyCheck.fields(given, optionSpec, '') as Omit<PolicyOptions<M>, 'rules' | 'default' | 'preset' | 'random'> & { preset?: unknown };
   const random = policyCheck.check<RandomSource>(given['random'] ?? Math.random, isFunction, 'random');
-  const { codes, preset, maxAttempts: policyMaxAttempts = Infinity, maxReauth = 2, resetAfterMs = 5000 } = set;
+  const { codes, preset, maxReauth = 2, resetAfterMs = 5000 } = set;
+  let policyMaxAttempts = set.maxAttempts ?? Infinity;
   const base = { backoff: resolveBackoff(set.backoff), appBackoff: set.backoff, names: codes?.names ?? [], codes: codes?.codes ?? {} };
 
   const table: Table = {};
@@ -87,7 +89,9 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   let presetName = '';
   if (preset !== undefined) {
     if (!isRecord(preset)) policyCheck.fail('preset', preset, __DEV__ ? "a preset such as pusher from 'closekit/presets'" : '');
-    policyCheck.fields(preset, { name: 0, rules: 0, default: 0 }, 'preset.');
+    // A socket preset (a protocol profile) also carries `protocols` and `heartbeat`: the socket checks those.
+    const fields = policyCheck.fields(preset, { name: 0, rules: 0, default: 0, maxAttempts: optionSpec.maxAttempts, protocols: 0, heartbeat: 0, queue: 0 }, 'preset.');
+    policyMaxAttempts = set.maxAttempts ?? (fields['maxAttempts'] as number | undefined) ?? Infinity;
     presetName = policyCheck.check(preset['name'], [(name) => typeof name === 'string' && name.trim() !== '', __DEV__ ? 'a non-empty string' : ''], 'preset.name');
     normalizeTable(preset, 'preset.', { ...base, origin: 'preset' }, table);
   }
@@ -124,7 +128,9 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
       action === 'reauth' && reauthAttempt >= maxReauth ? 'reauth-exhausted' : attempt + 1 >= maxAttempts ? 'max-attempts' : undefined;
     if (cause) return { action: 'stop', cause, rule };
     const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
-    return { action, delayMs: Math.round(delayMs ?? computeDelay(next, backoff, random, count(read(context, 'previousDelayMs')))), attempt: next, rule };
+    const delay = Math.round(delayMs ?? computeDelay(next, backoff, random, count(read(context, 'previousDelayMs'))));
+    // A server's retry hint (docs/retry-hints.md) holds a reconnect back, within the cap.
+    return { action, delayMs: action === 'reconnect' ? delayForHint(read(result, 'retryAfterMs'), delay, backoff, random) : delay, attempt: next, rule };
   };
 
   // The effective table in lookup order: a code or name rule is listed when it is the one that decides its code.

@@ -78,11 +78,18 @@ export interface PolicyContext {
   readonly previousDelayMs?: number;
 }
 
-/** A named set of rules for another protocol's conventions (see `closekit/presets`). */
+/**
+ * Another protocol's conventions (see `closekit/presets`): its close-code
+ * rules and the retry limit its own client uses. The policy reads `name`,
+ * `rules`, `default` and `maxAttempts`; a socket also reads a preset's
+ * `protocols` and `heartbeat` (see `Profile` in `closekit/presets`).
+ */
 export interface Preset {
   readonly name: string;
   readonly rules: PolicyRules;
   readonly default?: Rule;
+  /** The protocol client's own limit, in closekit's terms (attempts in a row, the first included); the app's `maxAttempts` wins. */
+  readonly maxAttempts?: number;
 }
 
 /** Options for `createPolicy`. Every option is validated up front. */
@@ -95,13 +102,13 @@ export interface PolicyOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly default?: Rule;
   /** Backoff for every rule without its own. @default { initialMs: 500, factor: 2, maxMs: 30000, jitter: 'full' } */
   readonly backoff?: BackoffOptions;
-  /** Connection attempts in a row, the first included: the close of attempt number `maxAttempts` is `stop` with `max-attempts` (3 → exactly three sockets). @default Infinity */
+  /** Connection attempts in a row, the first included: the close of attempt number `maxAttempts` is `stop` with `max-attempts` (3 → exactly three sockets). @default the preset's `maxAttempts`, else Infinity */
   readonly maxAttempts?: number;
   /** Consecutive re-authentications before `stop` with `reauth-exhausted`. @default 2 */
   readonly maxReauth?: number;
   /** An open lasting at least this long resets the counters (Infinity: never; else at most 2147483647). @default 5000 */
   readonly resetAfterMs?: number;
-  /** Another protocol's conventions, under the app's rules. */
+  /** Another protocol's conventions, under the app's rules and options. */
   readonly preset?: Preset;
   /** Random source in [0, 1). @default Math.random */
   readonly random?: RandomSource;

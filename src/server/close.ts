@@ -1,6 +1,7 @@
 import { CloseCode, isSendableCode, type CloseCodeContract, type CloseCodeMap, type CloseCodeName } from '../codes';
 import { CloseCodeError, show } from '../errors';
 import { trimReason } from './reason';
+import { reasonWithRetryHint } from './retry-hint';
 import type { ClosableSocket } from './types';
 
 /** Names of the IANA codes a server may send (all but 1005, 1006 and 1015), e.g. `'TryAgainLater'`. */
@@ -13,7 +14,19 @@ export type ServerCloseCode<N extends string = never> = number | SendableCodeNam
 export interface CloseWithOptions<M extends CloseCodeMap = CloseCodeMap> {
   /** The app's contract from `defineCloseCodes`, so `code` can be one of its names. */
   readonly codes?: CloseCodeContract<M>;
+  /**
+   * Asks the client to wait this long before reconnecting: a retry hint is
+   * added at the end of the reason (`'restarting retry-after=30s'`; see
+   * docs/retry-hints.md), which closekit's classify reads as `retryAfterMs`
+   * and its default policy honours. A whole number of ms, 0 to 9999999, or
+   * whole seconds up to 9999999 s; anything else throws a `CloseCodeError`
+   * (rule `retry-hint`).
+   */
+  readonly retryAfterMs?: number;
 }
+
+/** The retry hint alone, for a {@link Closer}'s functions (the contract is already bound). */
+export type RetryHintOptions = Pick<CloseWithOptions, 'retryAfterMs'>;
 
 /** What was put in the close frame. */
 export interface SentClose {
@@ -83,13 +96,13 @@ export function closeWith<M extends CloseCodeMap>(
   options: CloseWithOptions<M> & { readonly codes: CloseCodeContract<M> },
 ): SentClose;
 export function closeWith(ws: ClosableSocket, code: ServerCloseCode<string>, reason?: string, options?: CloseWithOptions): SentClose {
-  return sendClose(ws, code, reason, options?.codes);
+  return sendClose(ws, code, reason, options?.codes, options?.retryAfterMs);
 }
 
-function sendClose(ws: ClosableSocket, code: unknown, reason: string | undefined, codes: CloseCodeContract | undefined): SentClose {
-  // Everything is checked before anything is sent: a bad code leaves the socket open.
+function sendClose(ws: ClosableSocket, code: unknown, reason: string | undefined, codes: CloseCodeContract | undefined, retryAfterMs?: number): SentClose {
+  // Everything is checked before anything is sent: a bad code or hint leaves the socket open.
   const wireCode = resolveServerCode(code, codes);
-  const text = trimReason(reason ?? '');
+  const text = retryAfterMs === undefined ? trimReason(reason ?? '') : reasonWithRetryHint(reason ?? '', retryAfterMs);
   ws.close(wireCode, text);
   return { code: wireCode, reason: text };
 }
@@ -117,7 +130,7 @@ export function rejectAfterAccept<M extends CloseCodeMap>(
   options: CloseWithOptions<M> & { readonly codes: CloseCodeContract<M> },
 ): SentClose;
 export function rejectAfterAccept(ws: ClosableSocket, code: ServerCloseCode<string>, reason?: string, options?: CloseWithOptions): SentClose {
-  return sendClose(ws, code, reason, options?.codes);
+  return sendClose(ws, code, reason, options?.codes, options?.retryAfterMs);
 }
 
 /** {@link closeWith} and {@link rejectAfterAccept} bound to one contract. Made by {@link createCloser}. */
@@ -125,9 +138,9 @@ export interface Closer<M extends CloseCodeMap> {
   /** The contract the names come from. */
   readonly codes: CloseCodeContract<M>;
   /** {@link closeWith} with the contract's names. */
-  closeWith(ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string): SentClose;
+  closeWith(ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions): SentClose;
   /** {@link rejectAfterAccept} with the contract's names. */
-  rejectAfterAccept(ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string): SentClose;
+  rejectAfterAccept(ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions): SentClose;
 }
 
 /**
@@ -147,7 +160,9 @@ export function createCloser<M extends CloseCodeMap>(codes: CloseCodeContract<M>
   }
   return Object.freeze({
     codes,
-    closeWith: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string) => sendClose(ws, code, reason, codes),
-    rejectAfterAccept: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string) => sendClose(ws, code, reason, codes),
+    closeWith: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) =>
+      sendClose(ws, code, reason, codes, options?.retryAfterMs),
+    rejectAfterAccept: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) =>
+      sendClose(ws, code, reason, codes, options?.retryAfterMs),
   });
 }

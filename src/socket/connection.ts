@@ -3,7 +3,7 @@
 // a replaced or abandoned one can no longer report anything.
 import { ReadyState, type WebSocketConstructorLike, type WebSocketLike } from '../environment';
 import type { CloseEventLike } from '../classify';
-import { SocketError, thrown, toError } from './errors';
+import { type SocketError, thrown, toError } from './errors';
 import type { SendData, UrlSource } from './types';
 
 /** What a connection reports, each at most once per connection except `message`. */

@@ -27,14 +27,14 @@ export interface Heartbeat {
   stop(): void;
   /** Pings now, whatever the quiet time, and expects a reply within `timeoutMs` (after a freeze or a sleep); nothing when not beating or already waiting for a reply. */
   probe(): void;
-  /** Anything received is a sign of life; true when it was a pong, which the app does not see. */
+  /** Anything received is a sign of life; true when it was the heartbeat's own (a pong, or a server ping it answered), which the app does not see. */
   received(data: unknown): boolean;
 }
 
 /** A heartbeat for `options`; with none, one that does nothing. */
 export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: HeartbeatIo): Heartbeat {
   if (options === undefined) return { start() {}, stop() {}, probe() {}, received: () => false };
-  const { intervalMs, timeoutMs, message, isPong } = options;
+  const { intervalMs, timeoutMs, message, isPong, answer } = options;
   const { timers, clock } = io;
   let handle: TimerHandle | undefined;
   let awaitingPong = false;
@@ -105,7 +105,16 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: Hear
         awaitingPong = false;
         schedule(intervalMs);
       }
-      return call(() => isPong(data), 'isPong', false) === true;
+      if (call(() => isPong(data), 'isPong', false) === true) return true;
+      // The server's own ping (Centrifugo's, graphql-ws's): answered here, not handed to the app.
+      const reply = call(() => answer(data), 'answer', undefined);
+      if (reply === undefined) return false;
+      try {
+        io.send(reply);
+      } catch (error) {
+        io.report(thrown('hook-failed', __DEV__ ? 'Sending the heartbeat answer failed' : 'answer', error));
+      }
+      return true;
     },
   };
 }

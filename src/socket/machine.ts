@@ -29,7 +29,7 @@ export interface MachineContext {
   /** Delay to wait once `auth.refresh` resolves. */
   readonly reauthDelayMs: number;
   /** The close the app asked for, while `closing`. */
-  readonly closeRequest: { readonly code: number; readonly reason: string | undefined } | undefined;
+  readonly closeRequest: { readonly code: number; readonly reason: string | undefined; readonly at: number } | undefined;
   /** False while offline (only tracked with `pauseWhenOffline`). */
   readonly online: boolean;
   /** False while hidden (only tracked with `pauseWhenHidden`). */
@@ -54,7 +54,7 @@ export interface MachineContext {
 export type Input =
   | { readonly type: 'start' }
   | { readonly type: 'reconnect'; readonly at: number }
-  | { readonly type: 'close'; readonly code: number; readonly reason: string | undefined }
+  | { readonly type: 'close'; readonly code: number; readonly reason: string | undefined; readonly at: number }
   | { readonly type: 'dispose'; readonly at: number }
   | { readonly type: 'url-resolved'; readonly epoch: number; readonly url: string }
   | { readonly type: 'url-failed'; readonly epoch: number; readonly error: Error }
@@ -249,7 +249,7 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
     case 'close':
       if (state === 'closing') return;
       if (state === 'open') {
-        c.closeRequest = { code: input.code, reason: input.reason };
+        c.closeRequest = { code: input.code, reason: input.reason, at: input.at };
         fx.push(
           HEARTBEAT_OFF,
           { type: 'close-socket', code: input.code, reason: input.reason },
@@ -467,7 +467,8 @@ function finishClientClose(c: Draft, fx: Effect[], config: MachineConfig, result
   fx.push(...ALL_TIMERS, { type: 'abandon', reason: 'closed' });
   c.lastClose = result;
   emit(fx, 'close', { result, decision: { action: 'stop', cause: 'client', rule: clientStopRule } });
-  settle(c, fx, config, uptime(c, at));
+  // Only the time open before close() counts: waiting for the server's answer confirms nothing.
+  settle(c, fx, config, uptime(c, c.closeRequest?.at ?? at));
   stop(c, fx, 'client', result);
 }
 

@@ -10,10 +10,10 @@ import type { Policy } from '../policy/types';
 import { browserOnlineSource, browserVisibilitySource } from './browser';
 import { browserPageSource } from './page';
 import { SocketError } from './errors';
-import type { AckOptions, AuthOptions, HeartbeatOptions, LifecycleOptions, OnlineSource, PageSource, QueueOverflow, SendData, SocketOptions, UrlSource, VisibilitySource } from './types';
+import type { AckOptions, AuthOptions, HeartbeatOptions, LifecycleOptions, OnlineSource, PageSource, QueueOverflow, SocketOptions, UrlSource, VisibilitySource } from './types';
 
 /** The heartbeat with its defaults filled in. */
-export type ResolvedHeartbeat = Required<Omit<HeartbeatOptions, 'message'>> & { readonly message: SendData | (() => SendData) };
+export type ResolvedHeartbeat = Required<HeartbeatOptions>;
 
 /** The queue with its defaults filled in. */
 export interface ResolvedQueue {
@@ -68,7 +68,7 @@ export interface ResolvedOptions {
 }
 
 /** The validator of socket options: its failures are `SocketError`s with code `invalid-option`. */
-export const socketCheck: Validator = /* @__PURE__ */ validator((option, value, message) => new SocketError('invalid-option', message, undefined, option));
+export const socketCheck: Validator = /* @__PURE__ */ validator((option, _value, message) => new SocketError('invalid-option', message, undefined, option));
 
 const { check, fields } = socketCheck;
 
@@ -89,6 +89,7 @@ const socketSpec: Spec = {
   policy: [isRecord, __DEV__ ? 'a policy from createPolicy() or its options' : ''],
   auth: [isRecord, __DEV__ ? 'an object { refresh, timeoutMs? }' : ''],
   WebSocket: [(value) => typeof value === 'function', __DEV__ ? 'a WebSocket constructor' : ''],
+  preset: [isRecord, __DEV__ ? "a preset such as graphqlWs from 'closekit/presets'" : ''],
   binaryType: [(value) => typeof value === 'string', __DEV__ ? "a string such as 'arraybuffer' or 'blob'" : ''],
   connectTimeoutMs: /* @__PURE__ */ durationCheck(true),
   heartbeat: /* @__PURE__ */ objectOrFalse('an object { intervalMs, timeoutMs }'),
@@ -105,7 +106,7 @@ const socketSpec: Spec = {
 };
 
 // Policy options written at the top level by mistake: the message says where they go.
-const policyKeys = ['rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs', 'preset'];
+const policyKeys = ['rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs'];
 const elsewhere: Record<string, string> = {};
 for (const key of policyKeys) elsewhere[key] = `policy.${key}`;
 
@@ -121,6 +122,7 @@ const heartbeatSpec: Spec = {
   timeoutMs: /* @__PURE__ */ durationCheck(true),
   message: [(value) => value !== null && ['string', 'function', 'object'].includes(typeof value), __DEV__ ? 'data to send, or a function returning it' : ''],
   isPong: isFunction,
+  answer: isFunction,
 };
 const lifecycleSpec: Spec = {
   backForwardCache: bool,
@@ -138,12 +140,17 @@ const authSpec: Spec = { refresh: isFunction, timeoutMs: /* @__PURE__ */ duratio
 // One policy for every socket that brings no policy options: built once, on first use.
 let sharedPolicy: Policy | undefined;
 
-function resolvePolicy(given: unknown, codes: CloseCodeContract | undefined, random: RandomSource | undefined): Policy {
+function resolvePolicy(given: unknown, codes: CloseCodeContract | undefined, random: RandomSource | undefined, preset: SocketOptions['preset']): Policy {
   if (isRecord(given) && typeof given['decide'] === 'function') return given as unknown as Policy;
-  if (given === undefined && random === undefined) return (sharedPolicy ??= createPolicy());
-  // The socket's codes and random are the policy's defaults; its own win.
+  if (given === undefined && random === undefined && preset === undefined) return (sharedPolicy ??= createPolicy());
+  // The socket's preset, codes and random are the policy's defaults; its own win.
   const options = (given ?? {}) as Record<string, unknown>;
-  return createPolicy({ ...options, ...(options['codes'] === undefined && codes && { codes }), ...(options['random'] === undefined && random && { random }) });
+  return createPolicy({
+    ...(preset && { preset }),
+    ...options,
+    ...(options['codes'] === undefined && codes && { codes }),
+    ...(options['random'] === undefined && random && { random }),
+  });
 }
 
 const defaultTimers: Timers = {
@@ -161,28 +168,35 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
   if (typeof WebSocket !== 'function') {
     socketCheck.fail('WebSocket', WebSocket, __DEV__ ? "a WebSocket constructor: there is no global WebSocket here, so pass one (e.g. `import { WebSocket } from 'undici'` or from 'ws')" : '');
   }
-  const { protocols, codes } = o;
+  const { codes, preset } = o;
+  // A protocol profile (closekit/presets) brings its subprotocols and keep-alive; the app's own options win.
+  const protocols = o.protocols ?? (fields({ protocols: preset?.protocols }, socketSpec, 'preset.')['protocols'] as SocketOptions['protocols']);
 
-  const policy = resolvePolicy(o.policy, codes, o.random);
+  const policy = resolvePolicy(o.policy, codes, o.random, preset);
   const resetAfterMs = policy.resetAfterMs;
 
   const auth = o.auth === undefined ? undefined : (fields(o.auth as unknown as Record<string, unknown>, authSpec, 'auth.') as Partial<AuthOptions>);
   if (auth !== undefined && auth.refresh === undefined) socketCheck.fail('auth.refresh', undefined, __DEV__ ? 'a function: auth without refresh does nothing' : '');
 
   let heartbeat: ResolvedHeartbeat | undefined;
-  if (o.heartbeat) {
-    const h = fields(o.heartbeat as unknown as Record<string, unknown>, heartbeatSpec, 'heartbeat.') as Partial<HeartbeatOptions>;
+  // The preset's heartbeat is the default; the app's fields are merged over it, and `false` turns it off.
+  const given = o.heartbeat === false ? undefined : preset?.heartbeat ? { ...preset.heartbeat, ...o.heartbeat } : o.heartbeat;
+  if (given) {
+    const h = fields(given as unknown as Record<string, unknown>, heartbeatSpec, 'heartbeat.') as Partial<HeartbeatOptions>;
     heartbeat = {
       intervalMs: check(h.intervalMs, heartbeatSpec['intervalMs'] as Check, 'heartbeat.intervalMs'),
       timeoutMs: check(h.timeoutMs, heartbeatSpec['timeoutMs'] as Check, 'heartbeat.timeoutMs'),
       message: h.message ?? 'ping',
       isPong: h.isPong ?? ((data) => data === 'pong'),
+      answer: h.answer ?? (() => undefined),
     };
   }
 
   let queue: ResolvedQueue | undefined;
-  if (o.queue !== false) {
-    const q = fields((o.queue ?? {}) as Record<string, unknown>, queueSpec, 'queue.') as { max?: number; overflow?: QueueOverflow; confirmAfterMs?: number; ack?: AckOptions };
+  // The preset's queue (false for a handshake protocol) unless the app sets its own.
+  const queueGiven = o.queue ?? (fields({ queue: preset?.queue }, socketSpec, 'preset.')['queue'] as SocketOptions['queue']);
+  if (queueGiven !== false) {
+    const q = fields((queueGiven ?? {}) as Record<string, unknown>, queueSpec, 'queue.') as { max?: number; overflow?: QueueOverflow; confirmAfterMs?: number; ack?: AckOptions };
     queue = { max: q.max ?? 100, overflow: q.overflow ?? 'drop-oldest', confirmAfterMs: q.ack ? 0 : (q.confirmAfterMs ?? 1000), ack: q.ack };
   }
 

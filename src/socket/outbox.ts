@@ -79,20 +79,25 @@ export function createOutbox(queue: ResolvedQueue | undefined, reports: OutboxRe
   // In ack mode `max` bounds queued and in-flight messages together; otherwise only the queue.
   const held = (): number => waiting.length + (ack ? (flight?.length ?? 0) : 0);
 
-  /** Makes room for one more message; false when `data` itself must go. */
-  function makeRoom(data: SendData): boolean {
-    if (held() < max) return true;
+  /**
+   * Makes room for one more message and says which message goes: `data`
+   * itself (drop-newest), the oldest held (drop-oldest), or none. The caller
+   * reports it only once `data` is where it belongs, so a `dropped` listener
+   * that calls dispose() or close() finds every message in its place.
+   */
+  function makeRoom(data: SendData): { readonly keep: boolean; readonly dropped: SendData | undefined } {
+    if (held() < max) return { keep: true, dropped: undefined };
     if (overflow === 'error') {
       throw new SocketError('queue-full', __DEV__ ? `send() while not open: the queue is full (queue.max ${max}, queue.overflow 'error'). Wait for 'open' or raise queue.max.` : '');
     }
-    if (overflow === 'drop-newest') {
-      reports.dropped([data]);
-      return false;
-    }
+    if (overflow === 'drop-newest') return { keep: false, dropped: data };
     const oldest = flight !== undefined && ack && flight.length > 0 ? (flight.shift() as InFlight).data : (waiting.shift() as SendData);
-    reports.dropped([oldest]);
-    return true;
+    return { keep: true, dropped: oldest };
   }
+
+  const report = (dropped: SendData | undefined): void => {
+    if (dropped !== undefined) reports.dropped([dropped]);
+  };
 
   function track(data: SendData): void {
     if (flight === undefined) return;
@@ -107,13 +112,22 @@ export function createOutbox(queue: ResolvedQueue | undefined, reports: OutboxRe
     confirming: () => flight !== undefined && !ack,
     enqueue(data) {
       if (queue === undefined) throw new SocketError('not-open', __DEV__ ? "send() while not open, and options.queue is false: wait for 'open', or turn the queue on." : '');
-      if (makeRoom(data)) waiting.push(data);
+      const room = makeRoom(data);
+      if (room.keep) waiting.push(data);
+      report(room.dropped);
     },
     write(data, write) {
-      if (ack && !makeRoom(data)) return false;
-      write(data);
-      track(data);
-      return true;
+      const room = ack ? makeRoom(data) : { keep: true, dropped: undefined };
+      try {
+        if (room.keep) {
+          write(data);
+          track(data);
+        }
+      } finally {
+        // Also when the WebSocket refused `data` (send() throws that): what made room is gone either way.
+        report(room.dropped);
+      }
+      return room.keep;
     },
     flush(write, tracking) {
       if (!ack) flight = tracking ? [] : undefined;

@@ -86,7 +86,11 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
   const heartbeat = createHeartbeat(o.heartbeat, {
     timers,
     clock,
-    send: (data) => connection.isOpen() && (connection.send(data), true),
+    send(data) {
+      if (!connection.isOpen()) return false;
+      connection.send(data);
+      return true;
+    },
     dead: () => dispatch({ type: 'heartbeat-dead', epoch: context.epoch, at: now() }),
     report,
   });
@@ -129,7 +133,11 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
 
   function setTimer(name: TimerName | 'start', delayMs: number, callback: () => void): void {
     clearTimer(name);
-    handles.set(name, timers.setTimeout(() => (handles.delete(name), callback()), delayMs));
+    const fire = (): void => {
+      handles.delete(name);
+      callback();
+    };
+    handles.set(name, timers.setTimeout(fire, delayMs));
   }
 
   function clearTimer(name: TimerName | 'start'): void {

@@ -90,7 +90,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
   close(code: number = 1000, reason?: string): void {
     validateClientClose(code, reason);
     if (this.r.isDisposed()) return;
-    this.r.input({ type: 'close', code, reason });
+    this.r.input({ type: 'close', code, reason, at: this.r.now() });
   }
 
   /**

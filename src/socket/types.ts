@@ -1,7 +1,7 @@
 import type { ApplicationCloseResult, CloseResult, LibraryCloseResult } from '../classify';
 import type { CloseCodeContract, CloseCodeMap } from '../codes';
 import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../environment';
-import type { Decision, Policy, PolicyOptions, StopCause } from '../policy/types';
+import type { Decision, Policy, PolicyOptions, Preset, StopCause } from '../policy/types';
 
 /**
  * Where a {@link ManagedSocket} is in its life:
@@ -120,10 +120,17 @@ export interface HeartbeatOptions {
   readonly intervalMs: number;
   /** How long to wait for any reply after a ping, in ms. */
   readonly timeoutMs: number;
-  /** The ping payload, or a function making it. @default 'ping' */
-  readonly message?: SendData | (() => SendData);
+  /** The ping payload, or a function making it; a function returning undefined sends nothing (a receive deadline only, for protocols where the server pings). @default 'ping' */
+  readonly message?: SendData | (() => SendData | undefined);
   /** Recognises the server's pong, which is then not emitted as `message`. @default (data) => data === 'pong' */
   readonly isPong?: (data: unknown) => boolean;
+  /**
+   * Answers the server's own pings: for an incoming message it returns the
+   * reply to send (that message is then not emitted as `message`), or
+   * undefined for any other message. @default none
+   * @example answer: (data) => (data === '{}' ? '{}' : undefined) // Centrifugo
+   */
+  readonly answer?: (data: unknown) => SendData | undefined;
 }
 
 /** What `send()` does when the queue is full. */
@@ -227,7 +234,16 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
    * Also bounds how long `close()` waits for the closing handshake. @default 10000
    */
   readonly connectTimeoutMs?: number;
-  /** Ping/pong dead-connection detection. @default off */
+  /**
+   * Another protocol's profile from `closekit/presets` (e.g. `graphqlWs`): its
+   * rules and `maxAttempts` go into the policy built from options (a
+   * `policy.preset` wins; a ready-made policy is used as is), its `protocols`
+   * are offered unless `protocols` is given, and its `heartbeat` is the
+   * default heartbeat (the app's `heartbeat` is merged over it field by field;
+   * `false` turns it off).
+   */
+  readonly preset?: Preset & { readonly protocols?: string | readonly string[]; readonly heartbeat?: HeartbeatOptions; readonly queue?: QueueOptions | false };
+  /** Ping/pong dead-connection detection. @default off (the preset's, with `preset`) */
   readonly heartbeat?: HeartbeatOptions | false;
   /** Buffer for `send()` while not open, or `false` to make such a `send()` throw (and track nothing, see `confirmAfterMs`). @default { max: 100, overflow: 'drop-oldest', confirmAfterMs: 1000 } */
   readonly queue?: QueueOptions | false;

@@ -19,7 +19,7 @@ export const reasons: Readonly<Record<string, string>> = {
   1011: 'A server fault a later attempt may not meet.',
   1012: 'The server is restarting, and every client heard it at once: a wide first window keeps them from returning as one wave.',
   1013: 'The server is overloaded and asked for patience.',
-  1014: 'A proxy could not reach the server behind it.',
+  1014: 'A gateway that accepted the connection got a bad answer from the server behind it. (A proxy that cannot reach the server at all, such as nginx, answers the upgrade with HTTP 502: a 1006, never opened.)',
   1015: 'A TLS failure does not fix itself.',
   3000: 'Refresh credentials (`auth.refresh`), then reconnect.',
   3003: 'Refused with the credentials the client has.',

@@ -11,7 +11,7 @@ import {
   type Rule,
   type StopCause,
 } from '../../src/index';
-import { centrifugo, graphqlWs, pusher } from '../../src/presets/index';
+import { centrifugo, graphqlWs, pusher, type Profile } from '../../src/presets/index';
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 
@@ -72,8 +72,8 @@ describe('policy types', () => {
   });
 
   it('takes the presets and a plain options object', () => {
-    expectTypeOf(graphqlWs).toEqualTypeOf<Preset>();
-    expectTypeOf(centrifugo).toEqualTypeOf<Preset>();
+    expectTypeOf(graphqlWs).toEqualTypeOf<Profile>();
+    expectTypeOf(centrifugo).toMatchTypeOf<Preset>();
     createPolicy({ preset: pusher, rules: { 4001: 'reauth' } });
     const options: PolicyOptions = { maxAttempts: 10, maxReauth: 1, resetAfterMs: 5000, random: Math.random };
     expectTypeOf(createPolicy(options)).toEqualTypeOf<Policy<string>>();

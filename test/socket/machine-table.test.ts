@@ -33,7 +33,7 @@ const reach: Record<SocketState, Step[]> = {
   idle: [],
   connecting: [...start, resolved],
   open: [...start, resolved, opened],
-  closing: [...start, resolved, opened, { type: 'close', code: 1000, reason: undefined }],
+  closing: [...start, resolved, opened, { type: 'close', code: 1000, reason: undefined, at: 5 }],
   waiting: [...start, resolved, opened, closedWith(1012)],
   reauthenticating: [...start, resolved, opened, closedWith(4001)],
   suspended: [...start, resolved, opened, { type: 'page-hide', at: 10 }],
@@ -44,7 +44,7 @@ const reach: Record<SocketState, Step[]> = {
 const inputs: Record<string, (c: MachineContext) => Input> = {
   start: () => ({ type: 'start' }),
   reconnect: () => ({ type: 'reconnect', at: 20 }),
-  close: () => ({ type: 'close', code: 4000, reason: 'bye' }),
+  close: () => ({ type: 'close', code: 4000, reason: 'bye', at: 20 }),
   dispose: () => ({ type: 'dispose', at: 20 }),
   'url-resolved': (c) => ({ type: 'url-resolved', epoch: c.epoch, url: 'ws://y' }),
   'url-failed': (c) => ({ type: 'url-failed', epoch: c.epoch, error: new Error('x') }),

@@ -43,7 +43,7 @@ describe('transition', () => {
   });
 
   it('gives up on a closing handshake the server never answers', () => {
-    const { context, effects } = run([...connect, opened, { type: 'close', code: 4000, reason: 'bye' }, { type: 'timer', timer: 'closing', at: 5 }]);
+    const { context, effects } = run([...connect, opened, { type: 'close', code: 4000, reason: 'bye', at: 3 }, { type: 'timer', timer: 'closing', at: 5 }]);
     expect(context.state).toBe('stopped');
     expect(effects).toContainEqual({ type: 'abandon', reason: 'close timeout' });
     expect(effects.at(-1)).toMatchObject({ type: 'stopped', cause: 'client', result: { code: 4000, reason: 'bye', wasClean: false } });
@@ -84,7 +84,7 @@ describe('transition', () => {
   });
 
   it('does nothing once stopped except reconnect', () => {
-    const stopped = run([{ type: 'close', code: 1000, reason: undefined }]).context;
+    const stopped = run([{ type: 'close', code: 1000, reason: undefined, at: 0 }]).context;
     expect(stopped.state).toBe('stopped');
     for (const input of [{ type: 'start' }, { type: 'timer', timer: 'retry', at: 0 }, { type: 'online', online: true }] as Input[]) {
       expect(transition(stopped, input, config).effects).toEqual([]);

@@ -37,6 +37,8 @@ export interface TestServer {
   readonly upgrades: number;
   /** The request URL (path and query) of every upgrade, in order. */
   readonly requestUrls: readonly string[];
+  /** The TCP socket of every upgrade, in order (see whether the client gave up on a hung one). */
+  readonly upgradeSockets: readonly Socket[];
   /** Connections accepted, in order. */
   readonly accepted: readonly WebSocket[];
   /** Every text message received that was not a heartbeat ping, in order. */
@@ -94,6 +96,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let pings = 0;
   let closed = false;
   const requestUrls: string[] = [];
+  const upgradeSockets: Socket[] = [];
   const accepted: WebSocket[] = [];
   const received: string[] = [];
   const sockets = new Set<Socket>();
@@ -102,6 +105,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const onUpgrade = (request: IncomingMessage, socket: Socket, head: Buffer): void => {
     upgrades++;
     requestUrls.push(request.url ?? '');
+    upgradeSockets.push(socket);
     socket.on('error', () => {});
     const behaviour = script.shift() ?? fallback;
     if (behaviour === 'hang') return;
@@ -173,6 +177,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return upgrades;
     },
     requestUrls,
+    upgradeSockets,
     accepted,
     received,
     get pings() {

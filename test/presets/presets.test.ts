@@ -8,8 +8,8 @@ function actionOf(preset: Preset, code: number, options: object = {}): Action {
 
 // FACTS.md's reading of each protocol, row by row.
 describe('graphqlWs preset', () => {
-  const fatal = [4400, 4401, 4406, 4409, 4429, 4500];
-  const retried = [4403, 4408, 4499, 4504];
+  const fatal = [4004, 4005, 4400, 4401, 4406, 4409, 4429, 4500];
+  const retried = [4403, 4408, 4499, 4504, 3000, 3003, 3008, 3999, 4000, 4999, 0, 999, 2000, 2999, 5000, 65535];
   const retriedStandard = [1001, 1005, 1006, 1012, 1013, 1014];
   const fatalStandard = [1002, 1003, 1004, 1007, 1008, 1009, 1010, 1011, 1015, 1016, 1500, 1999];
 
@@ -18,7 +18,18 @@ describe('graphqlWs preset', () => {
   it.each(retriedStandard)('%i is retried', (code) => expect(actionOf(graphqlWs, code)).toBe('reconnect'));
   it.each(fatalStandard)('%i (1000–1999) is fatal', (code) => expect(actionOf(graphqlWs, code)).toBe('stop'));
   it('1000 stops', () => expect(actionOf(graphqlWs, 1000)).toBe('stop'));
-  it.each([4000, 4999, 3500, 2000])('%i, which it does not name, reconnects', (code) => expect(actionOf(graphqlWs, code)).toBe('reconnect'));
+  it('gives up after 6 sockets in a row, as graphql-ws does after its 5 retries', () => {
+    const policy = createPolicy({ preset: graphqlWs, random: () => 0 });
+    expect(policy.decide(classify({ code: 4403 }), { attempt: 4 })).toMatchObject({ action: 'reconnect', attempt: 5 });
+    expect(policy.decide(classify({ code: 4403 }), { attempt: 5 })).toMatchObject({ action: 'stop', cause: 'max-attempts' });
+    expect(createPolicy({ preset: graphqlWs, maxAttempts: 100 }).decide(classify({ code: 4403 }), { attempt: 5 })).toMatchObject({ action: 'reconnect' });
+  });
+
+  it('has no attempt limit of its own beyond graphql-ws: a stop rule is not a limit', () => {
+    expect(graphqlWs.maxAttempts).toBe(6);
+    expect(centrifugo.maxAttempts).toBeUndefined();
+    expect(pusher.maxAttempts).toBeUndefined();
+  });
 
   it('keeps the 5 s floor for 1013', () => {
     expect(createPolicy({ preset: graphqlWs, random: () => 0 }).decide(classify({ code: 1013 }))).toMatchObject({ delayMs: 5000 });
@@ -80,10 +91,8 @@ describe('pusher preset', () => {
     expect(createPolicy({ preset: pusher, random: () => 0.5 }).decide(classify({ code: 4000 }), { attempt: 3 })).toMatchObject({ delayMs: 2000 });
   });
 
-  it("leaves codes below 4000 to closekit's defaults", () => {
-    expect(actionOf(pusher, 1000)).toBe('stop');
-    expect(actionOf(pusher, 1006)).toBe('reconnect');
-    expect(actionOf(pusher, 3000)).toBe('reauth');
+  it('reconnects on every code below 4000, as pusher-js does', () => {
+    for (const code of [0, 1000, 1002, 1003, 1006, 1008, 1015, 2000, 3000, 3003, 3999]) expect(actionOf(pusher, code)).toBe('reconnect');
   });
 
   it('is bounded by maxAttempts even when retrying at once', () => {
