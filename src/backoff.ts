@@ -70,6 +70,9 @@ export function resolveBackoff(value: unknown, base: ResolvedBackoff = DEFAULT_B
   return Object.freeze(resolved);
 }
 
+/** Settings that are not an object (null, a number…) are closekit's defaults: the delay functions never throw. */
+const settings = (backoff: unknown): ResolvedBackoff => (isRecord(backoff) ? (backoff as unknown as ResolvedBackoff) : DEFAULT_BACKOFF);
+
 /** A counter from the app's own bookkeeping, where anything odd counts as 0. */
 export function count(value: unknown): number {
   return typeof value === 'number' && value > 0 && value < Infinity ? Math.floor(value) : 0;
@@ -88,7 +91,8 @@ function draw(random: RandomSource): number {
  * The exponential delay before jitter for retry number `attempt` (1 = first
  * retry): `min(maxMs, initialMs × factor^(attempt − 1))`.
  */
-export function baseDelayMs(attempt: number, backoff: ResolvedBackoff = DEFAULT_BACKOFF): number {
+export function baseDelayMs(attempt: number, given: ResolvedBackoff = DEFAULT_BACKOFF): number {
+  const backoff = settings(given);
   const n = Math.max(1, count(attempt));
   if (backoff.initialMs === 0) return 0;
   // factor^(n-1) may overflow to Infinity; min() brings it back to the cap.
@@ -109,10 +113,11 @@ export function baseDelayMs(attempt: number, backoff: ResolvedBackoff = DEFAULT_
  */
 export function computeDelay(
   attempt: number,
-  backoff: ResolvedBackoff = DEFAULT_BACKOFF,
+  given: ResolvedBackoff = DEFAULT_BACKOFF,
   random: RandomSource = Math.random,
   previousDelayMs?: number,
 ): number {
+  const backoff = settings(given);
   const { jitter, initialMs: low, maxMs } = backoff;
   const d = baseDelayMs(attempt, backoff);
   // Decorrelated: up to 3 × the previous delay, which is initialMs before the first retry.
@@ -130,7 +135,8 @@ export function computeDelay(
  * floor and rounding (decorrelated jitter: for a first retry). For dashboards,
  * benchmarks and tests.
  */
-export function expectedDelayMs(attempt: number, backoff: ResolvedBackoff = DEFAULT_BACKOFF): number {
+export function expectedDelayMs(attempt: number, given: ResolvedBackoff = DEFAULT_BACKOFF): number {
+  const backoff = settings(given);
   const d = baseDelayMs(attempt, backoff);
   switch (backoff.jitter) {
     case 'none':

@@ -69,7 +69,7 @@ export function rangeOf(code: number): CloseCodeRange {
 
 /** The IANA name of a registered code (`1012` → `'ServiceRestart'`), else undefined. */
 export function nameOfCode(code: number): CloseCodeName | undefined {
-  return namesByCode[code];
+  return typeof code === 'number' ? namesByCode[code] : undefined;
 }
 
 /**
@@ -193,7 +193,7 @@ export function defineCloseCodes<const M extends CloseCodeMap>(
     nameOf: (code: number) => byCode.get(code),
     has: (code: number) => byCode.has(code),
     codeOf<K extends keyof M & string>(name: K): M[K] {
-      if (!Object.prototype.hasOwnProperty.call(codes, name)) {
+      if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(codes, name)) {
         throw new CloseCodeError('unknown-name', name, `Unknown close code name ${show(name)}; this contract defines: ${names.join(', ') || '(none)'}.`);
       }
       return codes[name];

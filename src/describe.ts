@@ -1,4 +1,4 @@
-import type { CloseResult } from './classify';
+import { classify, type CloseEventLike, type CloseResult } from './classify';
 import type { CloseCodeName } from './codes';
 
 // Registry titles (IANA's wording) and a plain-English account of each named code.
@@ -31,12 +31,22 @@ const bandWords = {
 } as const;
 
 /**
- * One plain English sentence describing a close, for a UI or a log.
+ * One plain English sentence describing a close, for a UI or a log. Never
+ * throws: something that is not a result is described as `classify` sees it.
  *
  * @example
  * describe(classify({ code: 1012 })) // 'The server is restarting (1012 Service Restart).'
  */
 export function describe(result: CloseResult): string {
+  try {
+    return sentence(result);
+  } catch {
+    // Not a result classify made (null, a hand-built object with an unknown name…): describe what classify makes of it.
+    return sentence(classify(result as CloseEventLike));
+  }
+}
+
+function sentence(result: CloseResult): string {
   const reason = result.reason === '' ? '' : `: "${result.reason}"`;
   switch (result.kind) {
     case 'standard': {

@@ -9,6 +9,7 @@ export const MAX_REASON_BYTES = 123;
  * surrogate becomes U+FFFD, 3 bytes).
  */
 export function utf8ByteLength(text: string): number {
+  if (typeof text !== 'string') throw new CloseCodeError('reason-not-string', text, __DEV__ ? `utf8ByteLength counts a string, got ${show(text)}.` : '');
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);

@@ -47,17 +47,21 @@ function whyNotSendable(code: number): string {
   return 'codes above 4999 (or negative) are not valid close codes';
 }
 
+/** A `defineCloseCodes` contract (anything else names nothing). */
+const isContract = (codes: unknown): codes is CloseCodeContract =>
+  codes !== null && typeof codes === 'object' && typeof (codes as CloseCodeContract).codeOf === 'function' && typeof (codes as CloseCodeContract).codes === 'object' && (codes as CloseCodeContract).codes !== null;
+
 /** Turns a number or a name into a code that may go on the wire, or throws a `CloseCodeError`. */
 export function resolveServerCode(code: unknown, codes?: CloseCodeContract): number {
   let value: unknown = code;
   if (typeof code === 'string') {
     // defineCloseCodes refuses a contract name that is an IANA name for another code, so the two
     // lookups never disagree: 'Unauthorized' is 3000 with or without a contract.
-    if (codes !== undefined && Object.prototype.hasOwnProperty.call(codes.codes, code)) value = codes.codeOf(code);
+    if (isContract(codes) && Object.prototype.hasOwnProperty.call(codes.codes, code)) value = codes.codeOf(code);
     else if (Object.prototype.hasOwnProperty.call(CloseCode, code)) value = CloseCode[code as CloseCodeName];
     else {
       const where =
-        codes === undefined
+        !isContract(codes)
           ? 'it is not an IANA name (such as TryAgainLater), and no codes contract was given: pass { codes } or use createCloser(AppCodes) to close with your own names'
           : `it is neither an IANA name (such as TryAgainLater) nor one of the contract's names (${codes.names.join(', ') || 'none'})`;
       throw new CloseCodeError('unknown-name', code, `Unknown close code name ${show(code)}: ${where}.`);
@@ -103,6 +107,7 @@ function sendClose(ws: ClosableSocket, code: unknown, reason: string | undefined
   // Everything is checked before anything is sent: a bad code or hint leaves the socket open.
   const wireCode = resolveServerCode(code, codes);
   const text = retryAfterMs === undefined ? trimReason(reason ?? '') : reasonWithRetryHint(reason ?? '', retryAfterMs);
+  if (ws === null || typeof ws !== 'object' || typeof ws.close !== 'function') throw new TypeError(`closeWith expects a ws WebSocket (an object with close()), got ${show(ws)}.`);
   ws.close(wireCode, text);
   return { code: wireCode, reason: text };
 }

@@ -51,6 +51,7 @@ export interface AnswerHeartbeatsOptions {
  * answerHeartbeats(wss, { ping: '{"type":"ping"}', pong: '{"type":"pong"}' }); // another wire format
  */
 export function answerHeartbeats<W extends HeartbeatSocketLike>(target: HeartbeatServerLike<W> | W, options: AnswerHeartbeatsOptions = {}): () => void {
+  if (options === null || typeof options !== 'object') throw new TypeError(`answerHeartbeats: options must be an object { ping, pong }, got ${show(options)}.`);
   const { ping = 'ping', pong = 'pong' } = options;
   if (typeof ping !== 'string' && typeof ping !== 'function') throw new TypeError(`answerHeartbeats: options.ping must be a string or a function, got ${show(ping)}.`);
   if (typeof pong !== 'string' && typeof pong !== 'function') throw new TypeError(`answerHeartbeats: options.pong must be a string or a function, got ${show(pong)}.`);
@@ -69,7 +70,7 @@ export function answerHeartbeats<W extends HeartbeatSocketLike>(target: Heartbea
     stops.push(() => ws.off('message', listener));
   };
 
-  if (typeof (target as W).send === 'function') watch(target as W);
+  if (target !== null && typeof target === 'object' && typeof (target as W).send === 'function') watch(target as W);
   else if (target !== null && typeof target === 'object' && typeof (target as HeartbeatServerLike<W>).on === 'function') {
     const server = target as HeartbeatServerLike<W>;
     for (const ws of server.clients ?? []) watch(ws);

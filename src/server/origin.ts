@@ -37,6 +37,9 @@ function normaliseOrigin(origin: string): string {
 
 /** The request's `Origin` header, or undefined when absent or repeated. */
 export function originOf(request: UpgradeRequestLike): string | undefined {
+  if (request === null || typeof request !== 'object' || request.headers === null || typeof request.headers !== 'object') {
+    throw new TypeError(`checkOrigin expects an http.IncomingMessage (an object with headers), got ${show(request)}.`);
+  }
   const header = request.headers['origin'];
   return typeof header === 'string' ? header : undefined;
 }
@@ -54,7 +57,7 @@ export function originOf(request: UpgradeRequestLike): string | undefined {
  */
 export function checkOrigin(request: UpgradeRequestLike, allowedOrigins: AllowedOrigins, options: CheckOriginOptions = {}): boolean {
   const origin = originOf(request);
-  if (origin === undefined) return options.allowMissing === true && request.headers['origin'] === undefined;
+  if (origin === undefined) return options?.allowMissing === true && request.headers['origin'] === undefined;
   if (typeof allowedOrigins === 'function') return allowedOrigins(origin, request) === true;
   if (allowedOrigins instanceof RegExp) {
     // A global or sticky expression keeps state between calls; start fresh each time.

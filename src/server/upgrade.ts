@@ -1,3 +1,4 @@
+import { show } from '../errors';
 import { checkOrigin, originOf, type AllowedOrigins } from './origin';
 import type { UpgradeRequestLike, UpgradeServerLike, UpgradeSocketLike } from './types';
 
@@ -34,8 +35,13 @@ export interface UpgradeGuardOptions {
 }
 
 function hasToken(header: string | string[] | undefined, token: string): boolean {
-  const value = Array.isArray(header) ? header.join(',') : header;
-  return value !== undefined && value.split(',').some((part) => part.trim().toLowerCase() === token);
+  try {
+    const value: unknown = Array.isArray(header) ? header.join(',') : header;
+    return typeof value === 'string' && value.split(',').some((part) => part.trim().toLowerCase() === token);
+  } catch {
+    // A header value no request parser makes (an object that cannot be joined): not the token.
+    return false;
+  }
 }
 
 /**
@@ -44,8 +50,12 @@ function hasToken(header: string | string[] | undefined, token: string): boolean
  * 16-byte base64 `Sec-WebSocket-Key` and `Sec-WebSocket-Version` 13 (or 8).
  */
 export function whyNotWebSocket(request: UpgradeRequestLike): string | undefined {
+  if (request === null || typeof request !== 'object' || request.headers === null || typeof request.headers !== 'object') {
+    throw new TypeError(`whyNotWebSocket expects an http.IncomingMessage (an object with headers), got ${show(request)}.`);
+  }
   const { headers } = request;
-  if (request.method !== undefined && request.method.toUpperCase() !== 'GET') return `a WebSocket handshake is a GET, not ${request.method}`;
+  const method: unknown = request.method;
+  if (method !== undefined && (typeof method !== 'string' || method.toUpperCase() !== 'GET')) return `a WebSocket handshake is a GET, not ${show(method)}`;
   if (!hasToken(headers['upgrade'], 'websocket')) return 'the Upgrade header does not ask for websocket';
   if (!hasToken(headers['connection'], 'upgrade')) return 'the Connection header does not include Upgrade';
   const key = headers['sec-websocket-key'];
@@ -66,6 +76,15 @@ export function whyNotWebSocket(request: UpgradeRequestLike): string | undefined
  * rejectUpgrade(socket, 403, 'Origin not allowed');
  */
 export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message?: string, headers: Readonly<Record<string, string>> = {}): void {
+  // Checked before anything is written: a bad status or a CR/LF in a header would corrupt (or inject into) the response.
+  if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`rejectUpgrade: status must be an HTTP error status, 400–599, got ${show(status)}.`);
+  if (headers === null || typeof headers !== 'object') throw new TypeError(`rejectUpgrade: headers must be an object of name → value, got ${show(headers)}.`);
+  for (const [name, value] of Object.entries(headers)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+      throw new TypeError(`rejectUpgrade: header ${show(name)} must be a token name with a string value free of CR, LF and NUL, got ${show(value)}.`);
+    }
+  }
+  if (message !== undefined && typeof message !== 'string') throw new TypeError(`rejectUpgrade: message must be a string, got ${show(message)}.`);
   const statusText = STATUS_TEXT[status] ?? 'Error';
   const body = `${message ?? statusText}\n`;
   const lines = [
@@ -111,6 +130,7 @@ export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message
  * });
  */
 export function guardUpgrade(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions): boolean {
+  if (options === null || typeof options !== 'object') throw new TypeError(`guardUpgrade: options must be an object { allowedOrigins }, got ${show(options)}.`);
   const notWebSocket = whyNotWebSocket(request);
   let status: 400 | 403 | undefined;
   let message = '';

@@ -78,7 +78,7 @@ async function settlePromises(): Promise<void> {
  */
 export function createFakeClock(startMs = 0): FakeClock {
   if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
-    throw new TypeError(`createFakeClock expects a finite start time in ms, got ${String(startMs)}.`);
+    throw new TypeError(`createFakeClock expects a finite start time in ms, got ${typeof startMs === 'number' ? startMs : typeof startMs}.`);
   }
   let nowMs = startMs;
   let nextId = 1;
@@ -142,7 +142,7 @@ export function createFakeClock(startMs = 0): FakeClock {
 
   const checkMs = (ms: number, method: string): void => {
     if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-      throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${String(ms)}.`);
+      throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${typeof ms === "number" ? ms : typeof ms}.`);
     }
   };
 

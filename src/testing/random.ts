@@ -8,6 +8,7 @@
  * const socket = createSocket(url, { WebSocket: server.WebSocket, clock, timers: clock, random: createSeededRandom(42) });
  */
 export function createSeededRandom(seed: number): () => number {
+  if (typeof seed !== 'number') throw new TypeError(`createSeededRandom: seed must be a number, got ${typeof seed}.`);
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

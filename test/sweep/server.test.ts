@@ -8,6 +8,9 @@ import { defineCloseCodes, isSendableCode, utf8ByteLength } from '../../src/inde
 import { answerHeartbeats, checkOrigin, closeWith, createCloser, guardUpgrade, reasonWithRetryHint, rejectAfterAccept, rejectUpgrade, trimReason, whyNotWebSocket } from '../../src/server';
 import { SWEEP_SEED, collectUnhandledRejections, hostile, oddNumber, params, throwingGetter, worksOrThrowsTyped } from './support';
 
+/** How the server helpers' own argument errors begin (see worksOrThrowsTyped). */
+const SERVER_ARGUMENT_ERRORS = ['closeWith', 'rejectAfterAccept', 'answerHeartbeats', 'createCloser', 'trimReason', 'checkOrigin', 'whyNotWebSocket', 'rejectUpgrade', 'guardUpgrade'];
+
 collectUnhandledRejections();
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
@@ -92,7 +95,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
       fc.property(code, reason, closeOptions, fc.boolean(), (c, r, options, reject) => {
         const ws = fakeWs();
         const call = reject ? () => rejectAfterAccept(ws, c as never, r as never, options as never) : () => closeWith(ws, c as never, r as never, options as never);
-        const result = worksOrThrowsTyped(reject ? 'rejectAfterAccept' : 'closeWith', call, ['CloseCodeError']);
+        const result = worksOrThrowsTyped(reject ? 'rejectAfterAccept' : 'closeWith', call, ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
         if (result.threw) {
           expect(ws.calls, 'nothing is sent when the call throws').toEqual([]);
           return;
@@ -110,7 +113,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('reasonWithRetryHint gives a reason of at most 123 UTF-8 bytes, or throws a CloseCodeError', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), hostile), retryAfterMs, (text, ms) => {
-        const result = worksOrThrowsTyped('reasonWithRetryHint(reason, retryAfterMs)', () => reasonWithRetryHint(text as never, ms as never), ['CloseCodeError']);
+        const result = worksOrThrowsTyped('reasonWithRetryHint(reason, retryAfterMs)', () => reasonWithRetryHint(text as never, ms as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
         if (!result.threw) expect(utf8ByteLength(result.value as string)).toBeLessThanOrEqual(123);
       }),
       params(),
@@ -126,7 +129,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
     const options = fc.oneof(fc.constant(undefined), fc.record({ ping: fc.oneof(fc.string(), hostile), pong: fc.oneof(fc.string(), hostile) }, { requiredKeys: [] }), hostile);
     fc.assert(
       fc.property(target, options, (t, o) => {
-        const result = worksOrThrowsTyped('answerHeartbeats(target, options)', () => answerHeartbeats(t as never, o as never), ['CloseCodeError']);
+        const result = worksOrThrowsTyped('answerHeartbeats(target, options)', () => answerHeartbeats(t as never, o as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
         if (result.threw) return;
         expect(typeof result.value).toBe('function');
         worksOrThrowsTyped('the stop function', () => (result.value as () => void)(), []);
@@ -138,7 +141,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('closeWith on something that is not a WebSocket works or throws a typed error', () => {
     fc.assert(
       fc.property(hostile, (ws) => {
-        worksOrThrowsTyped('closeWith(ws, 1000)', () => closeWith(ws as never, 1000), ['CloseCodeError']);
+        worksOrThrowsTyped('closeWith(ws, 1000)', () => closeWith(ws as never, 1000), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
       }),
       params(),
     );
@@ -147,9 +150,9 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('createCloser takes a contract or throws a CloseCodeError', () => {
     fc.assert(
       fc.property(fc.oneof(fc.constant(AppCodes as unknown), hostile), code, (codes, c) => {
-        const made = worksOrThrowsTyped('createCloser(codes)', () => createCloser(codes as never), ['CloseCodeError']);
+        const made = worksOrThrowsTyped('createCloser(codes)', () => createCloser(codes as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
         if (made.threw) return;
-        worksOrThrowsTyped('closer.closeWith', () => (made.value as ReturnType<typeof createCloser>).closeWith(fakeWs(), c as never), ['CloseCodeError']);
+        worksOrThrowsTyped('closer.closeWith', () => (made.value as ReturnType<typeof createCloser>).closeWith(fakeWs(), c as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
       }),
       params(),
     );
@@ -158,7 +161,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('trimReason gives at most maxBytes UTF-8 bytes that survive a round trip, or throws a CloseCodeError', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), hostile), fc.oneof(fc.constant(undefined), fc.integer({ min: 0, max: 200 }), oddNumber, hostile), (text, maxBytes) => {
-        const result = worksOrThrowsTyped('trimReason(reason, maxBytes)', () => trimReason(text as never, maxBytes as never), ['CloseCodeError']);
+        const result = worksOrThrowsTyped('trimReason(reason, maxBytes)', () => trimReason(text as never, maxBytes as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
         if (result.threw) return;
         const trimmed = result.value as string;
         const bytes = new TextEncoder().encode(trimmed);
@@ -172,7 +175,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('checkOrigin answers true or false, or throws a typed error, for any request, allow-list and options', () => {
     fc.assert(
       fc.property(request, allowed, fc.oneof(fc.constant(undefined), fc.record({ allowMissing: fc.oneof(fc.boolean(), hostile) }), hostile), (req, allow, options) => {
-        const result = worksOrThrowsTyped('checkOrigin(request, allowed, options)', () => checkOrigin(req as never, allow as never, options as never), ['CloseCodeError']);
+        const result = worksOrThrowsTyped('checkOrigin(request, allowed, options)', () => checkOrigin(req as never, allow as never, options as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
         if (!result.threw) expect(typeof result.value).toBe('boolean');
       }),
       params(),
@@ -182,7 +185,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('whyNotWebSocket answers a reason or undefined, or throws a typed error, for any request', () => {
     fc.assert(
       fc.property(request, (req) => {
-        const result = worksOrThrowsTyped('whyNotWebSocket(request)', () => whyNotWebSocket(req as never), ['CloseCodeError']);
+        const result = worksOrThrowsTyped('whyNotWebSocket(request)', () => whyNotWebSocket(req as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
         if (!result.threw) expect(result.value === undefined || typeof result.value === 'string').toBe(true);
       }),
       params(),
@@ -198,7 +201,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
         headers,
         (status, message, extra) => {
           const socket = fakeRawSocket();
-          const result = worksOrThrowsTyped('rejectUpgrade(socket, status, message, headers)', () => rejectUpgrade(socket, status as never, message as never, extra as never), ['CloseCodeError']);
+          const result = worksOrThrowsTyped('rejectUpgrade(socket, status, message, headers)', () => rejectUpgrade(socket, status as never, message as never, extra as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
           if (result.threw) return;
           const response = socket.written.join('');
           const head = response.slice(0, response.indexOf('\r\n\r\n'));
@@ -216,7 +219,7 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
     fc.assert(
       fc.property(request, fc.oneof(fc.record({ allowedOrigins: allowed, allowMissingOrigin: fc.oneof(fc.boolean(), hostile) }, { requiredKeys: [] }), hostile), (req, options) => {
         const socket = fakeRawSocket();
-        const result = worksOrThrowsTyped('guardUpgrade(request, socket, options)', () => guardUpgrade(req as never, socket, options as never), ['CloseCodeError']);
+        const result = worksOrThrowsTyped('guardUpgrade(request, socket, options)', () => guardUpgrade(req as never, socket, options as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
         if (!result.threw) expect(typeof result.value).toBe('boolean');
       }),
       params(),

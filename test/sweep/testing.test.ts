@@ -8,6 +8,9 @@ import { defineCloseCodes } from '../../src/index';
 import { createFakeClock, createFakeServer, createSeededRandom } from '../../src/testing';
 import { SWEEP_SEED, collectUnhandledRejections, hostile, oddNumber, params, worksOrThrowsTyped } from './support';
 
+/** How the testing kit's own argument errors begin (see worksOrThrowsTyped). */
+const TESTING_ARGUMENT_ERRORS = ['createSeededRandom', 'createFakeClock', 'clock.', 'createFakeServer', 'A fake server behaviour', 'restart:', 'setAutoPong'];
+
 collectUnhandledRejections();
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
@@ -17,7 +20,7 @@ suite(`sweep: closekit/testing (seed ${SWEEP_SEED})`, () => {
   it('createSeededRandom gives numbers in [0, 1) for any seed, or throws a typed error', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer(), oddNumber, hostile), (seed) => {
-        const made = worksOrThrowsTyped('createSeededRandom(seed)', () => createSeededRandom(seed as never), TYPED);
+        const made = worksOrThrowsTyped('createSeededRandom(seed)', () => createSeededRandom(seed as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
         if (made.threw) return;
         const random = made.value as () => number;
         for (let i = 0; i < 5; i++) {
@@ -32,13 +35,13 @@ suite(`sweep: closekit/testing (seed ${SWEEP_SEED})`, () => {
   it('createFakeClock and its methods work or throw a typed error for any argument', () => {
     fc.assert(
       fc.property(fc.oneof(fc.constant(undefined), fc.integer(), oddNumber, hostile), fc.oneof(fc.nat(1000), oddNumber, hostile), hostile, (start, ms, callback) => {
-        const made = worksOrThrowsTyped('createFakeClock(start)', () => createFakeClock(start as never), TYPED);
+        const made = worksOrThrowsTyped('createFakeClock(start)', () => createFakeClock(start as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
         if (made.threw) return;
         const clock = made.value as ReturnType<typeof createFakeClock>;
-        worksOrThrowsTyped('clock.setTimeout(callback, ms)', () => clock.setTimeout(callback as never, ms as never), TYPED);
-        worksOrThrowsTyped('clock.advance(ms)', () => clock.advance(ms as never), TYPED);
-        worksOrThrowsTyped('clock.clearTimeout(value)', () => clock.clearTimeout(callback as never), TYPED);
-        worksOrThrowsTyped('clock.runAll(limit)', () => clock.runAll(ms as never), TYPED);
+        worksOrThrowsTyped('clock.setTimeout(callback, ms)', () => clock.setTimeout(callback as never, ms as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
+        worksOrThrowsTyped('clock.advance(ms)', () => clock.advance(ms as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
+        worksOrThrowsTyped('clock.clearTimeout(value)', () => clock.clearTimeout(callback as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
+        worksOrThrowsTyped('clock.runAll(limit)', () => clock.runAll(ms as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
       }),
       params(),
     );
@@ -53,14 +56,14 @@ suite(`sweep: closekit/testing (seed ${SWEEP_SEED})`, () => {
         fc.oneof(fc.integer({ min: 0, max: 70_000 }), fc.constantFrom('TokenExpired', 'Unauthorized'), oddNumber, hostile),
         fc.oneof(fc.nat(5000), oddNumber, hostile),
         (options, next, code, downForMs) => {
-          const made = worksOrThrowsTyped('createFakeServer(options)', () => createFakeServer({ codes: AppCodes, ...(options as object) } as never), TYPED);
+          const made = worksOrThrowsTyped('createFakeServer(options)', () => createFakeServer({ codes: AppCodes, ...(options as object) } as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
           if (made.threw) return;
           const server = made.value as ReturnType<typeof createFakeServer>;
-          worksOrThrowsTyped('server.setDefault(behaviour)', () => server.setDefault(next as never), TYPED);
-          worksOrThrowsTyped('server.rejectNext(code)', () => server.rejectNext(code as never), TYPED);
-          worksOrThrowsTyped('server.closeAll(code)', () => server.closeAll(code as never), TYPED);
-          worksOrThrowsTyped('server.restart({ downForMs })', () => server.restart({ downForMs } as never), TYPED);
-          worksOrThrowsTyped('server.setAutoPong(value)', () => server.setAutoPong(next as never), TYPED);
+          worksOrThrowsTyped('server.setDefault(behaviour)', () => server.setDefault(next as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
+          worksOrThrowsTyped('server.rejectNext(code)', () => server.rejectNext(code as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
+          worksOrThrowsTyped('server.closeAll(code)', () => server.closeAll(code as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
+          worksOrThrowsTyped('server.restart({ downForMs })', () => server.restart({ downForMs } as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
+          worksOrThrowsTyped('server.setAutoPong(value)', () => server.setAutoPong(next as never), TYPED, true, TESTING_ARGUMENT_ERRORS);
         },
       ),
       params(),
