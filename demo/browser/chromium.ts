@@ -21,9 +21,12 @@ export function chromiumPath(): string {
   return configured !== undefined && configured !== '' ? configured : '/usr/bin/chromium';
 }
 
-/** Headless Chromium from `executablePath`, with the flags above. The browser tests launch through this too. */
-export function launchChromiumAt(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS, timeout: 30_000 });
+/**
+ * Headless Chromium from `executablePath`, with the flags above. The browser tests launch through this too;
+ * `ignoreDefaultArgs` drops some of playwright's own flags (its `--disable-back-forward-cache`, say).
+ */
+export function launchChromiumAt(executablePath: string, ignoreDefaultArgs?: string[]): Promise<Browser> {
+  return chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS, timeout: 30_000, ...(ignoreDefaultArgs && { ignoreDefaultArgs }) });
 }
 
 /** Headless Chromium, or an error that says how to get one. */

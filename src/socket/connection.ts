@@ -27,8 +27,8 @@ export interface Connection {
   send(data: SendData): void;
   /** Starts the closing handshake, still listening for its close. */
   close(code: number, reason: string | undefined): void;
-  /** Stops listening to the current WebSocket and closes it if it is still up. */
-  detach(reason: string): void;
+  /** Stops listening to the current WebSocket and closes it if it is still up (with `code`, default 1000, when open). */
+  detach(reason: string, code?: number): void;
 }
 
 const noop = (): void => {};
@@ -38,14 +38,14 @@ export function createConnection(WebSocket: WebSocketConstructorLike, protocols:
   let ws: WebSocketLike | undefined;
   let lastUrl: string | undefined;
 
-  function detach(reason: string): void {
+  function detach(reason: string, code = 1000): void {
     const socket = ws;
     if (socket === undefined) return;
     ws = undefined;
     // Handlers become no-ops rather than null: the `ws` package throws on an 'error' event nobody listens to.
     socket.onopen = socket.onmessage = socket.onclose = socket.onerror = noop;
     try {
-      if (socket.readyState === ReadyState.OPEN) socket.close(1000, reason);
+      if (socket.readyState === ReadyState.OPEN) socket.close(code, reason);
       else if (socket.readyState === ReadyState.CONNECTING) socket.close();
     } catch {
       // Already closing or closed under us; nothing left to release.

@@ -25,18 +25,21 @@ export interface Heartbeat {
   start(): void;
   /** Stops (the connection ended, or the socket is disposed). */
   stop(): void;
+  /** Pings now, whatever the quiet time, and expects a reply within `timeoutMs` (after a freeze or a sleep); nothing when not beating or already waiting for a reply. */
+  probe(): void;
   /** Anything received is a sign of life; true when it was the heartbeat's own (a pong, or a server ping it answered), which the app does not see. */
   received(data: unknown): boolean;
 }
 
 /** A heartbeat for `options`; with none, one that does nothing. */
 export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: HeartbeatIo): Heartbeat {
-  if (options === undefined) return { start() {}, stop() {}, received: () => false };
+  if (options === undefined) return { start() {}, stop() {}, probe() {}, received: () => false };
   const { intervalMs, timeoutMs, message, isPong, answer } = options;
   const { timers, clock } = io;
   let handle: TimerHandle | undefined;
   let awaitingPong = false;
   let lastActivityMs = 0;
+  let running = false;
 
   const schedule = (delayMs: number): void => {
     clear();
@@ -80,13 +83,21 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: Hear
 
   return {
     start() {
+      running = true;
       awaitingPong = false;
       lastActivityMs = clock.now();
       schedule(intervalMs);
     },
     stop() {
+      running = false;
       awaitingPong = false;
       clear();
+    },
+    probe() {
+      if (!running || awaitingPong) return;
+      lastActivityMs = -Infinity;
+      clear();
+      beat();
     },
     received(data) {
       lastActivityMs = clock.now();

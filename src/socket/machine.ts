@@ -40,6 +40,14 @@ export interface MachineContext {
    * have been discarded by a server that accepts and then closes at once.
    */
   readonly confirming: boolean;
+  /** When the page was frozen (Page Lifecycle `freeze`), until its `resume`. */
+  readonly frozenAt: number | undefined;
+  /**
+   * Quick retries left after the network or the page came back: attempts
+   * that fail before opening are retried after a short jittered delay and
+   * not counted (an `online` often comes before the network works).
+   */
+  readonly quick: number;
 }
 
 /** What the outside world tells the machine. */
@@ -62,7 +70,17 @@ export type Input =
   | { readonly type: 'refresh-done'; readonly epoch: number }
   | { readonly type: 'refresh-failed'; readonly epoch: number; readonly error: Error }
   | { readonly type: 'online'; readonly online: boolean }
-  | { readonly type: 'visible'; readonly visible: boolean };
+  | { readonly type: 'visible'; readonly visible: boolean }
+  /** The page is going into the back/forward cache (`pagehide` with `persisted`). */
+  | { readonly type: 'page-hide'; readonly at: number }
+  /** The page came back from the back/forward cache (`pageshow` with `persisted`). */
+  | { readonly type: 'page-show' }
+  /** Page Lifecycle `freeze`: no code runs until `resume`. */
+  | { readonly type: 'freeze'; readonly at: number }
+  /** Page Lifecycle `resume`. */
+  | { readonly type: 'resume'; readonly at: number }
+  /** The wake detector saw a timer fire `sleptMs` late: the machine slept. */
+  | { readonly type: 'wake'; readonly at: number; readonly sleptMs: number };
 
 type EmitEffect = {
   [K in keyof SocketEvents]: { readonly type: 'emit'; readonly event: K; readonly payload: Parameters<SocketEvents[K]>[0] };
@@ -73,8 +91,10 @@ export type Effect =
   | EmitEffect
   | { readonly type: 'resolve-url'; readonly epoch: number }
   | { readonly type: 'connect'; readonly epoch: number; readonly url: string }
-  /** Detach the current WebSocket (no more events from it) and close it. */
-  | { readonly type: 'abandon'; readonly reason: string }
+  /** Detach the current WebSocket (no more events from it) and close it (with `code`, default 1000, when open). */
+  | { readonly type: 'abandon'; readonly reason: string; readonly code?: number }
+  /** Send a heartbeat ping now and expect its reply within `timeoutMs`. */
+  | { readonly type: 'probe' }
   /** Start the closing handshake, keeping the handlers to hear the close. */
   | { readonly type: 'close-socket'; readonly code: number; readonly reason: string | undefined }
   | { readonly type: 'set-timer'; readonly timer: TimerName; readonly delayMs: number }
@@ -108,7 +128,26 @@ export interface MachineConfig {
   readonly confirmAfterMs: number;
   /** Whether `auth.refresh` is configured. */
   readonly canRefresh: boolean;
+  /** The page lifecycle settings; absent: none of those behaviours (the inputs are then ignored). */
+  readonly lifecycle?: MachineLifecycle;
 }
+
+/** What the machine needs to follow the page's life (see `LifecycleOptions`). */
+export interface MachineLifecycle {
+  /** The close code used when the page goes into the back/forward cache: 1000 or 3000–4999. */
+  readonly closeCode: number;
+  /** Whether a heartbeat is configured: a check after a freeze or a sleep is then a probe. */
+  readonly canProbe: boolean;
+  /** Without a heartbeat, an open connection is replaced after a freeze or sleep at least this long. */
+  readonly untrustedAfterMs: number;
+  /** How many quick retries follow an `online` or `visible` (0: none). */
+  readonly quickRetries: number;
+  /** The delay before a quick retry (jittered by the runner's random). */
+  quickDelayMs(): number;
+}
+
+/** The reason of the clean close sent when the page goes into the back/forward cache. */
+export const BFCACHE_REASON = 'page entering the back/forward cache';
 
 /** The result of one transition. */
 export interface Transition {
@@ -131,6 +170,8 @@ export function initialContext(online: boolean, visible: boolean): MachineContex
     online,
     visible,
     confirming: false,
+    frozenAt: undefined,
+    quick: 0,
   };
 }
 
@@ -246,6 +287,7 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
     case 'socket-open':
       if (state !== 'connecting') return;
       c.openedAt = input.at;
+      c.quick = 0;
       c.confirming = config.confirmAfterMs > 0;
       fx.push({ type: 'clear-timer', timer: 'connect' }, { type: 'flush', track: c.confirming }, { type: 'heartbeat', running: true });
       goto(c, fx, 'open');
@@ -314,13 +356,83 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
       const wasPaused = isPaused(c);
       if (input.type === 'online') c.online = input.online;
       else c.visible = input.visible;
-      // Back online (or visible) while waiting: retry at once rather than sit out the backoff.
+      // Back online (or visible) while waiting: retry at once, backoff reset, rather than sit out the delay.
       if (wasPaused && !isPaused(c) && state === 'waiting') {
         fx.push({ type: 'clear-timer', timer: 'retry' });
+        c.failures = c.previousDelayMs = 0;
+        // An `online` often fires before the network works: the next few failures are retried quickly and not counted.
+        c.quick = config.lifecycle?.quickRetries ?? 0;
         startAttempt(c, fx, config, false);
       }
       return;
     }
+
+    case 'page-hide': {
+      const lifecycle = config.lifecycle;
+      if (lifecycle === undefined || state === 'idle' || state === 'suspended') return;
+      if (state === 'closing') {
+        // The app had asked to close and its close frame is out: that close ends here, as the run does.
+        const request = c.closeRequest;
+        return finishClientClose(c, fx, config, config.classify({ code: request?.code ?? 1000, reason: request?.reason ?? '', wasClean: false }, true), input.at);
+      }
+      // An open WebSocket keeps a page out of the back/forward cache: close it cleanly, keep the run and the queue.
+      c.epoch++;
+      fx.push(...ALL_TIMERS, HEARTBEAT_OFF, { type: 'abandon', reason: BFCACHE_REASON, code: lifecycle.closeCode });
+      // What was written and not confirmed goes back to the queue, whatever the uptime: nothing is lost.
+      if (c.confirming) {
+        c.confirming = false;
+        fx.push({ type: 'requeue' });
+      }
+      c.openedAt = undefined;
+      c.quick = 0;
+      goto(c, fx, 'suspended');
+      return;
+    }
+
+    case 'page-show':
+      if (state !== 'suspended') return;
+      // Back from the cache: a fresh start, at once.
+      c.failures = c.reauthAttempt = c.previousDelayMs = 0;
+      c.frozenAt = undefined;
+      startAttempt(c, fx, config, false);
+      return;
+
+    case 'freeze':
+      if (config.lifecycle !== undefined) c.frozenAt = input.at;
+      return;
+
+    case 'resume': {
+      const frozenAt = c.frozenAt;
+      c.frozenAt = undefined;
+      if (frozenAt !== undefined) check(c, fx, config, Math.max(0, input.at - frozenAt));
+      return;
+    }
+
+    case 'wake':
+      check(c, fx, config, input.sleptMs);
+      return;
+  }
+}
+
+/**
+ * After a freeze or a sleep: an open connection may be dead while it reads
+ * OPEN, and a wait may have outlived its reason. Probe it with a heartbeat
+ * when there is one; without, replace a connection that was away long
+ * enough not to be trusted. A wait ends at once (backoff kept).
+ */
+function check(c: Draft, fx: Effect[], config: MachineConfig, awayMs: number): void {
+  const lifecycle = config.lifecycle;
+  if (lifecycle === undefined) return;
+  if (c.state === 'open') {
+    if (lifecycle.canProbe) fx.push({ type: 'probe' });
+    else if (awayMs >= lifecycle.untrustedAfterMs) {
+      fx.push(HEARTBEAT_OFF, { type: 'abandon', reason: 'not trusted after sleep' });
+      settle(c, fx, config, 0);
+      startAttempt(c, fx, config, false);
+    }
+  } else if (c.state === 'waiting' && !isPaused(c)) {
+    fx.push({ type: 'clear-timer', timer: 'retry' });
+    startAttempt(c, fx, config, false);
   }
 }
 
@@ -373,6 +485,12 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
   });
   // A policy that failed stops the run rather than looping or hanging; the error says why.
   let decision: Decision = answer instanceof Error ? { action: 'stop', cause: 'policy', rule: failedPolicyRule } : answer;
+  // A quick retry after `online`/`visible`: an attempt that never opened is retried soon and not counted.
+  const quick = !opened && c.quick > 0 && (decision.action === 'reconnect' || (decision.action === 'stop' && decision.cause === 'max-attempts'));
+  if (quick) {
+    c.quick--;
+    decision = { action: 'reconnect', delayMs: (config.lifecycle as MachineLifecycle).quickDelayMs(), attempt: c.failures, rule: decision.rule };
+  } else if (decision.action !== 'reconnect' || opened) c.quick = 0;
   const refreshMissing = decision.action === 'reauth' && !config.canRefresh;
   if (refreshMissing) decision = { action: 'stop', cause: 'reauth-failed', rule: decision.rule };
 
@@ -380,7 +498,7 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
   c.openedAt = undefined;
   // A re-authentication has its own count (reauthAttempt, bounded by maxReauth): the close that asked for it
   // is not a failed attempt, so the first retry after a refresh is attempt 1, as everywhere.
-  if (decision.action !== 'reauth') c.failures++;
+  if (decision.action !== 'reauth' && !quick) c.failures++;
   if (answer instanceof Error) emit(fx, 'error', answer);
   emit(fx, 'close', { result, decision });
   if (result.kind === 'application' || result.kind === 'library') emit(fx, 'rejected', result);
@@ -400,7 +518,7 @@ function afterClose(c: Draft, fx: Effect[], config: MachineConfig, event: CloseE
   settle(c, fx, config, uptimeMs);
 
   if (decision.action === 'stop') return stop(c, fx, decision.cause, result);
-  c.previousDelayMs = decision.delayMs;
+  if (!quick) c.previousDelayMs = decision.delayMs;
   if (decision.action === 'reconnect') {
     goto(c, fx, 'waiting');
     fx.push({ type: 'set-timer', timer: 'retry', delayMs: decision.delayMs });

@@ -8,8 +8,9 @@ import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../e
 import { createPolicy } from '../policy';
 import type { Policy } from '../policy/types';
 import { browserOnlineSource, browserVisibilitySource } from './browser';
+import { browserPageSource } from './page';
 import { SocketError } from './errors';
-import type { AckOptions, AuthOptions, HeartbeatOptions, OnlineSource, QueueOverflow, SocketOptions, UrlSource, VisibilitySource } from './types';
+import type { AckOptions, AuthOptions, HeartbeatOptions, LifecycleOptions, OnlineSource, PageSource, QueueOverflow, SocketOptions, UrlSource, VisibilitySource } from './types';
 
 /** The heartbeat with its defaults filled in. */
 export type ResolvedHeartbeat = Required<HeartbeatOptions>;
@@ -21,6 +22,22 @@ export interface ResolvedQueue {
   /** 0 with `ack`: time confirms nothing there. */
   readonly confirmAfterMs: number;
   readonly ack: AckOptions | undefined;
+}
+
+/** The lifecycle settings with their defaults filled in. */
+export interface ResolvedLifecycle {
+  readonly backForwardCache: boolean;
+  readonly closeCode: number;
+  readonly checkOnResume: boolean;
+  /** Undefined: no wake detector. */
+  readonly wakeDriftMs: number | undefined;
+  /** How long a freeze or sleep must last for a connection without heartbeat not to be trusted. */
+  readonly untrustedAfterMs: number;
+  readonly quickRetries: number;
+  /** Undefined outside a browser unless one is given. */
+  readonly page: PageSource | undefined;
+  /** The page's visibility for the wake detector (a hidden tab's timers are throttled, which is not sleep). */
+  readonly visibility: VisibilitySource | undefined;
 }
 
 /** {@link SocketOptions} with every default filled in. */
@@ -41,9 +58,13 @@ export interface ResolvedOptions {
   readonly queue: ResolvedQueue | undefined;
   readonly online: OnlineSource | undefined;
   readonly visibility: VisibilitySource | undefined;
+  /** Undefined with `lifecycle: false`. */
+  readonly lifecycle: ResolvedLifecycle | undefined;
   readonly startClosed: boolean;
   readonly clock: Clock;
   readonly timers: Timers;
+  /** Jitters the quick retries (the policy has its own). */
+  readonly random: RandomSource | undefined;
 }
 
 /** The validator of socket options: its failures are `SocketError`s with code `invalid-option`. */
@@ -77,6 +98,7 @@ const socketSpec: Spec = {
   pauseWhenHidden: bool,
   online: /* @__PURE__ */ withMethods('isOnline', 'subscribe'),
   visibility: /* @__PURE__ */ withMethods('isVisible', 'subscribe'),
+  lifecycle: /* @__PURE__ */ objectOrFalse(__DEV__ ? 'an object { backForwardCache, closeCode, checkOnResume, wakeDriftMs, quickRetries, page }' : ''),
   startClosed: bool,
   clock: /* @__PURE__ */ withMethods('now'),
   timers: /* @__PURE__ */ withMethods('setTimeout', 'clearTimeout'),
@@ -102,6 +124,17 @@ const heartbeatSpec: Spec = {
   isPong: isFunction,
   answer: isFunction,
 };
+const lifecycleSpec: Spec = {
+  backForwardCache: bool,
+  // What a browser lets a page send (WebSockets standard, close(): 1000 or 3000–4999).
+  closeCode: [(value) => value === 1000 || (typeof value === 'number' && Number.isInteger(value) && value >= 3000 && value <= 4999), __DEV__ ? '1000 or a whole number in 3000–4999 (the codes a browser may send)' : ''],
+  checkOnResume: bool,
+  wakeDriftMs: [(value) => value === false || (durationCheck(true)[0] as (v: unknown) => boolean)(value), __DEV__ ? `false, or ${durationCheck(true)[1]}` : ''],
+  quickRetries: [(value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100, __DEV__ ? 'a whole number from 0 to 100' : ''],
+  page: /* @__PURE__ */ withMethods('subscribe'),
+};
+const WAKE_DRIFT_MS = 10_000;
+
 const authSpec: Spec = { refresh: isFunction, timeoutMs: /* @__PURE__ */ durationCheck(true) };
 
 // One policy for every socket that brings no policy options: built once, on first use.
@@ -167,6 +200,26 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
     queue = { max: q.max ?? 100, overflow: q.overflow ?? 'drop-oldest', confirmAfterMs: q.ack ? 0 : (q.confirmAfterMs ?? 1000), ack: q.ack };
   }
 
+  let lifecycle: ResolvedLifecycle | undefined;
+  if (o.lifecycle !== false) {
+    const l = fields((o.lifecycle ?? {}) as Record<string, unknown>, lifecycleSpec, 'lifecycle.') as LifecycleOptions;
+    const browserPage = browserPageSource();
+    // On by default only in a browser with the real timers: with injected `timers` the app owns time (a fake clock never
+    // drifts, and a test may count the socket's timers), so the detector's periodic timer is opt-in there.
+    const byDefault = browserPage !== undefined && o.timers === undefined;
+    const drift = l.wakeDriftMs === undefined ? (byDefault ? WAKE_DRIFT_MS : undefined) : l.wakeDriftMs === false ? undefined : l.wakeDriftMs;
+    lifecycle = {
+      backForwardCache: l.backForwardCache !== false,
+      closeCode: l.closeCode ?? 1000,
+      checkOnResume: l.checkOnResume !== false,
+      wakeDriftMs: drift,
+      untrustedAfterMs: drift ?? WAKE_DRIFT_MS,
+      quickRetries: l.quickRetries ?? 3,
+      page: l.page ?? browserPage,
+      visibility: o.visibility ?? browserVisibilitySource(),
+    };
+  }
+
   return {
     url: url as UrlSource,
     protocols: typeof protocols === 'string' || protocols === undefined ? protocols : [...protocols],
@@ -182,8 +235,10 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
     queue,
     online: o.pauseWhenOffline === false ? undefined : (o.online ?? browserOnlineSource()),
     visibility: o.pauseWhenHidden === true ? (o.visibility ?? browserVisibilitySource()) : undefined,
+    lifecycle,
     startClosed: o.startClosed === true,
     clock: o.clock ?? defaultClock,
     timers: o.timers ?? defaultTimers,
+    random: o.random,
   };
 }

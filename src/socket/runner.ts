@@ -17,6 +17,7 @@ import { createHeartbeat } from './heartbeat';
 import { initialContext, transition, type Effect, type Input, type MachineConfig, type MachineContext, type TimerName } from './machine';
 import type { ResolvedOptions } from './options';
 import { createOutbox, type Outbox } from './outbox';
+import { startWakeDetector } from './page';
 import type { SendData, SocketEvents } from './types';
 
 /** What {@link ManagedSocket} needs from its runner. */
@@ -33,6 +34,10 @@ export interface Runner {
 }
 
 type Emit = <E extends keyof SocketEvents>(event: E, payload: Parameters<SocketEvents[E]>[0]) => void;
+
+/** The range of a quick retry's delay (see `LifecycleOptions.quickRetries`). */
+const QUICK_MIN_MS = 250;
+const QUICK_MAX_MS = 1000;
 
 const LIVE = 0;
 /** dispose() was called during a step: the step finishes its reporting, then the socket is released. */
@@ -63,6 +68,10 @@ function isDecision(d: Partial<Record<'action' | 'cause' | 'delayMs', unknown>> 
 /** Builds the runner of one socket: its machine, connection, outbox, heartbeat, timers and subscriptions. */
 export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedOptions): Runner {
   const { clock, timers } = o;
+  const random = (): number => {
+    const value = o.random?.() ?? Math.random();
+    return typeof value === 'number' && value >= 0 && value < 1 ? value : 0.5;
+  };
   const emit: Emit = (event, payload) => (emitSafely as (e: typeof emitter, event: string, payload: unknown) => void)(emitter, event, payload);
   const report = (error: Error): void => emit('error', error);
   const now = (): number => clock.now();
@@ -101,6 +110,16 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
     // In ack mode only the connection's end settles what was written: the outbox matches the acks.
     confirmAfterMs: o.queue?.ack ? Infinity : (o.queue?.confirmAfterMs ?? 0),
     canRefresh: o.refresh !== undefined,
+    ...(o.lifecycle && {
+      lifecycle: {
+      closeCode: o.lifecycle.closeCode,
+      canProbe: o.heartbeat !== undefined,
+      untrustedAfterMs: o.lifecycle.untrustedAfterMs,
+      quickRetries: o.lifecycle.quickRetries,
+      // Jittered, so clients that all saw the same `online` do not retry in step.
+      quickDelayMs: () => Math.round(QUICK_MIN_MS + (QUICK_MAX_MS - QUICK_MIN_MS) * random()),
+      },
+    }),
   };
 
   const call = <T>(hook: () => T, name: string): T | undefined => {
@@ -157,7 +176,9 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
       case 'connect':
         return connect(effect.epoch, effect.url);
       case 'abandon':
-        return connection.detach(effect.reason);
+        return connection.detach(effect.reason, effect.code);
+      case 'probe':
+        return heartbeat.probe();
       case 'close-socket':
         return connection.close(effect.code, effect.reason);
       case 'set-timer': {
@@ -232,6 +253,30 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
   };
   if (online) watch(() => online.subscribe((value) => dispatch({ type: 'online', online: value !== false })), 'online.subscribe');
   if (visibility) watch(() => visibility.subscribe((value) => dispatch({ type: 'visible', visible: value !== false })), 'visibility.subscribe');
+  const { lifecycle } = o;
+  const page = lifecycle?.page;
+  if (lifecycle && page) {
+    watch(
+      () =>
+        page.subscribe((event) => {
+          const type = (event as { type?: unknown } | undefined)?.type;
+          const persisted = (event as { persisted?: unknown }).persisted === true;
+          // A pagehide without `persisted` is the page unloading for good: nothing to keep.
+          if (type === 'pagehide' && persisted && lifecycle.backForwardCache) dispatch({ type: 'page-hide', at: now() });
+          else if (type === 'pageshow' && persisted && lifecycle.backForwardCache) dispatch({ type: 'page-show' });
+          else if (type === 'freeze' && lifecycle.checkOnResume) dispatch({ type: 'freeze', at: now() });
+          else if (type === 'resume' && lifecycle.checkOnResume) dispatch({ type: 'resume', at: now() });
+        }),
+      'lifecycle.page.subscribe',
+    );
+  }
+  const driftMs = lifecycle?.wakeDriftMs;
+  if (driftMs !== undefined) {
+    const pageVisibility = lifecycle?.visibility;
+    const isVisible = (): boolean => pageVisibility === undefined || call(() => pageVisibility.isVisible(), 'visibility.isVisible') !== false;
+    const detector = startWakeDetector(timers, clock, driftMs, isVisible, (sleptMs) => dispatch({ type: 'wake', at: now(), sleptMs }));
+    unsubscribers.push(() => detector.stop());
+  }
   // Connect on the next tick, so listeners added right after createSocket() see every event.
   if (!o.startClosed) setTimer('start', 0, () => dispatch({ type: 'start' }));
 

@@ -7,9 +7,12 @@ import type { Decision, Policy, PolicyOptions, Preset, StopCause } from '../poli
  * Where a {@link ManagedSocket} is in its life:
  * `idle` (not started, see `startClosed`) → `connecting` → `open` → `closing`
  * (after `close()`) · `waiting` (backoff delay, or paused while offline/hidden)
- * · `reauthenticating` (`auth.refresh` running) · `stopped` (final until `reconnect()`).
+ * · `reauthenticating` (`auth.refresh` running) · `suspended` (the page went
+ * into the back/forward cache: the connection was closed cleanly, the run and
+ * the queue are kept, and it reconnects when the page is shown again) ·
+ * `stopped` (final until `reconnect()`).
  */
-export type SocketState = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'reauthenticating' | 'stopped';
+export type SocketState = 'idle' | 'connecting' | 'open' | 'closing' | 'waiting' | 'reauthenticating' | 'suspended' | 'stopped';
 
 export type { SocketHandler } from '../environment';
 
@@ -40,6 +43,68 @@ export interface VisibilitySource {
   isVisible(): boolean;
   /** Calls `listener` on every change; returns the unsubscribe function. */
   subscribe(listener: (visible: boolean) => void): () => void;
+}
+
+/** A page lifecycle event, as the browser fires it on the window or the document. */
+export type PageEvent =
+  | { readonly type: 'pagehide' | 'pageshow'; readonly persisted: boolean }
+  | { readonly type: 'freeze' | 'resume' };
+
+/** Tells the socket about the page's life. Default: the window's `pagehide`/`pageshow` and the document's `freeze`/`resume`. */
+export interface PageSource {
+  /** Calls `listener` on every event; returns the unsubscribe function. */
+  subscribe(listener: (event: PageEvent) => void): () => void;
+}
+
+/**
+ * How the socket follows the page's life: the back/forward cache, Page
+ * Lifecycle freeze/resume, the machine sleeping, the network coming back.
+ * Every behaviour is on by default in a browser; docs/lifecycle.md has the
+ * table of what happens on each event.
+ */
+export interface LifecycleOptions {
+  /**
+   * On `pagehide` with `persisted` (the page may go into the back/forward
+   * cache, which refuses a page with an open WebSocket), close the connection
+   * cleanly with `closeCode` and the reason `'page entering the back/forward
+   * cache'`, and go to state `suspended`: the run goes on and what was not
+   * confirmed goes back to the queue. On `pageshow` with `persisted`,
+   * reconnect at once with the counters reset, and deliver the queue.
+   * @default true
+   */
+  readonly backForwardCache?: boolean;
+  /** The code of that close: 1000 or an application code in 3000–4999. @default 1000 */
+  readonly closeCode?: number;
+  /**
+   * On Page Lifecycle `resume` after a `freeze`, check the connection at
+   * once: a heartbeat probe when `heartbeat` is configured; without one, an
+   * open connection frozen for `wakeDriftMs` or more is replaced. A wait for
+   * a retry ends at once.
+   * @default true
+   */
+  readonly checkOnResume?: boolean;
+  /**
+   * The wake-up detector: a check timer (every `wakeDriftMs / 2`, while the
+   * page is visible) that fires at least this late means the machine slept;
+   * then the connection is checked as after `resume`. Also how long a freeze
+   * must last for a connection without heartbeat not to be trusted. `false`
+   * turns the detector off.
+   * The detector holds one timer for the socket's life (until `dispose()`).
+   * @default 10000 in a browser with the default `timers`; off elsewhere, and when `timers` is injected, unless set
+   */
+  readonly wakeDriftMs?: number | false;
+  /**
+   * When the network or the page comes back while waiting (`online`, or
+   * `visible` with `pauseWhenHidden`), the socket tries at once with the
+   * backoff reset. An `online` often comes before the network works: this
+   * many attempts that fail before opening after it are retried after a
+   * jittered 250–1000 ms and not counted against `maxAttempts`. `0` counts
+   * every attempt.
+   * @default 3
+   */
+  readonly quickRetries?: number;
+  /** The source of page events. @default the window's and document's events */
+  readonly page?: PageSource;
 }
 
 /**
@@ -192,6 +257,8 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly online?: OnlineSource;
   /** The visibility source for `pauseWhenHidden`. @default document.visibilityState */
   readonly visibility?: VisibilitySource;
+  /** Following the page's life (back/forward cache, freeze/resume, sleep, quick retries after `online`); `false` turns all of it off. See {@link LifecycleOptions}. @default every behaviour on */
+  readonly lifecycle?: LifecycleOptions | false;
   /** Do not connect until `reconnect()` is called. @default false */
   readonly startClosed?: boolean;
   /** @default Date */

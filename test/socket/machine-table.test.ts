@@ -16,6 +16,7 @@ const config: MachineConfig = {
   refreshTimeoutMs: 3000,
   confirmAfterMs: 0,
   canRefresh: true,
+  lifecycle: { closeCode: 4100, canProbe: false, untrustedAfterMs: 10_000, quickRetries: 3, quickDelayMs: () => 500 },
 };
 
 type Step = Input | ((c: MachineContext) => Input);
@@ -35,6 +36,7 @@ const reach: Record<SocketState, Step[]> = {
   closing: [...start, resolved, opened, { type: 'close', code: 1000, reason: undefined, at: 5 }],
   waiting: [...start, resolved, opened, closedWith(1012)],
   reauthenticating: [...start, resolved, opened, closedWith(4001)],
+  suspended: [...start, resolved, opened, { type: 'page-hide', at: 10 }],
   stopped: [...start, resolved, opened, closedWith(4003)],
 };
 
@@ -60,6 +62,12 @@ const inputs: Record<string, (c: MachineContext) => Input> = {
   'refresh-failed': (c) => ({ type: 'refresh-failed', epoch: c.epoch, error: new Error('x') }),
   offline: () => ({ type: 'online', online: false }),
   hidden: () => ({ type: 'visible', visible: false }),
+  'page-hide': () => ({ type: 'page-hide', at: 20 }),
+  'page-show': () => ({ type: 'page-show' }),
+  freeze: () => ({ type: 'freeze', at: 20 }),
+  // Without a freeze before it: nothing to check (freeze → resume sequences are in page-life.test.ts).
+  resume: () => ({ type: 'resume', at: 20 }),
+  wake: () => ({ type: 'wake', at: 60_020, sleptMs: 60_000 }),
 };
 
 /** An effect in a few characters: `emit:state`, `set-timer:retry`, `abandon`… */
@@ -68,6 +76,7 @@ const short = (e: Effect): string =>
   : e.type === 'set-timer' || e.type === 'clear-timer' ? `${e.type}:${e.timer}`
   : e.type === 'heartbeat' ? `heartbeat:${e.running ? 'on' : 'off'}`
   : e.type === 'stopped' ? `stopped:${e.cause}`
+  : e.type === 'abandon' && e.code !== undefined ? `abandon:${e.code}`
   : e.type;
 
 function outcome(state: SocketState, type: string): string {
@@ -100,6 +109,11 @@ const TABLE: Record<SocketState, Record<string, string>> = {
     'refresh-failed': 'idle | ',
     offline: 'idle | ',
     hidden: 'idle | ',
+    'page-hide': 'idle | ',
+    'page-show': 'idle | ',
+    freeze: 'idle | ',
+    resume: 'idle | ',
+    wake: 'idle | ',
   },
   connecting: {
     start: 'connecting | ',
@@ -122,6 +136,11 @@ const TABLE: Record<SocketState, Record<string, string>> = {
     'refresh-failed': 'connecting | ',
     offline: 'connecting | ',
     hidden: 'connecting | ',
+    'page-hide': 'suspended | clear-timer:connect clear-timer:retry clear-timer:closing clear-timer:refresh heartbeat:off abandon:4100 emit:state>suspended',
+    'page-show': 'connecting | ',
+    freeze: 'connecting | ',
+    resume: 'connecting | ',
+    wake: 'connecting | ',
   },
   open: {
     start: 'open | ',
@@ -144,6 +163,11 @@ const TABLE: Record<SocketState, Record<string, string>> = {
     'refresh-failed': 'open | ',
     offline: 'open | ',
     hidden: 'open | ',
+    'page-hide': 'suspended | clear-timer:connect clear-timer:retry clear-timer:closing clear-timer:refresh heartbeat:off abandon:4100 emit:state>suspended',
+    'page-show': 'open | ',
+    freeze: 'open | ',
+    resume: 'open | ',
+    wake: 'connecting | heartbeat:off abandon emit:state>connecting set-timer:connect resolve-url',
   },
   closing: {
     start: 'closing | ',
@@ -166,6 +190,11 @@ const TABLE: Record<SocketState, Record<string, string>> = {
     'refresh-failed': 'closing | ',
     offline: 'closing | ',
     hidden: 'closing | ',
+    'page-hide': 'stopped | clear-timer:connect clear-timer:retry clear-timer:closing clear-timer:refresh abandon emit:close emit:state>stopped stopped:client',
+    'page-show': 'closing | ',
+    freeze: 'closing | ',
+    resume: 'closing | ',
+    wake: 'closing | ',
   },
   waiting: {
     start: 'waiting | ',
@@ -188,6 +217,11 @@ const TABLE: Record<SocketState, Record<string, string>> = {
     'refresh-failed': 'waiting | ',
     offline: 'waiting | ',
     hidden: 'waiting | ',
+    'page-hide': 'suspended | clear-timer:connect clear-timer:retry clear-timer:closing clear-timer:refresh heartbeat:off abandon:4100 emit:state>suspended',
+    'page-show': 'waiting | ',
+    freeze: 'waiting | ',
+    resume: 'waiting | ',
+    wake: 'connecting | clear-timer:retry emit:state>connecting set-timer:connect resolve-url',
   },
   reauthenticating: {
     start: 'reauthenticating | ',
@@ -210,6 +244,38 @@ const TABLE: Record<SocketState, Record<string, string>> = {
     'refresh-failed': 'stopped | clear-timer:refresh emit:error emit:state>stopped stopped:reauth-failed',
     offline: 'reauthenticating | ',
     hidden: 'reauthenticating | ',
+    'page-hide': 'suspended | clear-timer:connect clear-timer:retry clear-timer:closing clear-timer:refresh heartbeat:off abandon:4100 emit:state>suspended',
+    'page-show': 'reauthenticating | ',
+    freeze: 'reauthenticating | ',
+    resume: 'reauthenticating | ',
+    wake: 'reauthenticating | ',
+  },
+  suspended: {
+    start: 'suspended | ',
+    reconnect: 'connecting | clear-timer:connect clear-timer:retry clear-timer:closing clear-timer:refresh heartbeat:off abandon emit:state>connecting set-timer:connect resolve-url',
+    close: 'stopped | clear-timer:connect clear-timer:retry clear-timer:closing clear-timer:refresh abandon emit:state>stopped stopped:client',
+    dispose: 'stopped | clear-timer:connect clear-timer:retry clear-timer:closing clear-timer:refresh heartbeat:off abandon emit:state>stopped stopped:client',
+    'url-resolved': 'suspended | ',
+    'url-failed': 'suspended | ',
+    'connect-failed': 'suspended | ',
+    'socket-open': 'suspended | ',
+    'socket-close': 'suspended | ',
+    'heartbeat-dead': 'suspended | ',
+    message: 'suspended | ',
+    sent: 'suspended | ',
+    'timer connect': 'suspended | ',
+    'timer retry': 'suspended | ',
+    'timer closing': 'suspended | ',
+    'timer refresh': 'suspended | ',
+    'refresh-done': 'suspended | ',
+    'refresh-failed': 'suspended | ',
+    offline: 'suspended | ',
+    hidden: 'suspended | ',
+    'page-hide': 'suspended | ',
+    'page-show': 'connecting | emit:state>connecting set-timer:connect resolve-url',
+    freeze: 'suspended | ',
+    resume: 'suspended | ',
+    wake: 'suspended | ',
   },
   stopped: {
     start: 'stopped | ',
@@ -232,6 +298,11 @@ const TABLE: Record<SocketState, Record<string, string>> = {
     'refresh-failed': 'stopped | ',
     offline: 'stopped | ',
     hidden: 'stopped | ',
+    'page-hide': 'stopped | ',
+    'page-show': 'stopped | ',
+    freeze: 'stopped | ',
+    resume: 'stopped | ',
+    wake: 'stopped | ',
   },
 };
 

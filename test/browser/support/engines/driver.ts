@@ -15,6 +15,8 @@ export interface EnginePage {
   setOffline(offline: boolean): Promise<void>;
   /** Closes the page and everything it opened (its WebSockets with it). */
   close(): Promise<void>;
+  /** Freezes the page or makes it active again (Page Lifecycle); only where the engine has a way (Chromium's DevTools protocol). */
+  setLifecycleState?(state: 'frozen' | 'active'): Promise<void>;
 }
 
 /** A running browser engine, started by the suite and stopped by it. */

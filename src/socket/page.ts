@@ -1,0 +1,77 @@
+// The page's life as injectable sources, beside browser.ts: back/forward
+// cache and Page Lifecycle events, and a wake-up detector that notices the
+// machine slept because a timer fired far later than it was set for.
+//
+// References: HTML "pagehide"/"pageshow" and PageTransitionEvent.persisted
+// (https://html.spec.whatwg.org/multipage/nav-history-apis.html#pagetransitionevent);
+// Page Lifecycle API freeze/resume (https://wicg.github.io/page-lifecycle/).
+import type { Clock, TimerHandle, Timers } from '../environment';
+import type { PageSource } from './types';
+
+interface Target {
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+}
+
+/** The window's `pagehide`/`pageshow` and the document's `freeze`/`resume`, when there is a page. */
+export function browserPageSource(): PageSource | undefined {
+  const g = globalThis as Partial<Target> & { document?: Partial<Target> };
+  const document = g.document;
+  if (typeof g.addEventListener !== 'function' || typeof document?.addEventListener !== 'function') return undefined;
+  const window = g as Target;
+  const doc = document as Target;
+  return {
+    subscribe(listener) {
+      const transition = (event: Event): void => listener({ type: event.type as 'pagehide' | 'pageshow', persisted: (event as Event & { persisted?: unknown }).persisted === true });
+      const lifecycle = (event: Event): void => listener({ type: event.type as 'freeze' | 'resume' });
+      const on: [Target, string, (event: Event) => void][] = [
+        [window, 'pagehide', transition],
+        [window, 'pageshow', transition],
+        [doc, 'freeze', lifecycle],
+        [doc, 'resume', lifecycle],
+      ];
+      for (const [target, type, handler] of on) target.addEventListener(type, handler);
+      return () => {
+        for (const [target, type, handler] of on) target.removeEventListener(type, handler);
+      };
+    },
+  };
+}
+
+/** A running wake-up detector. */
+export interface WakeDetector {
+  stop(): void;
+}
+
+/**
+ * Checks every `driftMs / 2` that its timer fires on time; one at least
+ * `driftMs` late means the machine slept (or the page was stopped), and
+ * `woke` is called with how late it was. Ticks that began or ended while
+ * `isVisible` said false are not counted: a hidden tab's timers are
+ * throttled (up to a minute in Chromium), which is not sleep.
+ */
+export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number, isVisible: () => boolean, woke: (sleptMs: number) => void): WakeDetector {
+  const periodMs = Math.max(1, Math.floor(driftMs / 2));
+  let handle: TimerHandle | undefined;
+  let stopped = false;
+  const arm = (): void => {
+    if (stopped) return;
+    const due = clock.now() + periodMs;
+    const visibleAtStart = isVisible();
+    handle = timers.setTimeout(() => {
+      handle = undefined;
+      const lateMs = clock.now() - due;
+      const counted = visibleAtStart && isVisible();
+      arm();
+      if (counted && lateMs >= driftMs) woke(lateMs);
+    }, periodMs);
+  };
+  arm();
+  return {
+    stop() {
+      stopped = true;
+      if (handle !== undefined) timers.clearTimeout(handle);
+      handle = undefined;
+    },
+  };
+}
