@@ -26,8 +26,9 @@ export const sizeLimits: Readonly<Record<string, SizeLimit>> = {
   // 3,162 B measured after development-only messages (was 3,523).
   'closekit:createPolicy': { budget: 3260 },
   // Target (issue #13): createSocket with defaults, eventemitter3 included, at most 6,000 bytes. Missed: 11,260 B
-  // measured; the general rule engine alone is about 2,300 B of it (the socket must accept policy options).
-  'closekit:createSocket': { budget: 11_600, target: CLIENT_TARGET_BYTES },
+  // measured before the page-lifecycle handling of issue #15 (+1.2 kB, on by default), 12,539 B after; the
+  // general rule engine alone is about 2,300 B of it (the socket must accept policy options).
+  'closekit:createSocket': { budget: 12_950, target: CLIENT_TARGET_BYTES },
   // Presets are protocol profiles since issue #12: rules, retry limit, subprotocol and keep-alive frames.
   'closekit:preset:graphqlWs': { budget: 490 },
   'closekit:preset:centrifugo': { budget: 285 },
