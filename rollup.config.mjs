@@ -40,8 +40,7 @@ const input = {
   react: 'src/react/index.ts',
 };
 
-const external = (id) =>
-  id === 'eventemitter3' || id === 'tslib' || id === 'ws' || id === 'react' || id.startsWith('node:');
+const external = (id) => id === 'eventemitter3' || id === 'tslib' || id === 'ws' || id === 'react' || id.startsWith('node:');
 
 export default [
   {

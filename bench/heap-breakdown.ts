@@ -115,7 +115,17 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   }
   console.log(`${id}: ${formatNumber(total)} B of new objects per socket (shallow sizes), ${sockets} sockets`);
   console.log('"code" rows are code V8 compiled between the two snapshots, not data each socket holds.\n');
-  console.log(textTable(['kind', 'objects per socket', 'bytes per socket'], [...byKind].sort((a, b) => b[1].bytes - a[1].bytes).map(([kind, value]) => [kind, formatNumber(value.count, 1), formatNumber(value.bytes)])));
+  console.log(
+    textTable(
+      ['kind', 'objects per socket', 'bytes per socket'],
+      [...byKind].sort((a, b) => b[1].bytes - a[1].bytes).map(([kind, value]) => [kind, formatNumber(value.count, 1), formatNumber(value.bytes)]),
+    ),
+  );
   console.log('');
-  console.log(textTable(['kind', 'name', 'objects per socket', 'bytes per socket'], rows.slice(0, 30).map((row) => [row.kind, row.name || '(no name)', formatNumber(row.countPerSocket, 2), formatNumber(row.bytesPerSocket)])));
+  console.log(
+    textTable(
+      ['kind', 'name', 'objects per socket', 'bytes per socket'],
+      rows.slice(0, 30).map((row) => [row.kind, row.name || '(no name)', formatNumber(row.countPerSocket, 2), formatNumber(row.bytesPerSocket)]),
+    ),
+  );
 }

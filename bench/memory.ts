@@ -44,7 +44,7 @@ export interface MemoryResult {
   readonly runs: readonly MemoryRun[];
 }
 
-type CreateSocket = (typeof import('closekit'))['createSocket'];
+type CreateSocket = typeof import('closekit')['createSocket'];
 
 async function reconnectRun(createSocket: CreateSocket, gc: () => void): Promise<Pick<MemoryRun, 'reconnectHeapGrowthBytes' | 'reconnectPendingTimers' | 'reconnectListeners'>> {
   const { cycles, warmupCycles, openMs, closeCode } = memoryScenario;

@@ -46,12 +46,10 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
     const rws = gzipOf(figures, 'reconnecting-websocket');
     let text = `The full client weighs ${show(dist)} B gzip${dist === undefined ? '' : `, ${n(dist - CLIENT_TARGET_BYTES)} B over the ${n(CLIENT_TARGET_BYTES)} B target`}${rws === undefined || dist === undefined ? '' : ` and ${(dist / rws).toFixed(1)} × reconnecting-websocket (${n(rws)} B)`}. `;
     if (src !== undefined) {
-      text +=
-        `Bundled from src/ it is ${n(src.gzipBytes)} B, ${dist !== undefined && dist > src.gzipBytes * 1.05 ? 'so part of the gap is dist/ defeating tree-shaking; most of it is the code itself' : 'so tree-shaking is not the problem here: the code itself is'}. Largest parts (min bytes): ${src.files
-          .slice(0, 7)
-          .map((file) => `${file.file} ${n(file.bytes)}`)
-          .join(', ')}. ` +
-        'eventemitter3 alone is about 1,300 B gzip of it. ';
+      text += `Bundled from src/ it is ${n(src.gzipBytes)} B, ${dist !== undefined && dist > src.gzipBytes * 1.05 ? 'so part of the gap is dist/ defeating tree-shaking; most of it is the code itself' : 'so tree-shaking is not the problem here: the code itself is'}. Largest parts (min bytes): ${src.files
+        .slice(0, 7)
+        .map((file) => `${file.file} ${n(file.bytes)}`)
+        .join(', ')}. eventemitter3 alone is about 1,300 B gzip of it. `;
     }
     text +=
       'These are production-build sizes already: esbuild, minifying for the browser, defines `process.env.NODE_ENV` as "production", so development-only text is gone. ' +
@@ -118,5 +116,5 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
   'memory.heap': () =>
     'The median run grew by more than the limit: something is kept per cycle (a listener, a closure over the old WebSocket, or the close history). What would close it: a heap snapshot diff between two runs of the cycle loop (node --inspect), then release what the old attempt holds on close.',
   'memory.timers': () =>
-    'A timer survives dispose(): dispose() must clear the backoff, connect-timeout and heartbeat timers, and the fake server\'s own closing timers have already run when this is counted.',
+    "A timer survives dispose(): dispose() must clear the backoff, connect-timeout and heartbeat timers, and the fake server's own closing timers have already run when this is counted.",
 };

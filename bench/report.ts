@@ -123,11 +123,18 @@ export function consoleReport(figures: BenchFigures, checks: readonly TargetChec
   const memory = memoryLine(figures);
   if (memory !== undefined) parts.push(`Memory: ${memory}`);
   if (figures.heap !== undefined) {
-    parts.push(`Heap per idle open socket (${n(figures.heap.sockets)} sockets at once, defaults, a fake WebSocket that opens at once; median (lowest to highest) of ${heapScenario.runs} runs; target ≤ ${n(HEAP_PER_SOCKET_TARGET_BYTES)} B)`);
+    parts.push(
+      `Heap per idle open socket (${n(figures.heap.sockets)} sockets at once, defaults, a fake WebSocket that opens at once; median (lowest to highest) of ${heapScenario.runs} runs; target ≤ ${n(HEAP_PER_SOCKET_TARGET_BYTES)} B)`,
+    );
     parts.push(textTable(heapHeader, heapRows(figures.heap)));
   }
   parts.push('Targets');
-  parts.push(textTable(['target', 'measured', 'result'], checks.map((check) => [check.target, check.measured, verdict(check.met)])));
+  parts.push(
+    textTable(
+      ['target', 'measured', 'result'],
+      checks.map((check) => [check.target, check.measured, verdict(check.met)]),
+    ),
+  );
   for (const [section, message] of Object.entries(info.errors)) parts.push(`SECTION FAILED: ${section}: ${message}`);
   parts.push(
     info.wroteFiles
@@ -155,7 +162,10 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
     '',
     '## Targets',
     '',
-    markdownTable(['target', 'measured', 'result'], checks.map((check) => [check.target, check.measured, check.met === false ? '**missed**' : verdict(check.met)])),
+    markdownTable(
+      ['target', 'measured', 'result'],
+      checks.map((check) => [check.target, check.measured, check.met === false ? '**missed**' : verdict(check.met)]),
+    ),
     '',
   );
   const missed = checks.filter((check) => check.met === false);
@@ -224,7 +234,7 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
       '',
       ...figures.storm.map((result) => `- *${result.label}*: ${result.note}.`),
       '',
-      'All libraries run on one and the same virtual clock (bench/lib/virtual-clock.ts, a binary heap of timers) and fake WebSocket (bench/lib/storm-server.ts), not closekit/testing\'s: the anchors read the global timers, so the clock must stand in for `globalThis.setTimeout` and `Date.now`, and it lets promise chains settle once per batch of timers due at the same moment (the anchors hop through promises between a timer and `new WebSocket`).',
+      "All libraries run on one and the same virtual clock (bench/lib/virtual-clock.ts, a binary heap of timers) and fake WebSocket (bench/lib/storm-server.ts), not closekit/testing's: the anchors read the global timers, so the clock must stand in for `globalThis.setTimeout` and `Date.now`, and it lets promise chains settle once per batch of timers due at the same moment (the anchors hop through promises between a timer and `new WebSocket`).",
       '',
       '![Connection attempts per 100 ms after the restart, one panel per library](storm.svg)',
       '',
@@ -282,12 +292,7 @@ export function markdownReport(figures: BenchFigures, checks: readonly TargetChe
             String(m.reconnectCycles.pendingTimersAfterDispose),
             String(m.reconnectCycles.listenersAfterDispose),
           ],
-          [
-            `${n(memoryScenario.cycles)} sockets created, opened, disposed`,
-            ranged(m.createDisposeCycles.heapGrowthBytes, 0, ' B'),
-            String(m.createDisposeCycles.pendingTimersAfterDispose),
-            '—',
-          ],
+          [`${n(memoryScenario.cycles)} sockets created, opened, disposed`, ranged(m.createDisposeCycles.heapGrowthBytes, 0, ' B'), String(m.createDisposeCycles.pendingTimersAfterDispose), '—'],
         ],
         ['l', 'r', 'r', 'r'],
       ),
@@ -359,13 +364,7 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
       '',
       markdownTable(
         ['library', 'peak attempts / 100 ms', 'worst second', 'attempts', '99% back after the server returns'],
-        figures.storm.map((result) => [
-          result.label,
-          n(result.peakBucket),
-          n(result.worstSecond),
-          n(result.totalAttempts),
-          secondsOrNever(result.reconnected99Ms, stormScenario.serverBackMs),
-        ]),
+        figures.storm.map((result) => [result.label, n(result.peakBucket), n(result.worstSecond), n(result.totalAttempts), secondsOrNever(result.reconnected99Ms, stormScenario.serverBackMs)]),
         ['l', 'r', 'r', 'r', 'r'],
       ),
       '',
@@ -387,7 +386,9 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
       const figure = heap.figures.find((candidate) => candidate.id === id);
       return figure === undefined ? 'not measured' : ranged(figure.bytesPerSocket, 0, ' B');
     };
-    facts.push(`**Heap per idle open socket** (defaults, fake WebSocket included): closekit ${of('closekit')}, reconnecting-websocket ${of('reconnecting-websocket')}; medians of ${heapScenario.runs} runs, lowest to highest in brackets.`);
+    facts.push(
+      `**Heap per idle open socket** (defaults, fake WebSocket included): closekit ${of('closekit')}, reconnecting-websocket ${of('reconnecting-websocket')}; medians of ${heapScenario.runs} runs, lowest to highest in brackets.`,
+    );
   }
   if (figures.decision !== undefined) {
     const d = figures.decision;
@@ -398,7 +399,11 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
   if (figures.memory !== undefined) {
     const m = figures.memory;
     facts.push(
-      `**Memory**: ${n(memoryScenario.cycles)} reconnect cycles: ${ranged(mapSpread(m.reconnectCycles.heapGrowthBytes, (value) => value / 1024), 0, ' KiB')} heap growth after GC; ${m.reconnectCycles.pendingTimersAfterDispose + m.createDisposeCycles.pendingTimersAfterDispose} timers left after \`dispose()\`.`,
+      `**Memory**: ${n(memoryScenario.cycles)} reconnect cycles: ${ranged(
+        mapSpread(m.reconnectCycles.heapGrowthBytes, (value) => value / 1024),
+        0,
+        ' KiB',
+      )} heap growth after GC; ${m.reconnectCycles.pendingTimersAfterDispose + m.createDisposeCycles.pendingTimersAfterDispose} timers left after \`dispose()\`.`,
     );
   }
   for (const fact of facts) lines.push(`- ${fact}`);
@@ -406,7 +411,10 @@ export function readmeSection(figures: BenchFigures, checks: readonly TargetChec
   lines.push(
     'Targets from issues #7 and #13 (why each miss happens and what would close it: [bench/RESULTS.md](../bench/RESULTS.md#missed-targets-why-and-what-would-close-the-gap)):',
     '',
-    markdownTable(['target', 'measured', 'result'], checks.map((check) => [check.target, check.measured, check.met === false ? '**missed**' : verdict(check.met)])),
+    markdownTable(
+      ['target', 'measured', 'result'],
+      checks.map((check) => [check.target, check.measured, check.met === false ? '**missed**' : verdict(check.met)]),
+    ),
     '',
     `${VARIES} CI enforces a gzip budget per import with \`node --import tsx bench/size-budget.ts\`.`,
   );

@@ -73,13 +73,13 @@ const drivers: readonly StormDriver[] = [
     prepare: async (clock) => {
       const { createSocket } = await import('closekit');
       return (server, _index, random) => {
-      const socket = createSocket(url, {
-        WebSocket: server.WebSocket as unknown as WebSocketConstructorLike,
-        clock,
-        timers: clock,
-        random,
-      });
-      return { close: () => socket.dispose() };
+        const socket = createSocket(url, {
+          WebSocket: server.WebSocket as unknown as WebSocketConstructorLike,
+          clock,
+          timers: clock,
+          random,
+        });
+        return { close: () => socket.dispose() };
       };
     },
   },

@@ -4,14 +4,7 @@
 // "not measured".
 import type { DecisionResult } from './decision';
 import type { HeapResult } from './heap';
-import {
-  CLASSIFY_TARGET_BYTES,
-  CLIENT_TARGET_BYTES,
-  HEAP_PER_SOCKET_TARGET_BYTES,
-  LEAK_TARGET_BYTES,
-  LEAK_TARGET_CYCLES,
-  THROUGHPUT_TARGET_RATIO,
-} from './lib/issue-targets';
+import { CLASSIFY_TARGET_BYTES, CLIENT_TARGET_BYTES, HEAP_PER_SOCKET_TARGET_BYTES, LEAK_TARGET_BYTES, LEAK_TARGET_CYCLES, THROUGHPUT_TARGET_RATIO } from './lib/issue-targets';
 import { formatSpread } from './lib/stats';
 import type { MemoryResult } from './memory';
 import { memoryScenario } from './memory';
@@ -141,7 +134,12 @@ export function checkTargets(figures: BenchFigures): TargetCheck[] {
       met: Math.max(reconnect.median, createDispose.median) < limit,
     });
     const timers = memory.reconnectCycles.pendingTimersAfterDispose + memory.createDisposeCycles.pendingTimersAfterDispose;
-    checks.push({ id: 'memory.timers', target: 'pending timers after dispose() = 0 (#7)', measured: timers === 0 ? `0 in each of ${memoryScenario.runs} runs` : `${timers} (the most any run left)`, met: timers === 0 });
+    checks.push({
+      id: 'memory.timers',
+      target: 'pending timers after dispose() = 0 (#7)',
+      measured: timers === 0 ? `0 in each of ${memoryScenario.runs} runs` : `${timers} (the most any run left)`,
+      met: timers === 0,
+    });
   }
   return checks;
 }

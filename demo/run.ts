@@ -1,16 +1,6 @@
 // Plays one scenario: the embedded server and a closekit client in one
 // process, every client event and every server action printed as it happens.
-import {
-  DEFAULT_BACKOFF,
-  createPolicy,
-  createSocket,
-  type BackoffOptions,
-  type MatchedRule,
-  type PolicyOptions,
-  type Rule,
-  type RuleObject,
-  type WebSocketConstructorLike,
-} from 'closekit';
+import { DEFAULT_BACKOFF, createPolicy, createSocket, type BackoffOptions, type MatchedRule, type PolicyOptions, type Rule, type RuleObject, type WebSocketConstructorLike } from 'closekit';
 import { WebSocket } from 'undici';
 import type { Scenario } from './scenarios';
 import { startDemoServer } from './server';
@@ -64,8 +54,7 @@ export function scaledPolicy(scenario: Scenario, factor: number): { options: Pol
   }
   const backoff = { initialMs: DEFAULT_BACKOFF.initialMs * factor, maxMs: DEFAULT_BACKOFF.maxMs * factor };
   const note =
-    `backoff scaled ×${factor} for the demo: ${backoff.initialMs} ms doubling to ${backoff.maxMs / 1000} s, ${DEFAULT_BACKOFF.jitter} jitter` +
-    (floors.length === 0 ? '' : `; ${floors.join(', ')}`);
+    `backoff scaled ×${factor} for the demo: ${backoff.initialMs} ms doubling to ${backoff.maxMs / 1000} s, ${DEFAULT_BACKOFF.jitter} jitter` + (floors.length === 0 ? '' : `; ${floors.join(', ')}`);
   return { options: { ...base, rules, backoff }, note, origins };
 }
 
@@ -127,9 +116,7 @@ export async function runScenario(scenario: Scenario, timeline: Timeline): Promi
       note: `${reason}${ruleText(decision.rule, origins)}${result.code === 1006 ? (result.opened ? ', dropped after open' : ', never opened') : ''}`,
     });
   });
-  socket.on('rejected', (result) =>
-    timeline.row({ side: 'client', event: 'rejected', code: result.code, name: result.name, kind: result.kind, note: 'the server said why' }),
-  );
+  socket.on('rejected', (result) => timeline.row({ side: 'client', event: 'rejected', code: result.code, name: result.name, kind: result.kind, note: 'the server said why' }));
   socket.on('reauth', ({ attempt }) => timeline.row({ side: 'client', event: 'reauth', note: `auth.refresh() #${attempt}` }));
   socket.on('reconnecting', ({ attempt, delayMs }) => timeline.row({ side: 'client', event: 'reconnecting', delayMs, note: `attempt ${attempt}` }));
   socket.on('error', (error) => timeline.row({ side: 'client', event: 'error', note: error.message }));

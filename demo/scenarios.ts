@@ -31,12 +31,7 @@ const app = (name: string, summary: string, steps: Step[]): Scenario => ({ name,
 
 /** The app's own stories, keyed by --scenario name. `all` is the default. */
 export const scenarios: Readonly<Record<string, Scenario>> = {
-  all: app('all', 'the whole story: 4001 → re-auth, 1012 → jittered backoff, 1013 → backoff with a floor, 4003 → stop', [
-    ...reauth,
-    ...restart,
-    ...overload,
-    ...forbidden,
-  ]),
+  all: app('all', 'the whole story: 4001 → re-auth, 1012 → jittered backoff, 1013 → backoff with a floor, 4003 → stop', [...reauth, ...restart, ...overload, ...forbidden]),
   reauth: app('reauth', 'the server closes 4001 "token expired"; the client refreshes its token and reconnects', [...reauth, { do: 'stay' }]),
   restart: app('restart', 'the server restarts (1012); the client reconnects after a jittered backoff', [...restart, { do: 'stay' }]),
   overload: app('overload', 'the server is overloaded (1013) twice; each time the client waits at least the 1013 floor', [
@@ -64,7 +59,7 @@ const CentrifugoCodes = defineCloseCodes({ Shutdown: 3001, Expired: 3005, ForceR
 export const presetScenarios: Readonly<Record<string, Scenario>> = {
   pusher: {
     name: 'pusher',
-    summary: "Pusher Channels: 4200–4299 retry at once, 4100–4199 back off, 4001–4099 give up",
+    summary: 'Pusher Channels: 4200–4299 retry at once, 4100–4199 back off, 4001–4099 give up',
     codes: PusherCodes,
     preset: pusher,
     steps: [

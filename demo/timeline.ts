@@ -17,7 +17,10 @@ export interface TimelineRow {
 
 type Paint = (text: string) => string;
 
-const ansi = (open: number, close: number): Paint => (text) => `\u001b[${open}m${text}\u001b[${close}m`;
+const ansi =
+  (open: number, close: number): Paint =>
+  (text) =>
+    `\u001b[${open}m${text}\u001b[${close}m`;
 const plain: Paint = (text) => text;
 
 /** Whether to colour: a TTY, no NO_COLOR; FORCE_COLOR=1 forces it on (for screenshots of the output). */

@@ -111,22 +111,13 @@ export function baseDelayMs(attempt: number, given: ResolvedBackoff = DEFAULT_BA
  * @example
  * computeDelay(3, resolveBackoff({ jitter: 'none' })) // 2000
  */
-export function computeDelay(
-  attempt: number,
-  given: ResolvedBackoff = DEFAULT_BACKOFF,
-  random: RandomSource = Math.random,
-  previousDelayMs?: number,
-): number {
+export function computeDelay(attempt: number, given: ResolvedBackoff = DEFAULT_BACKOFF, random: RandomSource = Math.random, previousDelayMs?: number): number {
   const backoff = settings(given);
   const { jitter, initialMs: low, maxMs } = backoff;
   const d = baseDelayMs(attempt, backoff);
   // Decorrelated: up to 3 × the previous delay, which is initialMs before the first retry.
   const high = Math.max(low, Math.min(maxMs, 3 * (count(previousDelayMs) || low)));
-  const delay =
-    jitter === 'none' ? d
-    : jitter === 'equal' ? d / 2 + draw(random) * (d / 2)
-    : jitter === 'decorrelated' ? low + draw(random) * (high - low)
-    : draw(random) * d;
+  const delay = jitter === 'none' ? d : jitter === 'equal' ? d / 2 + draw(random) * (d / 2) : jitter === 'decorrelated' ? low + draw(random) * (high - low) : draw(random) * d;
   return Math.round(Math.min(maxMs, Math.max(backoff.minMs, delay)));
 }
 

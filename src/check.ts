@@ -87,7 +87,9 @@ export function numberCheck(min: number, whole?: boolean): Check {
 export function durationCheck(positive?: boolean, infinite?: boolean): Check {
   return [
     (value) => typeof value === 'number' && (positive ? value > 0 : value >= 0) && (value <= MAX_DELAY_MS || (infinite === true && value === Infinity)),
-    __DEV__ ? `a ${infinite ? '' : 'finite '}number of milliseconds ${positive ? '> 0' : '≥ 0'}, at most ${MAX_DELAY_MS} (about 24.8 days, the longest a timer can wait)${infinite ? ', or Infinity' : ''}` : '',
+    __DEV__
+      ? `a ${infinite ? '' : 'finite '}number of milliseconds ${positive ? '> 0' : '≥ 0'}, at most ${MAX_DELAY_MS} (about 24.8 days, the longest a timer can wait)${infinite ? ', or Infinity' : ''}`
+      : '',
   ];
 }
 

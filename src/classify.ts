@@ -69,12 +69,7 @@ export interface InvalidCloseResult extends CloseResultBase {
  * @example
  * if (result.kind === 'application' && result.name === 'TokenExpired') refreshToken();
  */
-export type CloseResult<N extends string = string> =
-  | StandardCloseResult
-  | LibraryCloseResult<N>
-  | ApplicationCloseResult<N>
-  | ReservedCloseResult
-  | InvalidCloseResult;
+export type CloseResult<N extends string = string> = StandardCloseResult | LibraryCloseResult<N> | ApplicationCloseResult<N> | ReservedCloseResult | InvalidCloseResult;
 
 /** The `kind` of a {@link CloseResult}. */
 export type CloseKind = CloseResult['kind'];
@@ -106,10 +101,7 @@ export interface ClassifyOptions<M extends CloseCodeMap = CloseCodeMap> {
  * const result = classify(event, { codes: AppCodes, opened: true });
  * if (result.kind === 'application') console.log(result.name); // 'TokenExpired' | 'AccessDenied' | undefined
  */
-export function classify<M extends CloseCodeMap>(
-  event: CloseEventLike | null | undefined,
-  options: ClassifyOptions<M> & { readonly codes: CloseCodeContract<M> },
-): CloseResult<keyof M & string>;
+export function classify<M extends CloseCodeMap>(event: CloseEventLike | null | undefined, options: ClassifyOptions<M> & { readonly codes: CloseCodeContract<M> }): CloseResult<keyof M & string>;
 export function classify(event: CloseEventLike | null | undefined, options?: ClassifyOptions<CloseCodeMap> & { readonly codes?: undefined }): CloseResult<never>;
 export function classify(event: CloseEventLike | null | undefined, options?: ClassifyOptions | null): CloseResult;
 export function classify(event: CloseEventLike | null | undefined, options?: ClassifyOptions | null): CloseResult {

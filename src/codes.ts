@@ -147,9 +147,7 @@ export type ContractNames<C> = C extends CloseCodeContract<infer M> ? keyof M & 
  * AppCodes.codes.RateLimited // 4029
  * AppCodes.nameOf(4003)      // 'AccessDenied'
  */
-export function defineCloseCodes<const M extends CloseCodeMap>(
-  map: M & { readonly [K in keyof M]: K extends CloseCodeName ? NameOfOwnCode<K, M[K]> : PrivateCode<M[K]> },
-): CloseCodeContract<M> {
+export function defineCloseCodes<const M extends CloseCodeMap>(map: M & { readonly [K in keyof M]: K extends CloseCodeName ? NameOfOwnCode<K, M[K]> : PrivateCode<M[K]> }): CloseCodeContract<M> {
   if (map === null || typeof map !== 'object' || Array.isArray(map)) {
     throw new CloseCodeError('invalid-name', map, `defineCloseCodes expects an object of name → code, got ${show(map)}.`);
   }

@@ -37,11 +37,7 @@ export function validateReason(reason: unknown): asserts reason is string | unde
   }
   const bytes = utf8ByteLength(reason);
   if (bytes > MAX_REASON_BYTES) {
-    throw new CloseCodeError(
-      'reason-too-long',
-      reason,
-      __DEV__ ? `A close reason may be at most ${MAX_REASON_BYTES} UTF-8 bytes; this one is ${bytes} bytes (${reason.length} UTF-16 units).` : '',
-    );
+    throw new CloseCodeError('reason-too-long', reason, __DEV__ ? `A close reason may be at most ${MAX_REASON_BYTES} UTF-8 bytes; this one is ${bytes} bytes (${reason.length} UTF-16 units).` : '');
   }
 }
 

@@ -1,15 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_BACKOFF,
-  baseDelayMs,
-  computeDelay,
-  createBackoff,
-  expectedDelayMs,
-  isPolicyError,
-  resolveBackoff,
-  type Jitter,
-} from '../src/index';
+import { DEFAULT_BACKOFF, baseDelayMs, computeDelay, createBackoff, expectedDelayMs, isPolicyError, resolveBackoff, type Jitter } from '../src/index';
 import { createSeededRandom as seededRandom } from '../src/testing';
 import { meanOf } from './support/random';
 
@@ -69,7 +60,14 @@ describe('computeDelay', () => {
   });
 
   it('survives a random source that misbehaves', () => {
-    for (const random of [() => NaN, () => -1, () => 7, () => { throw new Error('no entropy'); }]) {
+    for (const random of [
+      () => NaN,
+      () => -1,
+      () => 7,
+      () => {
+        throw new Error('no entropy');
+      },
+    ]) {
       const delay = computeDelay(2, DEFAULT_BACKOFF, random as () => number);
       expect(delay).toBeGreaterThanOrEqual(0);
       expect(delay).toBeLessThanOrEqual(1000);

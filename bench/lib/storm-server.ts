@@ -35,7 +35,10 @@ export interface StormServer {
   /** The server closes every open connection with `code` (a clean close). */
   closeAll(code: number, reason: string): void;
   /** The WebSocket constructor the clients use. */
-  readonly WebSocket: new (url: string, protocols?: string | string[]) => FakeWebSocket;
+  readonly WebSocket: new (
+    url: string,
+    protocols?: string | string[],
+  ) => FakeWebSocket;
 }
 
 /** The client-side object. */

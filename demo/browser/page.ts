@@ -142,9 +142,7 @@ socket.on('state', ({ state }) => {
   if (state === 'connecting') addRow({ event: 'connecting', note: `token ${token}` });
 });
 socket.on('open', ({ attempt }) => addRow({ event: 'open', note: attempt > 1 ? `after ${attempt} attempts` : '' }));
-socket.on('close', ({ result, decision }) =>
-  addRow({ event: 'close', code: result.code, name: result.name, kind: result.kind, decision, note: why(result, decision) }),
-);
+socket.on('close', ({ result, decision }) => addRow({ event: 'close', code: result.code, name: result.name, kind: result.kind, decision, note: why(result, decision) }));
 socket.on('rejected', (result) => addRow({ event: 'rejected', code: result.code, name: result.name, kind: result.kind, note: 'the server said why' }));
 socket.on('reauth', ({ attempt }) => addRow({ event: 'reauth', note: `auth.refresh() #${attempt}` }));
 socket.on('reconnecting', ({ attempt, delayMs }) => addRow({ event: 'reconnecting', delayMs, note: `attempt ${attempt}` }));

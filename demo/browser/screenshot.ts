@@ -12,7 +12,10 @@ async function click(page: Page, selector: string, until: string): Promise<void>
   const before = await page.locator('#timeline tr').count();
   await page.click(selector);
   await page.waitForFunction(
-    ({ before, until }) => Array.from(document.querySelectorAll('#timeline tr')).slice(before).some((tr) => tr.textContent?.includes(until)),
+    ({ before, until }) =>
+      Array.from(document.querySelectorAll('#timeline tr'))
+        .slice(before)
+        .some((tr) => tr.textContent?.includes(until)),
     { before, until },
     { timeout: 10_000 },
   );

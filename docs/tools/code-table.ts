@@ -44,8 +44,7 @@ const bandNotes: Record<string, string> = {
 /** The markdown table, one row per named code plus one per reserved or open band. */
 export function renderCodeTable(): string {
   const rows: string[] = [];
-  const row = (code: string, name: string, kind: string, text: string, sent: string) =>
-    rows.push(`| ${code} | ${name} | ${kind} | ${text} | ${sent} |`);
+  const row = (code: string, name: string, kind: string, text: string, sent: string) => rows.push(`| ${code} | ${name} | ${kind} | ${text} | ${sent} |`);
   const named = (Object.keys(CloseCode) as CloseCodeName[]).map((name) => [name, CloseCode[name]] as const);
   const band = (range: string) => CLOSE_CODE_RANGES.find((b) => b.range === range)!;
   const bandRow = (range: string, label?: string) => {
@@ -76,11 +75,7 @@ export function renderCodeTable(): string {
   bandRow('application');
   row(`${band('application').max + 1}+`, '—', `\`${classify({ code: band('application').max + 1 }).kind}\``, 'Not a valid close code; also negative, fractional and NaN.', NOT_SENDABLE);
 
-  return [
-    '| code | `CloseCode` name | `kind` | meaning | who can send it |',
-    '|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
+  return ['| code | `CloseCode` name | `kind` | meaning | who can send it |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The README with the table section replaced by `table`. */

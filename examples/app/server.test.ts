@@ -89,9 +89,7 @@ describe('the app over real WebSockets on 127.0.0.1', () => {
     const first = join(server, { value: 'a' }, async () => undefined);
     await first.until('online');
     const second = join(server, { value: 'b' }, async () => undefined);
-    await expect
-      .poll(() => second.chat.socket.lastClose, { timeout: 5_000 })
-      .toMatchObject({ kind: 'application', name: 'RateLimited', code: 4029 });
+    await expect.poll(() => second.chat.socket.lastClose, { timeout: 5_000 }).toMatchObject({ kind: 'application', name: 'RateLimited', code: 4029 });
   });
 
   it('a page on another origin gets HTTP 403: the server never creates a WebSocket, the client only sees 1006', async () => {

@@ -14,9 +14,7 @@ export function statusLine(s: SocketSnapshot<Names>, now: number): string {
     case 'open':
       return 'Connected';
     case 'waiting':
-      return s.retryAt === undefined
-        ? 'Waiting to reconnect'
-        : `Reconnecting in ${Math.max(0, Math.ceil((s.retryAt - now) / 1000))} s (attempt ${s.attempt})`;
+      return s.retryAt === undefined ? 'Waiting to reconnect' : `Reconnecting in ${Math.max(0, Math.ceil((s.retryAt - now) / 1000))} s (attempt ${s.attempt})`;
     case 'stopped':
       return `Disconnected: ${s.lastCloseText ?? 'closed'}`;
     default:

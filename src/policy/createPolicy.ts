@@ -107,9 +107,7 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     const kind = kinds.includes(range as CloseKind) && (range !== 'standard' || nameOfCode(code)) ? range : 'reserved';
     return entries.find(({ matched: { source, key }, min, max }) =>
       // A name stands for exactly one code, so the app's name rule outranks a preset's rule for that code.
-      source === 'name' ? key === name
-      : source === 'kind' ? key === kind
-      : source === 'default' || (Number.isInteger(code) && code >= min && code <= max),
+      source === 'name' ? key === name : source === 'kind' ? key === kind : source === 'default' || (Number.isInteger(code) && code >= min && code <= max),
     ) as Entry;
   };
 
@@ -124,8 +122,7 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     if (uptimeMs > 0 && uptimeMs >= resetAfterMs) attempt = reauthAttempt = 0;
     // `attempt` failed before this close, and this close ends one more: maxAttempts counts
     // connection attempts in a row, the first included (maxAttempts: 3 → three sockets, then stop).
-    const cause: StopCause | undefined =
-      action === 'reauth' && reauthAttempt >= maxReauth ? 'reauth-exhausted' : attempt + 1 >= maxAttempts ? 'max-attempts' : undefined;
+    const cause: StopCause | undefined = action === 'reauth' && reauthAttempt >= maxReauth ? 'reauth-exhausted' : attempt + 1 >= maxAttempts ? 'max-attempts' : undefined;
     if (cause) return { action: 'stop', cause, rule };
     const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
     const delay = Math.round(delayMs ?? computeDelay(next, backoff, random, count(read(context, 'previousDelayMs'))));
@@ -143,10 +140,13 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     const { delayMs } = rule;
     const name = codes?.nameOf(code) ?? nameOfCode(code);
     const how =
-      rule.action === 'stop' ? ''
-      : delayMs === 0 ? ' at once'
-      : delayMs !== undefined ? ` after ${Math.round(delayMs)} ms`
-      : ` with backoff${backoff.minMs > 0 ? ` (at least ${backoff.minMs} ms)` : ''}`;
+      rule.action === 'stop'
+        ? ''
+        : delayMs === 0
+          ? ' at once'
+          : delayMs !== undefined
+            ? ` after ${Math.round(delayMs)} ms`
+            : ` with backoff${backoff.minMs > 0 ? ` (at least ${backoff.minMs} ms)` : ''}`;
     const whose = origin === 'app' ? 'app rule' : origin === 'preset' ? `preset '${presetName}' rule` : 'closekit default';
     const what = source === 'default' ? 'codes no rule names' : `${source} ${/name|kind/.test(source) ? `'${key}'` : key}`;
     return `${code}${name === undefined ? '' : ` ${name}`} → ${rule.action}${how} (${whose} for ${what}).`;

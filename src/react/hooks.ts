@@ -63,10 +63,7 @@ const noSocketStore: Pick<SocketStore<never>, 'getSnapshot' | 'subscribe'> = {
  *   return <p>{s.state === 'stopped' ? s.lastCloseText : s.state}</p>;
  * }
  */
-export function useCloseSocket<const M extends CloseCodeMap = Record<never, number>>(
-  url: UrlSource,
-  options?: SocketOptions<M>,
-): ManagedSocket<keyof M & string> | undefined {
+export function useCloseSocket<const M extends CloseCodeMap = Record<never, number>>(url: UrlSource, options?: SocketOptions<M>): ManagedSocket<keyof M & string> | undefined {
   const latest = useRef({ url, options });
   // Updated after each commit, not during render: a render React throws away must not leak its props.
   useCommitEffect(() => {

@@ -49,7 +49,11 @@ function whyNotSendable(code: number): string {
 
 /** A `defineCloseCodes` contract (anything else names nothing). */
 const isContract = (codes: unknown): codes is CloseCodeContract =>
-  codes !== null && typeof codes === 'object' && typeof (codes as CloseCodeContract).codeOf === 'function' && typeof (codes as CloseCodeContract).codes === 'object' && (codes as CloseCodeContract).codes !== null;
+  codes !== null &&
+  typeof codes === 'object' &&
+  typeof (codes as CloseCodeContract).codeOf === 'function' &&
+  typeof (codes as CloseCodeContract).codes === 'object' &&
+  (codes as CloseCodeContract).codes !== null;
 
 /** Turns a number or a name into a code that may go on the wire, or throws a `CloseCodeError`. */
 export function resolveServerCode(code: unknown, codes?: CloseCodeContract): number {
@@ -60,20 +64,15 @@ export function resolveServerCode(code: unknown, codes?: CloseCodeContract): num
     if (isContract(codes) && Object.prototype.hasOwnProperty.call(codes.codes, code)) value = codes.codeOf(code);
     else if (Object.prototype.hasOwnProperty.call(CloseCode, code)) value = CloseCode[code as CloseCodeName];
     else {
-      const where =
-        !isContract(codes)
-          ? 'it is not an IANA name (such as TryAgainLater), and no codes contract was given: pass { codes } or use createCloser(AppCodes) to close with your own names'
-          : `it is neither an IANA name (such as TryAgainLater) nor one of the contract's names (${codes.names.join(', ') || 'none'})`;
+      const where = !isContract(codes)
+        ? 'it is not an IANA name (such as TryAgainLater), and no codes contract was given: pass { codes } or use createCloser(AppCodes) to close with your own names'
+        : `it is neither an IANA name (such as TryAgainLater) nor one of the contract's names (${codes.names.join(', ') || 'none'})`;
       throw new CloseCodeError('unknown-name', code, `Unknown close code name ${show(code)}: ${where}.`);
     }
   }
   if (typeof value !== 'number' || !isSendableCode(value)) {
     const reason = typeof value === 'number' ? whyNotSendable(value) : 'a close code is a number or a code name';
-    throw new CloseCodeError(
-      'not-sendable',
-      code,
-      `Cannot close with ${show(code)}: ${reason}. A server may send 1000–1003, 1007–1014 and 3000–4999.`,
-    );
+    throw new CloseCodeError('not-sendable', code, `Cannot close with ${show(code)}: ${reason}. A server may send 1000–1003, 1007–1014 and 3000–4999.`);
   }
   return value;
 }
@@ -165,9 +164,7 @@ export function createCloser<M extends CloseCodeMap>(codes: CloseCodeContract<M>
   }
   return Object.freeze({
     codes,
-    closeWith: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) =>
-      sendClose(ws, code, reason, codes, options?.retryAfterMs),
-    rejectAfterAccept: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) =>
-      sendClose(ws, code, reason, codes, options?.retryAfterMs),
+    closeWith: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) => sendClose(ws, code, reason, codes, options?.retryAfterMs),
+    rejectAfterAccept: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) => sendClose(ws, code, reason, codes, options?.retryAfterMs),
   });
 }

@@ -7,11 +7,7 @@ import type { UpgradeRequestLike } from './types';
  * default port do not matter), a regular expression tested against the
  * `Origin` header, or a function deciding from the origin and the request.
  */
-export type AllowedOrigins =
-  | string
-  | readonly string[]
-  | RegExp
-  | ((origin: string, request: UpgradeRequestLike) => boolean);
+export type AllowedOrigins = string | readonly string[] | RegExp | ((origin: string, request: UpgradeRequestLike) => boolean);
 
 /** Options for {@link checkOrigin}. */
 export interface CheckOriginOptions {

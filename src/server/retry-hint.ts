@@ -14,11 +14,7 @@ function hintFor(retryAfterMs: unknown): string {
     if (retryAfterMs % 1000 === 0 && retryAfterMs / 1000 <= MAX_DIGITS_VALUE) return `retry-after=${retryAfterMs / 1000}s`;
     if (retryAfterMs <= MAX_DIGITS_VALUE) return `retry-after=${retryAfterMs}ms`;
   }
-  throw new CloseCodeError(
-    'retry-hint',
-    retryAfterMs,
-    `retryAfterMs must be a whole number of milliseconds from 0 to 9999999 (or whole seconds up to 9999999 s), got ${show(retryAfterMs)}.`,
-  );
+  throw new CloseCodeError('retry-hint', retryAfterMs, `retryAfterMs must be a whole number of milliseconds from 0 to 9999999 (or whole seconds up to 9999999 s), got ${show(retryAfterMs)}.`);
 }
 
 /**

@@ -164,10 +164,7 @@ export interface UpgradeHandlerOptions<W> extends UpgradeGuardOptions {
  * httpServer.on('upgrade', createUpgradeHandler(wss, { allowedOrigins: ['https://app.example.com'] }));
  * wss.on('connection', (ws, request) => { ... });
  */
-export function createUpgradeHandler<W>(
-  wss: UpgradeServerLike<W>,
-  options: UpgradeHandlerOptions<W>,
-): (request: UpgradeRequestLike, socket: UpgradeSocketLike, head: unknown) => void {
+export function createUpgradeHandler<W>(wss: UpgradeServerLike<W>, options: UpgradeHandlerOptions<W>): (request: UpgradeRequestLike, socket: UpgradeSocketLike, head: unknown) => void {
   return (request, socket, head) => {
     if (!guardUpgrade(request, socket, options)) return;
     wss.handleUpgrade(request, socket, head, (ws) => {

@@ -16,11 +16,7 @@ export interface ErrorEvents {
 const reporting = new WeakSet<object>();
 
 /** Emits without ever throwing: a listener that throws is reported through `error`. */
-export function emitSafely<Events extends ErrorEvents, E extends Names<Events>>(
-  emitter: GuardedEmitter<Events>,
-  event: E,
-  ...args: EventEmitter.EventArgs<Events, E>
-): void {
+export function emitSafely<Events extends ErrorEvents, E extends Names<Events>>(emitter: GuardedEmitter<Events>, event: E, ...args: EventEmitter.EventArgs<Events, E>): void {
   const wasReporting = reporting.has(emitter);
   if (event === 'error') reporting.add(emitter);
   try {
@@ -95,11 +91,7 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
             original.apply(this, args);
           } catch (error) {
             if (!reporting.has(emitter)) {
-              (emitSafely as (e: object, event: 'error', error: Error) => void)(
-                emitter,
-                'error',
-                new SocketError('listener-failed', `A listener threw: ${describeThrown(error)}`, error),
-              );
+              (emitSafely as (e: object, event: 'error', error: Error) => void)(emitter, 'error', new SocketError('listener-failed', `A listener threw: ${describeThrown(error)}`, error));
             }
           }
         },

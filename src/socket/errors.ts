@@ -70,8 +70,7 @@ export function describeThrown(value: unknown): string {
 }
 
 /** A `SocketError` for a thrown or rejected value: "<what>: <what was thrown>". */
-export const thrown = (code: SocketErrorCode, what: string, error: unknown, cause: unknown = error): SocketError =>
-  new SocketError(code, `${what}: ${describeThrown(error)}`, cause);
+export const thrown = (code: SocketErrorCode, what: string, error: unknown, cause: unknown = error): SocketError => new SocketError(code, `${what}: ${describeThrown(error)}`, cause);
 
 /** `value` as an Error (a thrown string or object wrapped). */
 export const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(describeThrown(value)));

@@ -193,9 +193,7 @@ const failedPolicyRule: MatchedRule = { source: 'default', key: 'policy.decide',
 export function transition(context: MachineContext, input: Input, config: MachineConfig): Transition {
   const effects: Effect[] = [];
   // A stopped socket only listens for reconnect(), and keeps track of the network and visibility for then.
-  const ignored =
-    (context.state === 'stopped' && input.type !== 'reconnect' && input.type !== 'online' && input.type !== 'visible') ||
-    ('epoch' in input && input.epoch !== context.epoch);
+  const ignored = (context.state === 'stopped' && input.type !== 'reconnect' && input.type !== 'online' && input.type !== 'visible') || ('epoch' in input && input.epoch !== context.epoch);
   if (ignored) return { context, effects };
   const c: Draft = { ...context };
   step(c, effects, input, config);
@@ -224,8 +222,7 @@ const uptime = (c: MachineContext, at: number): number => (c.openedAt === undefi
  * close with that code. Handled the way the majority reports it, so a 1015
  * from a broken server does not stop the run in Firefox alone.
  */
-const asEngines = (event: CloseEventLike): CloseEventLike =>
-  event.wasClean === true && (event.code === 1006 || event.code === 1015) ? { code: 1006, reason: event.reason, wasClean: false } : event;
+const asEngines = (event: CloseEventLike): CloseEventLike => (event.wasClean === true && (event.code === 1006 || event.code === 1015) ? { code: 1006, reason: event.reason, wasClean: false } : event);
 
 /** A close of an attempt that never reached the network or never opened, in the words of a browser. */
 const failed = (reason: string): CloseEventLike => ({ code: 1006, reason, wasClean: false });
@@ -250,11 +247,7 @@ function step(c: Draft, fx: Effect[], input: Input, config: MachineConfig): void
       if (state === 'closing') return;
       if (state === 'open') {
         c.closeRequest = { code: input.code, reason: input.reason, at: input.at };
-        fx.push(
-          HEARTBEAT_OFF,
-          { type: 'close-socket', code: input.code, reason: input.reason },
-          { type: 'set-timer', timer: 'closing', delayMs: config.connectTimeoutMs },
-        );
+        fx.push(HEARTBEAT_OFF, { type: 'close-socket', code: input.code, reason: input.reason }, { type: 'set-timer', timer: 'closing', delayMs: config.connectTimeoutMs });
         goto(c, fx, 'closing');
         return;
       }

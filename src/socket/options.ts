@@ -81,10 +81,7 @@ const objectOrFalse = (shape: string): Check => [(value) => value === false || i
 
 // Every option createSocket takes; 0: checked on its own below.
 const socketSpec: Spec = {
-  protocols: [
-    (value) => (Array.isArray(value) ? value : [value]).every((p) => typeof p === 'string' && p !== ''),
-    __DEV__ ? 'a non-empty string or an array of them' : '',
-  ],
+  protocols: [(value) => (Array.isArray(value) ? value : [value]).every((p) => typeof p === 'string' && p !== ''), __DEV__ ? 'a non-empty string or an array of them' : ''],
   codes: [(value) => isRecord(value) && typeof value['nameOf'] === 'function', __DEV__ ? 'a contract from defineCloseCodes()' : ''],
   policy: [isRecord, __DEV__ ? 'a policy from createPolicy() or its options' : ''],
   auth: [isRecord, __DEV__ ? 'an object { refresh, timeoutMs? }' : ''],
@@ -127,7 +124,10 @@ const heartbeatSpec: Spec = {
 const lifecycleSpec: Spec = {
   backForwardCache: bool,
   // What a browser lets a page send (WebSockets standard, close(): 1000 or 3000–4999).
-  closeCode: [(value) => value === 1000 || (typeof value === 'number' && Number.isInteger(value) && value >= 3000 && value <= 4999), __DEV__ ? '1000 or a whole number in 3000–4999 (the codes a browser may send)' : ''],
+  closeCode: [
+    (value) => value === 1000 || (typeof value === 'number' && Number.isInteger(value) && value >= 3000 && value <= 4999),
+    __DEV__ ? '1000 or a whole number in 3000–4999 (the codes a browser may send)' : '',
+  ],
   checkOnResume: bool,
   wakeDriftMs: [(value) => value === false || (durationCheck(true)[0] as (v: unknown) => boolean)(value), __DEV__ ? `false, or ${durationCheck(true)[1]}` : ''],
   quickRetries: [(value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100, __DEV__ ? 'a whole number from 0 to 100' : ''],
@@ -161,7 +161,14 @@ const defaultClock: Clock = { now: () => Date.now() };
 
 /** Validates `options` and fills in every default. Throws a `SocketError` (`invalid-option`) naming a bad option, or a `PolicyError` from the policy's options. */
 export function resolveOptions(url: unknown, options: unknown): ResolvedOptions {
-  check(url, [(value) => typeof value === 'string' || typeof value === 'function' || (typeof URL !== 'undefined' && value instanceof URL), __DEV__ ? 'a string, a URL, or a function returning one (or a promise of one)' : ''], 'url');
+  check(
+    url,
+    [
+      (value) => typeof value === 'string' || typeof value === 'function' || (typeof URL !== 'undefined' && value instanceof URL),
+      __DEV__ ? 'a string, a URL, or a function returning one (or a promise of one)' : '',
+    ],
+    'url',
+  );
   const o = fields(check(options ?? {}, [isRecord, __DEV__ ? 'an object' : ''], 'options'), socketSpec, '', elsewhere) as SocketOptions & { random?: RandomSource };
 
   const WebSocket = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;

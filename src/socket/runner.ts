@@ -112,12 +112,12 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
     canRefresh: o.refresh !== undefined,
     ...(o.lifecycle && {
       lifecycle: {
-      closeCode: o.lifecycle.closeCode,
-      canProbe: o.heartbeat !== undefined,
-      untrustedAfterMs: o.lifecycle.untrustedAfterMs,
-      quickRetries: o.lifecycle.quickRetries,
-      // Jittered, so clients that all saw the same `online` do not retry in step.
-      quickDelayMs: () => Math.round(QUICK_MIN_MS + (QUICK_MAX_MS - QUICK_MIN_MS) * random()),
+        closeCode: o.lifecycle.closeCode,
+        canProbe: o.heartbeat !== undefined,
+        untrustedAfterMs: o.lifecycle.untrustedAfterMs,
+        quickRetries: o.lifecycle.quickRetries,
+        // Jittered, so clients that all saw the same `online` do not retry in step.
+        quickDelayMs: () => Math.round(QUICK_MIN_MS + (QUICK_MAX_MS - QUICK_MIN_MS) * random()),
       },
     }),
   };
@@ -171,7 +171,11 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
         return (emit as (event: string, payload: unknown) => void)(effect.event, effect.payload);
       case 'resolve-url': {
         const { epoch } = effect;
-        return resolveUrl(o.url, (url) => dispatch({ type: 'url-resolved', epoch, url }), (error) => dispatch({ type: 'url-failed', epoch, error }));
+        return resolveUrl(
+          o.url,
+          (url) => dispatch({ type: 'url-resolved', epoch, url }),
+          (error) => dispatch({ type: 'url-failed', epoch, error }),
+        );
       }
       case 'connect':
         return connect(effect.epoch, effect.url);
@@ -245,7 +249,10 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
   }
 
   const { online, visibility } = o;
-  let context = initialContext(online === undefined || call(() => online.isOnline(), 'online.isOnline') !== false, visibility === undefined || call(() => visibility.isVisible(), 'visibility.isVisible') !== false);
+  let context = initialContext(
+    online === undefined || call(() => online.isOnline(), 'online.isOnline') !== false,
+    visibility === undefined || call(() => visibility.isVisible(), 'visibility.isVisible') !== false,
+  );
   // Subscribed only now: a source may call back at once, and the machine must exist by then.
   const watch = (subscribe: () => unknown, name: string): void => {
     const off = call(subscribe, name);
@@ -290,7 +297,10 @@ export function createRunner(emitter: GuardedEmitter<SocketEvents>, o: ResolvedO
     send(data) {
       if (phase !== LIVE) throw gone('send');
       if (!isSendable(data)) {
-        throw new SocketError('invalid-data', __DEV__ ? `send() takes a string, an ArrayBuffer, a typed array or DataView, or a Blob; got ${typeof data === 'object' ? show(data) : typeof data}.` : '');
+        throw new SocketError(
+          'invalid-data',
+          __DEV__ ? `send() takes a string, an ArrayBuffer, a typed array or DataView, or a Blob; got ${typeof data === 'object' ? show(data) : typeof data}.` : '',
+        );
       }
       const state = context.state;
       if (state === 'stopped') throw new SocketError('stopped', __DEV__ ? "send() after the socket stopped: call reconnect() first, or listen for 'stopped'." : '');

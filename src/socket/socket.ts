@@ -126,9 +126,6 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
  * });
  * socket.on('rejected', (r) => console.log(r.name)); // 'TokenExpired' | 'AccessDenied' | …
  */
-export function createSocket<const M extends CloseCodeMap = Record<never, number>>(
-  url: UrlSource,
-  options?: SocketOptions<M>,
-): ManagedSocket<keyof M & string> {
+export function createSocket<const M extends CloseCodeMap = Record<never, number>>(url: UrlSource, options?: SocketOptions<M>): ManagedSocket<keyof M & string> {
   return new ManagedSocket<keyof M & string>(url, options as SocketOptions | undefined);
 }

@@ -46,9 +46,7 @@ export interface VisibilitySource {
 }
 
 /** A page lifecycle event, as the browser fires it on the window or the document. */
-export type PageEvent =
-  | { readonly type: 'pagehide' | 'pageshow'; readonly persisted: boolean }
-  | { readonly type: 'freeze' | 'resume' };
+export type PageEvent = { readonly type: 'pagehide' | 'pageshow'; readonly persisted: boolean } | { readonly type: 'freeze' | 'resume' };
 
 /** Tells the socket about the page's life. Default: the window's `pagehide`/`pageshow` and the document's `freeze`/`resume`. */
 export interface PageSource {

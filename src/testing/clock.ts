@@ -142,12 +142,11 @@ export function createFakeClock(startMs = 0): FakeClock {
 
   const checkMs = (ms: number, method: string): void => {
     if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-      throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${typeof ms === "number" ? ms : typeof ms}.`);
+      throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
     }
   };
 
-  const tooMany = (limit: number): Error =>
-    new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
+  const tooMany = (limit: number): Error => new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
 
   return {
     now: () => nowMs,

@@ -16,11 +16,7 @@ import { createWebSocketClass, type FakeLink, type FakeSocketDriver, type FakeWe
  * - `'hang'`: no answer; the client stays CONNECTING until the test acts on
  *   the connection (`accept()`, `refuse()`…) or the client gives up.
  */
-export type FakeBehaviour<N extends string = never> =
-  | 'accept'
-  | 'refuse'
-  | 'hang'
-  | { readonly reject: number | N; readonly reason?: string };
+export type FakeBehaviour<N extends string = never> = 'accept' | 'refuse' | 'hang' | { readonly reject: number | N; readonly reason?: string };
 
 /** Automatic replies to heartbeat pings. `true` means `{ ping: 'ping', pong: 'pong' }`. */
 export interface AutoPongOptions {
@@ -200,9 +196,7 @@ function matchesPing(ping: unknown, data: unknown): boolean {
  * await clock.runAllAsync();
  * expect(server.attempts).toBe(2);
  */
-export function createFakeServer<const M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = FakeClock>(
-  options: FakeServerOptions<M, C> = {},
-): FakeServer<keyof M & string, C> {
+export function createFakeServer<const M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = FakeClock>(options: FakeServerOptions<M, C> = {}): FakeServer<keyof M & string, C> {
   type N = keyof M & string;
   const clock = (options.clock ?? createFakeClock()) as C;
   const codes = options.codes as CloseCodeContract | undefined;

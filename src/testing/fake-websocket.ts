@@ -1,11 +1,6 @@
 import { ReadyState, type WebSocketLike } from '../environment';
 import { MAX_REASON_BYTES, utf8ByteLength } from '../validate';
-import {
-  domError,
-  type FakeEventMap,
-  type FakeEventType,
-  type FakeListener,
-} from './events';
+import { domError, type FakeEventMap, type FakeEventType, type FakeListener } from './events';
 
 /** What the client end asks of the server end. */
 export interface FakeLink {
@@ -197,10 +192,7 @@ export class FakeWebSocket implements WebSocketLike {
     if (code !== undefined) {
       checkedCode = clampUnsignedShort(code);
       if (checkedCode !== 1000 && (checkedCode < 3000 || checkedCode > 4999)) {
-        throw domError(
-          'InvalidAccessError',
-          `Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${checkedCode} is neither.`,
-        );
+        throw domError('InvalidAccessError', `Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${checkedCode} is neither.`);
       }
     }
     const text = reason === undefined ? '' : String(reason);
@@ -214,11 +206,7 @@ export class FakeWebSocket implements WebSocketLike {
   }
 
   /** Adds a listener; `once` is honoured. The `on…` handler runs before listeners. */
-  addEventListener<K extends FakeEventType>(
-    type: K,
-    listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null,
-    options?: boolean | { readonly once?: boolean },
-  ): void {
+  addEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null, options?: boolean | { readonly once?: boolean }): void {
     if (listener == null) return;
     const list = this.listeners.get(type) ?? [];
     if (list.some((entry) => entry.listener === listener)) return;

@@ -119,7 +119,19 @@ describe('the storm', () => {
 
 describe('output', () => {
   it('renders one SVG panel per library with its label', () => {
-    const base = { buckets: [0, 3, 1], totalAttempts: 4, refusedAttempts: 0, peakBucket: 3, peakAtMs: 100, meanPerBucket: 2, peakToMean: 1.5, worstSecond: 4, reconnected99Ms: 300, reconnected100Ms: 300, note: '' };
+    const base = {
+      buckets: [0, 3, 1],
+      totalAttempts: 4,
+      refusedAttempts: 0,
+      peakBucket: 3,
+      peakAtMs: 100,
+      meanPerBucket: 2,
+      peakToMean: 1.5,
+      worstSecond: 4,
+      reconnected99Ms: 300,
+      reconnected100Ms: 300,
+      note: '',
+    };
     const svg = renderStormSvg(
       [
         { ...base, id: 'closekit', label: 'closekit <x>', group: 'closekit' },
@@ -135,7 +147,13 @@ describe('output', () => {
   });
 
   it('aligns figures right and text left in tables', () => {
-    const table = textTable(['name', 'bytes'], [['a', formatNumber(1234)], ['longer', '5']]).split('\n');
+    const table = textTable(
+      ['name', 'bytes'],
+      [
+        ['a', formatNumber(1234)],
+        ['longer', '5'],
+      ],
+    ).split('\n');
     expect(table[2]).toBe('a       1,234');
     expect(table[3]).toBe('longer      5');
     expect(markdownTable(['a', 'b'], [['1', '2']], ['l', 'r'])).toBe('| a | b |\n| --- | ---: |\n| 1 | 2 |');

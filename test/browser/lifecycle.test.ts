@@ -234,7 +234,12 @@ describeEngines('the page lifecycle', (engine) => {
           ['pagehide', true],
           ['pageshow', true],
         ]);
-        expect(log.filter((l) => l.e === 'state').map((l) => l.p).slice(0, 3)).toEqual(['connecting', 'open', 'suspended']);
+        expect(
+          log
+            .filter((l) => l.e === 'state')
+            .map((l) => l.p)
+            .slice(0, 3),
+        ).toEqual(['connecting', 'open', 'suspended']);
         // The server saw a clean close that says why.
         expect(server.of(key)[0]?.close).toEqual({ code: 1000, reason: 'page entering the back/forward cache' });
 
@@ -250,23 +255,26 @@ describeEngines('the page lifecycle', (engine) => {
       });
     });
 
-    it.skipIf(onDemand)('with backForwardCache: false the page is restored too, but the browser kills the socket: a 1001 (not the clean close of closekit) on the server, a 1006 and a counted retry in the page', async () => {
-      const key = `off-${engine}`;
-      await trip(key, { lifecycle: { backForwardCache: false } }, async (page, back) => {
-        const { server } = ready();
-        expect(back.life).not.toBeNull();
-        await waitInPage(page, () => (globalThis as unknown as { life: Life }).life.log.filter((l) => l.e === 'open').length === 2, undefined, 'open again after the restore', 10_000);
-        const after = await logOf(page);
-        expect(after.some((l) => l.e === 'state' && l.p === 'suspended')).toBe(false);
-        // The close arrives after the page is shown, as a drop; the retry that follows counts as a failure.
-        const shownAt = after.find((l) => l.e === 'pageshow')?.at as number;
-        expect(after.filter((l) => l.e === 'close')).toEqual([expect.objectContaining({ p: 1006 })]);
-        expect((after.find((l) => l.e === 'close') as LogEntry).at).toBeGreaterThanOrEqual(shownAt);
-        expect(opens(after)).toEqual([0, 1]);
-        expect(server.of(key)[0]?.close?.code).toBe(1001);
-        expect(server.of(key)[0]?.close?.reason).not.toBe('page entering the back/forward cache');
-      });
-    });
+    it.skipIf(onDemand)(
+      'with backForwardCache: false the page is restored too, but the browser kills the socket: a 1001 (not the clean close of closekit) on the server, a 1006 and a counted retry in the page',
+      async () => {
+        const key = `off-${engine}`;
+        await trip(key, { lifecycle: { backForwardCache: false } }, async (page, back) => {
+          const { server } = ready();
+          expect(back.life).not.toBeNull();
+          await waitInPage(page, () => (globalThis as unknown as { life: Life }).life.log.filter((l) => l.e === 'open').length === 2, undefined, 'open again after the restore', 10_000);
+          const after = await logOf(page);
+          expect(after.some((l) => l.e === 'state' && l.p === 'suspended')).toBe(false);
+          // The close arrives after the page is shown, as a drop; the retry that follows counts as a failure.
+          const shownAt = after.find((l) => l.e === 'pageshow')?.at as number;
+          expect(after.filter((l) => l.e === 'close')).toEqual([expect.objectContaining({ p: 1006 })]);
+          expect((after.find((l) => l.e === 'close') as LogEntry).at).toBeGreaterThanOrEqual(shownAt);
+          expect(opens(after)).toEqual([0, 1]);
+          expect(server.of(key)[0]?.close?.code).toBe(1001);
+          expect(server.of(key)[0]?.close?.reason).not.toBe('page entering the back/forward cache');
+        });
+      },
+    );
   } else {
     it('pins what this engine does: the page is not restored (a fresh document), with closekit on or off', async () => {
       for (const [key, options] of [

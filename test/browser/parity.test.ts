@@ -52,7 +52,8 @@ const EXPECTED_DIFFERENCES: readonly ExpectedDifference[] = [
   },
   {
     cases: ['upgrade rejected with HTTP 401'],
-    difference: 'undici sends an upgrade request that the server rejects with 401 a second time, for one `new WebSocket()`; Chromium sends it once. Count attempts on the client side, never at the server.',
+    difference:
+      'undici sends an upgrade request that the server rejects with 401 a second time, for one `new WebSocket()`; Chromium sends it once. Count attempts on the client side, never at the server.',
     node: { upgradeRequests: 2 },
   },
 ];
@@ -137,7 +138,8 @@ describeEngines(
       },
       {
         cases: (fact) => Array.isArray(fact.server) && fact.server[0]?.do === 'raw-close',
-        difference: "undici answers any code that is invalid on the wire (999, 1004–1006, 1015, 1016, 2000, 2999, 5000) with 1002 'Invalid status code'; Chromium echoes 999–5000 and answers 1005/1006/1015 with a bare 1002",
+        difference:
+          "undici answers any code that is invalid on the wire (999, 1004–1006, 1015, 1016, 2000, 2999, 5000) with 1002 'Invalid status code'; Chromium echoes 999–5000 and answers 1005/1006/1015 with a bare 1002",
         reply: () => [{ code: 1002, reason: 'Invalid status code' }],
       },
       {
@@ -215,7 +217,10 @@ describeEngines(
         scenario: { steps: [{ do: 'echo' }] },
         until: ['open', 1],
         // biome-ignore lint/suspicious/noThenProperty: a scenario's steps after `until`, not a thenable.
-        then: [{ do: 'close', code: 1001 }, { do: 'close', code: 4000, reason: 'bye' }],
+        then: [
+          { do: 'close', code: 1001 },
+          { do: 'close', code: 4000, reason: 'bye' },
+        ],
       },
       {
         title: 'heartbeat unanswered',

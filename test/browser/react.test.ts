@@ -36,9 +36,11 @@ describeEngines('closekit/react, under StrictMode', () => {
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(server.pageUrl);
-    await page.waitForFunction(() => 'reactTest' in globalThis, undefined, { timeout: 10_000 }).catch((error: unknown) => {
-      throw new Error(`the React test page did not load: ${errors.join('; ') || String(error)}`);
-    });
+    await page
+      .waitForFunction(() => 'reactTest' in globalThis, undefined, { timeout: 10_000 })
+      .catch((error: unknown) => {
+        throw new Error(`the React test page did not load: ${errors.join('; ') || String(error)}`);
+      });
   });
   afterEach(async () => {
     await page.evaluate(() => (globalThis as unknown as Api).reactTest.unmount());

@@ -35,9 +35,7 @@ describeEngines('createSocket, through dist/', (engine) => {
     expect(suite.server.connectionsFor(key).map((connection) => connection.token)).toEqual(['stale-0', 'fresh-1']);
     const unauthorized = { code: 4001, reason: 'token expired', kind: 'application', name: 'TokenExpired', opened: true, wasClean: true };
     expect(of(log, 'rejected')).toEqual([unauthorized]);
-    expect(of(log, 'close')).toEqual([
-      { result: unauthorized, decision: { action: 'reauth', delayMs: expect.any(Number), attempt: 1, rule: { source: 'name', key: 'TokenExpired', origin: 'app' } } },
-    ]);
+    expect(of(log, 'close')).toEqual([{ result: unauthorized, decision: { action: 'reauth', delayMs: expect.any(Number), attempt: 1, rule: { source: 'name', key: 'TokenExpired', origin: 'app' } } }]);
     expect(of(log, 'reauth')).toEqual([{ attempt: 1, result: unauthorized }]);
     expect(of(log, 'message')).toEqual(['hello']);
     expect(of(log, 'stopped')).toEqual([]);
@@ -63,19 +61,15 @@ describeEngines('createSocket, through dist/', (engine) => {
       // closekit reconnects under the default 1006 rule. The queue is delivered all the same.
       const abnormal = { code: 1006, reason: '', kind: 'standard', name: 'AbnormalClosure', opened: true, wasClean: false };
       expect(of(log, 'reconnecting')).toEqual([{ attempt: 1, delayMs: expect.any(Number), result: abnormal }]);
-      expect(of(log, 'close')).toEqual([
-        { result: abnormal, decision: { action: 'reconnect', delayMs: expect.any(Number), attempt: 1, rule: { source: 'code', key: '1006', origin: 'defaults' } } },
-      ]);
+      expect(of(log, 'close')).toEqual([{ result: abnormal, decision: { action: 'reconnect', delayMs: expect.any(Number), attempt: 1, rule: { source: 'code', key: '1006', origin: 'defaults' } } }]);
     } else {
-      expect(of(log, 'reconnecting')).toEqual([
-        { attempt: 1, delayMs: 200, result: { code: 1012, reason: 'restarting', kind: 'standard', name: 'ServiceRestart', opened: true, wasClean: true } },
-      ]);
+      expect(of(log, 'reconnecting')).toEqual([{ attempt: 1, delayMs: 200, result: { code: 1012, reason: 'restarting', kind: 'standard', name: 'ServiceRestart', opened: true, wasClean: true } }]);
     }
     expect(of(log, 'dropped')).toEqual([]);
     expect(suite.server.connectionsFor(key)).toHaveLength(2);
   });
 
-  it('the 1012 storm path: under the default policy a restart spreads the first retry over 1012\'s wide window (WebKitGTK: the 1006 window)', async () => {
+  it("the 1012 storm path: under the default policy a restart spreads the first retry over 1012's wide window (WebKitGTK: the 1006 window)", async () => {
     await start({ steps: [{ do: 'close', code: 1012, reason: 'restarting' }, { do: 'echo' }] });
     const log = await waitForInPage(suite.page, 's', 'reconnecting');
     await actInPage(suite.page, 's', { do: 'dispose' });

@@ -102,8 +102,15 @@ describe('replayed from the chaos run', () => {
     await clock.advanceAsync(1000);
     socket.dispose();
     // Handed back means pending or dropped, exactly once; in ack mode an in-flight 'a' is never the one dropped.
-    if (refused === undefined) expect([...pending, ...dropped].filter((m) => m === 'b'), 'send("b") returned, so "b" must come back once').toEqual(['b']);
+    if (refused === undefined)
+      expect(
+        [...pending, ...dropped].filter((m) => m === 'b'),
+        'send("b") returned, so "b" must come back once',
+      ).toEqual(['b']);
     else expect(isSocketError(refused) && ['disposed', 'stopped'].includes(refused.code), String(refused)).toBe(true);
-    expect([...pending, ...dropped].filter((m) => m === 'a'), '"a" comes back once').toEqual(['a']);
+    expect(
+      [...pending, ...dropped].filter((m) => m === 'a'),
+      '"a" comes back once',
+    ).toEqual(['a']);
   });
 });

@@ -40,7 +40,7 @@ describe('the built package', () => {
   });
 
   it('the main entry works from a plain ESM script and a CJS require', () => {
-    const script = "console.log(m.describe(m.classify({ code: 4001 }, { codes: m.defineCloseCodes({ TokenExpired: 4001 }), opened: true })))";
+    const script = 'console.log(m.describe(m.classify({ code: 4001 }, { codes: m.defineCloseCodes({ TokenExpired: 4001 }), opened: true })))';
     const expected = 'The server closed the connection with application code 4001 TokenExpired.\n';
     expect(node(['--input-type=module', '-e', `import * as m from 'closekit'; ${script}`])).toBe(expected);
     expect(node(['-e', `const m = require('closekit'); ${script}`])).toBe(expected);
@@ -93,8 +93,9 @@ describe('the built package', () => {
       expect(text, file).not.toMatch(/useSyncExternalStore\s*=\s*function|function useSyncExternalStore/);
     }
     // The main entry loads where React is not installed at all.
-    const script = "console.log(typeof m.createSocketStore, typeof m.createSocket)";
-    const blocked = "const Module = require('node:module'); const load = Module._load; Module._load = function (request, ...rest) { if (request === 'react') throw new Error('react is not installed'); return load.call(this, request, ...rest); };";
+    const script = 'console.log(typeof m.createSocketStore, typeof m.createSocket)';
+    const blocked =
+      "const Module = require('node:module'); const load = Module._load; Module._load = function (request, ...rest) { if (request === 'react') throw new Error('react is not installed'); return load.call(this, request, ...rest); };";
     expect(node(['-e', `${blocked} const m = require('closekit'); ${script}`])).toBe('function function\n');
   });
 

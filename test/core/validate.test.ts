@@ -29,7 +29,10 @@ group('utf8ByteLength', () => {
 
   it('property: agrees with TextEncoder for any string', () => {
     const encoder = new TextEncoder();
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => utf8ByteLength(text) === encoder.encode(text).length), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => utf8ByteLength(text) === encoder.encode(text).length),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -23,7 +23,12 @@ function events(stdout: string): string[] {
   return stdout
     .split('\n')
     .filter((line) => /^\s*\d+\.\d{3}s\s/.test(line))
-    .map((line) => line.trim().replace(/\s+/g, ' ').replace(/^\d+\.\d{3}s /, ''));
+    .map((line) =>
+      line
+        .trim()
+        .replace(/\s+/g, ' ')
+        .replace(/^\d+\.\d{3}s /, ''),
+    );
 }
 
 const OPEN = /^open( after \d+ attempts)?$/;
@@ -85,7 +90,11 @@ describe('npm run demo', () => {
     ['--scenario', 'restart', [/^close 1012 ServiceRestart standard reconnect/, OPEN, /^close 1000 NormalClosure standard stop \(client\)/, /^stopped stop \(client\)/]],
     ['--scenario', 'wall', [/^server refuses HTTP 401/, /^close 1006 AbnormalClosure standard reconnect .*never opened/, /^close 4001 TokenExpired application reauth/, /^stopped stop \(client\)/]],
     ['--scenario', 'drop', [/^server drops/, /^close 1006 AbnormalClosure standard reconnect .*dropped after open/, /^stopped/]],
-    ['--preset', 'pusher', [/^close 4200 ReconnectNow application reconnect 0 ms/, /^close 4100 OverCapacity application reconnect/, /^close 4004 OverQuota application stop \(policy\)/, /^stopped stop \(policy\)/]],
+    [
+      '--preset',
+      'pusher',
+      [/^close 4200 ReconnectNow application reconnect 0 ms/, /^close 4100 OverCapacity application reconnect/, /^close 4004 OverQuota application stop \(policy\)/, /^stopped stop \(policy\)/],
+    ],
     ['--preset', 'graphql-ws', [/^close 4408 InitTimeout application reconnect/, /^close 4403 GraphqlForbidden application reconnect/, /^close 4401 GraphqlUnauthorized application stop \(policy\)/]],
     ['--preset', 'centrifugo', [/^close 3001 Shutdown library reconnect/, /^close 3503 ForceNoReconnect library stop \(policy\)/]],
   ] as const)('%s %s plays its codes and exits 0', (flag, name, patterns) => {

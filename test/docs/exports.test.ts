@@ -21,7 +21,11 @@ export function exportedNames(file: string): string[] {
     }
     const modifiers = ts.canHaveModifiers(statement) ? ts.getModifiers(statement) : undefined;
     const exported = modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword) === true;
-    if (exported && (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) && statement.name !== undefined) {
+    if (
+      exported &&
+      (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement) || ts.isTypeAliasDeclaration(statement)) &&
+      statement.name !== undefined
+    ) {
       names.push(statement.name.text);
     }
     if (exported && ts.isVariableStatement(statement)) {
@@ -34,13 +38,15 @@ export function exportedNames(file: string): string[] {
 /** The entry points, from package.json's exports map. */
 function entries(): { entry: string; file: string }[] {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-  return Object.keys(pkg.exports)
-    // closekit/browser is the root entry built as one file: the same names, checked as closekit.
-    .filter((key) => key !== './package.json' && key !== './browser')
-    .map((key) => {
-      const sub = key === '.' ? 'index' : `${key.slice(2)}/index`;
-      return { entry: key === '.' ? 'closekit' : `closekit/${key.slice(2)}`, file: sub === 'index' ? 'src/index.ts' : `src/${sub}.ts` };
-    });
+  return (
+    Object.keys(pkg.exports)
+      // closekit/browser is the root entry built as one file: the same names, checked as closekit.
+      .filter((key) => key !== './package.json' && key !== './browser')
+      .map((key) => {
+        const sub = key === '.' ? 'index' : `${key.slice(2)}/index`;
+        return { entry: key === '.' ? 'closekit' : `closekit/${key.slice(2)}`, file: sub === 'index' ? 'src/index.ts' : `src/${sub}.ts` };
+      })
+  );
 }
 
 function userDocs(): string {

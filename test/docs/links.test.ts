@@ -14,7 +14,13 @@ const pendingPages = new Set(['docs/presets.md', 'docs/proxies.md', 'docs/retry-
 // Built by `npm run docs`, never committed.
 const generated = (path: string) => path.startsWith('docs/api/') || path === 'docs/api';
 
-const pages = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+const pages = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `docs/${name}`),
+];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 // biome-ignore lint/suspicious/noExportsInTest: the anchor rule is tested on its own below and reused.

@@ -83,12 +83,7 @@ describe('the README quick start server', () => {
   });
 
   it("answers the client's heartbeat ping with pong, and echoes other messages", async () => {
-    expect(await talk('?token=let-me-in', 'https://app.example.com', ['ping', 'hello'])).toEqual([
-      'open',
-      'message pong',
-      'message echo: hello',
-      'close 1000 ',
-    ]);
+    expect(await talk('?token=let-me-in', 'https://app.example.com', ['ping', 'hello'])).toEqual(['open', 'message pong', 'message echo: hello', 'close 1000 ']);
   });
 
   it('turns a cross-site page away with HTTP 403 before any WebSocket exists', async () => {

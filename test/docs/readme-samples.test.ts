@@ -96,7 +96,7 @@ describe('README code samples', () => {
     expect(samples.filter((sample) => sample.file === file).length).toBeGreaterThan(0);
   });
 
-  it('reports a broken sample in a guide page at that page\'s line', () => {
+  it("reports a broken sample in a guide page at that page's line", () => {
     if (!existsSync(join(root, 'dist', 'index.d.ts'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     const errors = compile([{ file: 'docs/policy.md', line: 10, code: "import { classify } from 'closekit';\nconst n: number = classify({ code: 1000 }).reason;" }]);
     expect(errors).toEqual([expect.stringMatching(/^docs\/policy\.md:11: Type 'string' is not assignable to type 'number'/)]);

@@ -97,9 +97,13 @@ describe('the oldest supported TypeScript compiles an app against dist/', () => 
     readFileSync(join(root, 'dist', 'index.d.ts')); // dist/ is built by `npm test` before vitest runs
   });
 
-  it.each(modes)('$name', ({ file, code, options }) => {
-    expect(diagnose(file, code, options)).toEqual([]);
-  }, 60_000);
+  it.each(modes)(
+    '$name',
+    ({ file, code, options }) => {
+      expect(diagnose(file, code, options)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('reports a type error in the consumer (the check can fail)', () => {
     const errors = diagnose('broken.ts', "import { classify } from 'closekit';\nconst n: number = classify({ code: 1000 }).reason;\nexport { n };\n", {

@@ -113,4 +113,3 @@ describe("closekit's per-code tuning", () => {
     expect(createPolicy({ random: top, rules: { 1012: 'reconnect' } }).decide(result(1012), { attempt: 0 })).toMatchObject({ delayMs: 500 });
   });
 });
-

@@ -95,10 +95,7 @@ describe('createPolicy() defaults', () => {
   });
 
   it('lists the effective table in lookup order', () => {
-    expect(policy.rules.map((r) => `${r.origin}:${r.source}:${r.key}`)).toEqual([
-      ...designTable.map(([code]) => `defaults:code:${code}`),
-      'defaults:default:default',
-    ]);
+    expect(policy.rules.map((r) => `${r.origin}:${r.source}:${r.key}`)).toEqual([...designTable.map(([code]) => `defaults:code:${code}`), 'defaults:default:default']);
     expect(policy.rules.every((r) => typeof r.rule === 'object' && Object.isFrozen(r))).toBe(true);
   });
 

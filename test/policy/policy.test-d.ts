@@ -1,16 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  classify,
-  createPolicy,
-  defineCloseCodes,
-  type Decision,
-  type MatchedRule,
-  type Policy,
-  type PolicyOptions,
-  type Preset,
-  type Rule,
-  type StopCause,
-} from '../../src/index';
+import { classify, createPolicy, defineCloseCodes, type Decision, type MatchedRule, type Policy, type PolicyOptions, type Preset, type Rule, type StopCause } from '../../src/index';
 import { centrifugo, graphqlWs, pusher, type Profile } from '../../src/presets/index';
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });

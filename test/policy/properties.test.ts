@@ -9,10 +9,7 @@ const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, Rate
 
 const anyNumber = fc.oneof(fc.integer({ min: -10, max: 70_000 }), fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0));
 const anyValue = fc.oneof(anyNumber, fc.string(), fc.constant(null), fc.constant(undefined), fc.boolean(), fc.object());
-const anyContext = fc.oneof(
-  fc.record({ attempt: anyValue, reauthAttempt: anyValue, uptimeMs: anyValue, previousDelayMs: anyValue }, { requiredKeys: [] }),
-  anyValue,
-);
+const anyContext = fc.oneof(fc.record({ attempt: anyValue, reauthAttempt: anyValue, uptimeMs: anyValue, previousDelayMs: anyValue }, { requiredKeys: [] }), anyValue);
 // Results as classify makes them, and shapes nobody should pass but someone will.
 const anyResult = fc.oneof(
   fc.tuple(anyNumber, fc.boolean()).map(([code, opened]) => classify({ code }, { codes: AppCodes, opened })),
@@ -92,18 +89,12 @@ describe('policy properties', () => {
 
   it('once maxAttempts is reached the decision is stop', () => {
     fc.assert(
-      fc.property(
-        options,
-        fc.integer({ min: -5, max: 70_000 }),
-        fc.integer({ min: 1, max: 20 }),
-        fc.integer({ min: 0, max: 100 }),
-        (o, code, maxAttempts, extra) => {
-          const policy = build({ ...o, maxAttempts });
-          const decision = policy.decide(classify({ code }, { codes: AppCodes }), { attempt: maxAttempts + extra, uptimeMs: 0 });
-          const limit = decision.rule.rule.maxAttempts ?? maxAttempts;
-          if (maxAttempts + extra >= limit) expect(decision.action).toBe('stop');
-        },
-      ),
+      fc.property(options, fc.integer({ min: -5, max: 70_000 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 100 }), (o, code, maxAttempts, extra) => {
+        const policy = build({ ...o, maxAttempts });
+        const decision = policy.decide(classify({ code }, { codes: AppCodes }), { attempt: maxAttempts + extra, uptimeMs: 0 });
+        const limit = decision.rule.rule.maxAttempts ?? maxAttempts;
+        if (maxAttempts + extra >= limit) expect(decision.action).toBe('stop');
+      }),
       { numRuns: 500 },
     );
   });

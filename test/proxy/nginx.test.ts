@@ -80,7 +80,7 @@ describeWithNginx()('behind nginx', () => {
     expect(opens).toHaveLength(1);
   });
 
-  it("a clean close from the upstream passes through unchanged, reason and retry hint included", async () => {
+  it('a clean close from the upstream passes through unchanged, reason and retry hint included', async () => {
     const wss = await upstream((ws) => closeWith(ws, 'ServiceRestart', 'deploying', { retryAfterMs: 5000 }));
     const nginx = await proxy(portOf(wss));
     const { firstClose } = socketTo(`${nginx.url}/live`);

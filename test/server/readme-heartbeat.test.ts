@@ -21,10 +21,7 @@ const readme = readFileSync(join(root, 'README.md'), 'utf8');
 /** The first ```ts block that follows `heading`, or that contains `marker`, in the README. */
 function block(where: { heading: string } | { marker: string }): string {
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)\n```/g)];
-  const found =
-    'heading' in where
-      ? blocks.find((b) => (b.index ?? 0) > readme.indexOf(where.heading) && readme.includes(where.heading))
-      : blocks.find((b) => b[1]?.includes(where.marker));
+  const found = 'heading' in where ? blocks.find((b) => (b.index ?? 0) > readme.indexOf(where.heading) && readme.includes(where.heading)) : blocks.find((b) => b[1]?.includes(where.marker));
   if (found?.[1] === undefined) throw new Error(`README.md has no \`\`\`ts block for ${JSON.stringify(where)}.`);
   return found[1];
 }
@@ -124,7 +121,7 @@ it('the README quick start stays open against the README server recipe, as writt
 
 const answering = 'answerHeartbeats(wss);';
 
-it('the app sees no heartbeat traffic: pongs are the heartbeat\'s, pings the server skips', async () => {
+it("the app sees no heartbeat traffic: pongs are the heartbeat's, pings the server skips", async () => {
   const { closes, socket, messages } = await run('quiet');
   expect(closes).toEqual(['4001 token expired']);
   expect(socket.state).toBe('open');

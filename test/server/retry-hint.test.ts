@@ -134,8 +134,7 @@ describe('reasonWithRetryHint and closeWith({ retryAfterMs }) (the writer)', () 
 const delayOf = (decision: Decision): number => (decision.action === 'stop' ? NaN : decision.delayMs);
 
 describe('the default policy honours the hint', () => {
-  const decide = (reason: string, random: () => number, options = {}, attempt = 0) =>
-    createPolicy({ random, ...options }).decide(classify({ code: 1013, reason }, { opened: true }), { attempt });
+  const decide = (reason: string, random: () => number, options = {}, attempt = 0) => createPolicy({ random, ...options }).decide(classify({ code: 1013, reason }, { opened: true }), { attempt });
 
   it('waits between the hint and twice the hint, never less than its own backoff', () => {
     expect(decide('busy retry-after=10s', () => 0)).toMatchObject({ action: 'reconnect', delayMs: 10_000 });

@@ -5,14 +5,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer } from 'ws';
-import {
-  checkOrigin,
-  createUpgradeHandler,
-  guardUpgrade,
-  whyNotWebSocket,
-  type UpgradeRejection,
-  type UpgradeRequestLike,
-} from '../../src/server/index';
+import { checkOrigin, createUpgradeHandler, guardUpgrade, whyNotWebSocket, type UpgradeRejection, type UpgradeRequestLike } from '../../src/server/index';
 
 const handshake = (headers: Record<string, string> = {}, method = 'GET'): UpgradeRequestLike => ({
   method,
@@ -164,10 +157,7 @@ describe('createUpgradeHandler over real HTTP on 127.0.0.1', () => {
       connections.push(request.headers.origin ?? '(none)');
       ws.close(1000);
     });
-    http.on(
-      'upgrade',
-      createUpgradeHandler(wss, { allowedOrigins: ['http://app.test'], onReject: (rejection) => rejections.push(rejection.status) }),
-    );
+    http.on('upgrade', createUpgradeHandler(wss, { allowedOrigins: ['http://app.test'], onReject: (rejection) => rejections.push(rejection.status) }));
     await new Promise<void>((resolve) => http?.listen(0, '127.0.0.1', resolve));
     const { port } = http.address() as AddressInfo;
     return { url: `ws://127.0.0.1:${port}/live`, port, connections, rejections };

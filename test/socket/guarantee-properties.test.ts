@@ -116,9 +116,7 @@ describe('socket properties', () => {
         expect(h.server.openConnections).toHaveLength(0);
         // confirmed as the socket defines it (queue.confirmAfterMs, default 1000), seen from the client end
         expect(h.clients).toHaveLength(h.server.connections.length);
-        const confirmed = h.clients.map(
-          (c) => c.heard || (c.openedAt !== undefined && c.closedAt !== undefined && c.closedAt - c.openedAt >= 1000),
-        );
+        const confirmed = h.clients.map((c) => c.heard || (c.openedAt !== undefined && c.closedAt !== undefined && c.closedAt - c.openedAt >= 1000));
         const messagesOf = (i: number) => (h.server.connections[i]?.received ?? []).filter((m) => m !== 'ping') as string[];
         // in order on every connection, and in order, at most once, across the confirmed ones
         const delivered: string[] = [];

@@ -129,7 +129,11 @@ describe('#11.2 durations of 2^31 ms or more are refused (setTimeout would fire 
 
   it('a hand-written policy answering a delay over the maximum is reported and the run stops, never a 1 ms loop', () => {
     const h = setup({
-      policy: { decide: () => ({ action: 'reconnect', delayMs: 2 ** 31, attempt: 1, rule: { source: 'default', key: 'x', origin: 'app', rule: { action: 'reconnect' } } }), explain: () => '', rules: [] },
+      policy: {
+        decide: () => ({ action: 'reconnect', delayMs: 2 ** 31, attempt: 1, rule: { source: 'default', key: 'x', origin: 'app', rule: { action: 'reconnect' } } }),
+        explain: () => '',
+        rules: [],
+      },
     });
     h.server.setDefault({ reject: 4000 });
     h.clock.runAll();
@@ -154,7 +158,16 @@ describe('#11.3 classify never throws, whatever the options', () => {
     ['a number', 5],
     ['codes: {}', { codes: {} }],
     ['codes: null', { codes: null }],
-    ['nameOf that throws', { codes: { nameOf: () => { throw new Error('x'); } } }],
+    [
+      'nameOf that throws',
+      {
+        codes: {
+          nameOf: () => {
+            throw new Error('x');
+          },
+        },
+      },
+    ],
     ['nameOf returning a number', { codes: { nameOf: () => 7 } }],
     ['options whose getters throw', throwing],
     ['codes whose getters throw', { codes: throwing }],

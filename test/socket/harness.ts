@@ -35,9 +35,7 @@ export interface Harness {
 const EVENTS: readonly (keyof SocketEvents)[] = ['state', 'open', 'message', 'close', 'rejected', 'reconnecting', 'reauth', 'stopped', 'dropped', 'error'];
 
 /** Fixed random 0.5 so delays are predictable; a zero-latency fake server. */
-export function setup(
-  options: Omit<SocketOptions<typeof AppCodes.codes>, 'codes'> & { readonly url?: UrlSource; readonly random?: () => number } = {},
-): Harness {
+export function setup(options: Omit<SocketOptions<typeof AppCodes.codes>, 'codes'> & { readonly url?: UrlSource; readonly random?: () => number } = {}): Harness {
   const clock = createFakeClock();
   const server = createFakeServer({ clock, codes: AppCodes });
   const { url = 'ws://app.test/live', ...rest } = options;
@@ -71,7 +69,6 @@ export function setup(
     events,
     clients,
     names: () => events.map((e) => (e.event === 'state' ? `state:${(e.payload as { state: string }).state}` : e.event)),
-    of: <E extends keyof SocketEvents>(event: E) =>
-      events.filter((e) => e.event === event).map((e) => e.payload) as Parameters<SocketEvents<AppNames>[E]>[0][],
+    of: <E extends keyof SocketEvents>(event: E) => events.filter((e) => e.event === event).map((e) => e.payload) as Parameters<SocketEvents<AppNames>[E]>[0][],
   };
 }

@@ -20,13 +20,14 @@ const config: MachineConfig = {
 };
 
 type Step = Input | ((c: MachineContext) => Input);
-const apply = (context: MachineContext, steps: readonly Step[]): MachineContext =>
-  steps.reduce((c, step) => transition(c, typeof step === 'function' ? step(c) : step, config).context, context);
+const apply = (context: MachineContext, steps: readonly Step[]): MachineContext => steps.reduce((c, step) => transition(c, typeof step === 'function' ? step(c) : step, config).context, context);
 
 const start: Step[] = [{ type: 'start' }];
 const resolved: Step = (c) => ({ type: 'url-resolved', epoch: c.epoch, url: 'ws://x' });
 const opened: Step = (c) => ({ type: 'socket-open', epoch: c.epoch, at: 0, protocol: '' });
-const closedWith = (code: number): Step => (c) => ({ type: 'socket-close', epoch: c.epoch, event: { code, reason: '', wasClean: true }, at: 10 });
+const closedWith =
+  (code: number): Step =>
+  (c) => ({ type: 'socket-close', epoch: c.epoch, event: { code, reason: '', wasClean: true }, at: 10 });
 
 /** How to reach each state from a fresh context. */
 const reach: Record<SocketState, Step[]> = {
@@ -72,12 +73,17 @@ const inputs: Record<string, (c: MachineContext) => Input> = {
 
 /** An effect in a few characters: `emit:state`, `set-timer:retry`, `abandon`… */
 const short = (e: Effect): string =>
-  e.type === 'emit' ? `emit:${e.event === 'state' ? `state>${(e.payload as { state: string }).state}` : e.event}`
-  : e.type === 'set-timer' || e.type === 'clear-timer' ? `${e.type}:${e.timer}`
-  : e.type === 'heartbeat' ? `heartbeat:${e.running ? 'on' : 'off'}`
-  : e.type === 'stopped' ? `stopped:${e.cause}`
-  : e.type === 'abandon' && e.code !== undefined ? `abandon:${e.code}`
-  : e.type;
+  e.type === 'emit'
+    ? `emit:${e.event === 'state' ? `state>${(e.payload as { state: string }).state}` : e.event}`
+    : e.type === 'set-timer' || e.type === 'clear-timer'
+      ? `${e.type}:${e.timer}`
+      : e.type === 'heartbeat'
+        ? `heartbeat:${e.running ? 'on' : 'off'}`
+        : e.type === 'stopped'
+          ? `stopped:${e.cause}`
+          : e.type === 'abandon' && e.code !== undefined
+            ? `abandon:${e.code}`
+            : e.type;
 
 function outcome(state: SocketState, type: string): string {
   const before = apply(initialContext(true, true), reach[state]);

@@ -62,7 +62,9 @@ describe('transition', () => {
 
   it('hands unconfirmed writes back to the queue on a close before confirmAfterMs, before the decision is acted on', () => {
     const confirming = { ...config, confirmAfterMs: 1000 };
-    const at = (ms: number) => (c: MachineContext): Input => ({ type: 'socket-close', epoch: c.epoch, event: { code: 4003 }, at: ms });
+    const at =
+      (ms: number) =>
+      (c: MachineContext): Input => ({ type: 'socket-close', epoch: c.epoch, event: { code: 4003 }, at: ms });
     const run2 = (inputs: (Input | ((c: MachineContext) => Input))[]) => {
       let context = initialContext(true, true);
       const types: string[] = [];

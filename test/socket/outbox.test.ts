@@ -157,7 +157,17 @@ describe('outbox: nothing handed over is lost silently', () => {
   it('an ack hook that throws is reported, and the message stays until the connection ends', () => {
     const errors: Error[] = [];
     const outbox = createOutbox(
-      { max: 10, overflow: 'error', confirmAfterMs: 0, ack: { idOf: (data) => data, acked: () => { throw new Error('bad parser'); } } },
+      {
+        max: 10,
+        overflow: 'error',
+        confirmAfterMs: 0,
+        ack: {
+          idOf: (data) => data,
+          acked: () => {
+            throw new Error('bad parser');
+          },
+        },
+      },
       { dropped: () => {}, error: (error) => errors.push(error) },
     );
     outbox.flush(() => {}, true);

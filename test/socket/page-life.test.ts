@@ -4,7 +4,7 @@
 // network or the page comes back. docs/lifecycle.md is the table these pin.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isSocketError } from '../../src/socket';
-import { createSocket, type OnlineSource, type PageEvent, type PageSource, type SocketOptions, type VisibilitySource } from '../../src/socket';
+import { createSocket, type OnlineSource, type PageEvent, type PageSource, type SocketOptions } from '../../src/socket';
 import { BFCACHE_REASON } from '../../src/socket/machine';
 import { browserPageSource } from '../../src/socket/page';
 import { createFakeServer } from '../../src/testing';

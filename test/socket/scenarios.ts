@@ -150,7 +150,12 @@ export const scenarios: readonly Scenario[] = [
       // full jitter: 0.75 of min(200, 20 · 2^(n − 1))
       for (const [i, d] of delays.entries()) expect(d).toBe(Math.round(0.75 * Math.min(200, 20 * 2 ** i)));
       expect(c.of('close')).toHaveLength(delays.length);
-      expect(c.of('close').slice(1).every((close) => close.result.code === 1006 && !close.result.opened)).toBe(true);
+      expect(
+        c
+          .of('close')
+          .slice(1)
+          .every((close) => close.result.code === 1006 && !close.result.opened),
+      ).toBe(true);
       expect(c.socket.state).toBe('open');
       expect(c.of('open')).toHaveLength(2);
     },

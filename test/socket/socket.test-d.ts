@@ -1,16 +1,7 @@
 import { WebSocket as UndiciWebSocket } from 'undici';
 import WsWebSocket from 'ws';
 import { describe, expectTypeOf, it } from 'vitest';
-import {
-  createPolicy,
-  createSocket,
-  defineCloseCodes,
-  type CloseResult,
-  type LibraryCodeName,
-  type ManagedSocket,
-  type SocketState,
-  type StopCause,
-} from '../../src/index';
+import { createPolicy, createSocket, defineCloseCodes, type CloseResult, type LibraryCodeName, type ManagedSocket, type SocketState, type StopCause } from '../../src/index';
 import { createFakeServer } from '../../src/testing';
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });

@@ -60,7 +60,13 @@ describe('WebSocketConstructorLike', () => {
 
     // @ts-expect-error: an instance, not the class
     createSocket('wss://x.test', { WebSocket: new WsWebSocket('wss://x.test') });
-    // @ts-expect-error: a constructor that cannot take a URL string
-    createSocket('wss://x.test', { WebSocket: class extends UndiciWebSocket { constructor(url: number) { super(String(url)); } } });
+    createSocket('wss://x.test', {
+      // @ts-expect-error: a constructor that cannot take a URL string
+      WebSocket: class extends UndiciWebSocket {
+        constructor(url: number) {
+          super(String(url));
+        }
+      },
+    });
   });
 });

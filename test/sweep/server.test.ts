@@ -175,7 +175,13 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
   it('checkOrigin answers true or false, or throws a typed error, for any request, allow-list and options', () => {
     fc.assert(
       fc.property(request, allowed, fc.oneof(fc.constant(undefined), fc.record({ allowMissing: fc.oneof(fc.boolean(), hostile) }), hostile), (req, allow, options) => {
-        const result = worksOrThrowsTyped('checkOrigin(request, allowed, options)', () => checkOrigin(req as never, allow as never, options as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
+        const result = worksOrThrowsTyped(
+          'checkOrigin(request, allowed, options)',
+          () => checkOrigin(req as never, allow as never, options as never),
+          ['CloseCodeError'],
+          true,
+          SERVER_ARGUMENT_ERRORS,
+        );
         if (!result.threw) expect(typeof result.value).toBe('boolean');
       }),
       params(),
@@ -201,7 +207,13 @@ suite(`sweep: closekit/server (seed ${SWEEP_SEED})`, () => {
         headers,
         (status, message, extra) => {
           const socket = fakeRawSocket();
-          const result = worksOrThrowsTyped('rejectUpgrade(socket, status, message, headers)', () => rejectUpgrade(socket, status as never, message as never, extra as never), ['CloseCodeError'], true, SERVER_ARGUMENT_ERRORS);
+          const result = worksOrThrowsTyped(
+            'rejectUpgrade(socket, status, message, headers)',
+            () => rejectUpgrade(socket, status as never, message as never, extra as never),
+            ['CloseCodeError'],
+            true,
+            SERVER_ARGUMENT_ERRORS,
+          );
           if (result.threw) return;
           const response = socket.written.join('');
           const head = response.slice(0, response.indexOf('\r\n\r\n'));

@@ -21,7 +21,7 @@ describe('closekit/testing types', () => {
     expectTypeOf(createFakeServer({ clock: createFakeClock() }).clock).toEqualTypeOf<FakeClock>();
   });
 
-  it("checks code names against the contract", () => {
+  it('checks code names against the contract', () => {
     const server = createFakeServer({ codes: AppCodes });
     server.rejectNext('TokenExpired').rejectNext(4999);
     server.closeAll('RateLimited');

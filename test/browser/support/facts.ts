@@ -187,16 +187,12 @@ export const FACT_CASES: readonly FactCase[] = [
 ];
 
 /** The cases grouped by FACTS.md row, in table order: one test per row, one page per test. */
-export const FACT_ROWS: readonly { readonly row: string; readonly cases: readonly FactCase[] }[] = FACT_CASES.reduce<{ row: string; cases: FactCase[] }[]>(
-  (rows, fact) => {
-    const last = rows[rows.length - 1];
-    if (last !== undefined && last.row === fact.row) last.cases.push(fact);
-    else rows.push({ row: fact.row, cases: [fact] });
-    return rows;
-  },
-  [],
-);
-
+export const FACT_ROWS: readonly { readonly row: string; readonly cases: readonly FactCase[] }[] = FACT_CASES.reduce<{ row: string; cases: FactCase[] }[]>((rows, fact) => {
+  const last = rows[rows.length - 1];
+  if (last !== undefined && last.row === fact.row) last.cases.push(fact);
+  else rows.push({ row: fact.row, cases: [fact] });
+  return rows;
+}, []);
 
 /** The code the server put in its close frame. */
 function sentCode(fact: FactCase): number {

@@ -110,4 +110,3 @@ export function missingEngineMessage(engine: EngineName): string {
   const info = ENGINES[engine];
   return `${info.label} is required here (CI or CLOSEKIT_REQUIRE_BROWSER=1) but missing: ${missingParts(engine)}. Install it (${info.apt}) or point the variable at it.`;
 }
-

@@ -47,10 +47,7 @@ export function startSocketInPage(page: Page, id: string, scenario: Driver.Socke
 
 /** `waitFor()` in the page. */
 export function waitForInPage(page: Page, id: string, type: string, count = 1, timeoutMs = 5000): Promise<Driver.LoggedEvent[]> {
-  return page.evaluate(
-    ({ id, type, count, timeoutMs }) => (globalThis as unknown as PageGlobals).driver.waitFor(id, type, count, timeoutMs),
-    { id, type, count, timeoutMs },
-  );
+  return page.evaluate(({ id, type, count, timeoutMs }) => (globalThis as unknown as PageGlobals).driver.waitFor(id, type, count, timeoutMs), { id, type, count, timeoutMs });
 }
 
 /** `act()` in the page. */

@@ -172,9 +172,7 @@ function describeThrown(closekit: ClosekitModule, error: unknown): Thrown {
 /** A decision as plain JSON. */
 export function summarize(decision: Closekit.Decision): DecisionSummary {
   const rule = { source: decision.rule.source, key: decision.rule.key, origin: decision.rule.origin };
-  return decision.action === 'stop'
-    ? { action: decision.action, cause: decision.cause, rule }
-    : { action: decision.action, delayMs: decision.delayMs, attempt: decision.attempt, rule };
+  return decision.action === 'stop' ? { action: decision.action, cause: decision.cause, rule } : { action: decision.action, delayMs: decision.delayMs, attempt: decision.attempt, rule };
 }
 
 /** A JSON-safe copy (a result crosses from the page to Node). */

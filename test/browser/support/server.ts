@@ -243,7 +243,9 @@ function rawClose({ request, socket, closed }: Upgrade, frame: Buffer): void {
     reject(socket, 400);
     return;
   }
-  const accept = createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64');
+  const accept = createHash('sha1')
+    .update(key + HANDSHAKE_GUID)
+    .digest('base64');
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
   socket.write(frame);
   let received = Buffer.alloc(0);

@@ -19,13 +19,7 @@ export type AppNames = keyof typeof AppCodes.codes & string;
  * - `'hang'`: never answers the handshake.
  * - `'drop'`: accepts, then cuts the TCP connection without a close frame.
  */
-export type Behaviour =
-  | 'accept'
-  | { readonly close: number | AppNames; readonly reason?: string }
-  | { readonly send: string }
-  | 'refuse'
-  | 'hang'
-  | 'drop';
+export type Behaviour = 'accept' | { readonly close: number | AppNames; readonly reason?: string } | { readonly send: string } | 'refuse' | 'hang' | 'drop';
 
 /** The server's view of one connection, in the order they arrived. */
 export interface ServerConnection {
@@ -128,8 +122,7 @@ export function record(socket: ManagedSocket<AppNames>, now: () => number, after
   }
   return {
     events,
-    of: <E extends keyof SocketEvents>(event: E) =>
-      events.filter((e) => e.event === event).map((e) => e.payload) as Parameters<SocketEvents<AppNames>[E]>[0][],
+    of: <E extends keyof SocketEvents>(event: E) => events.filter((e) => e.event === event).map((e) => e.payload) as Parameters<SocketEvents<AppNames>[E]>[0][],
     names: () => events.map((e) => (e.event === 'state' ? `state:${(e.payload as { state: string }).state}` : e.event)),
   };
 }

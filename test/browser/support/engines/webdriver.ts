@@ -22,10 +22,7 @@ interface Reply {
 
 /** Sends one command; returns its `value`, or throws the remote end's error. */
 async function command(base: string, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(
-    `${base}${path}`,
-    body === undefined ? { method } : { method, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) },
-  );
+  const response = await fetch(`${base}${path}`, body === undefined ? { method } : { method, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) });
   const text = await response.text();
   let reply: Reply;
   try {
