@@ -9,6 +9,7 @@ import { BFCACHE_REASON } from '../../src/socket/machine';
 import { browserPageSource } from '../../src/socket/page';
 import { createFakeServer } from '../../src/testing';
 import { setup, type Harness } from './harness';
+import { toggle } from '../support/toggle';
 
 /** An injectable page: `fire` plays a browser event to every subscriber. */
 function fakePage() {
@@ -27,22 +28,6 @@ function fakePage() {
     },
     hide: () => ({ type: 'pagehide', persisted: true }) as const,
     show: () => ({ type: 'pageshow', persisted: true }) as const,
-  };
-}
-
-function toggle(initial: boolean) {
-  let value = initial;
-  const listeners = new Set<(value: boolean) => void>();
-  return {
-    get: () => value,
-    set(next: boolean) {
-      value = next;
-      for (const l of [...listeners]) l(next);
-    },
-    subscribe(listener: (value: boolean) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
   };
 }
 

@@ -1,23 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { isSocketError, type OnlineSource, type VisibilitySource } from '../../src/socket';
 import { setup } from './harness';
-
-function toggle(initial: boolean) {
-  let value = initial;
-  const listeners = new Set<(value: boolean) => void>();
-  return {
-    get: () => value,
-    set(next: boolean) {
-      value = next;
-      for (const l of listeners) l(next);
-    },
-    subscribe(listener: (value: boolean) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    listeners,
-  };
-}
+import { toggle } from '../support/toggle';
 
 const fixed = { backoff: { initialMs: 100, jitter: 'none' } } as const;
 

@@ -6,27 +6,10 @@ import { defineCloseCodes } from '../../src/codes';
 import { createSocket, type OnlineSource, type SocketOptions, type VisibilitySource } from '../../src/socket';
 import { createSocketStore, type SocketSnapshot, type SocketStoreOptions } from '../../src/store';
 import { createFakeClock, createFakeServer } from '../../src/testing';
+import { toggle } from '../support/toggle';
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
 type Names = keyof typeof AppCodes.codes & string;
-
-/** A boolean source (network or visibility) the test flips, counting its listeners. */
-function toggle(initial: boolean) {
-  let value = initial;
-  const listeners = new Set<(value: boolean) => void>();
-  return {
-    get: () => value,
-    set(next: boolean) {
-      value = next;
-      for (const listener of [...listeners]) listener(next);
-    },
-    subscribe(listener: (value: boolean) => void) {
-      listeners.add(listener);
-      return () => void listeners.delete(listener);
-    },
-    listeners,
-  };
-}
 
 /** Lets the store's microtask run. */
 const settle = () => Promise.resolve().then(() => undefined);
