@@ -177,7 +177,12 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
   }
   const { codes, preset } = o;
   // A protocol profile (closekit/presets) brings its subprotocols and keep-alive; the app's own options win.
-  const protocols = o.protocols ?? (fields({ protocols: preset?.protocols }, socketSpec, 'preset.')['protocols'] as SocketOptions['protocols']);
+  // A profile's own socket defaults, checked like the app's options (errors name them preset.<key>).
+  const fromPreset = <K extends 'protocols' | 'queue'>(key: K): SocketOptions[K] | undefined => {
+    const value = preset?.[key];
+    return value === undefined ? undefined : check(value, socketSpec[key] as Check, `preset.${key}`);
+  };
+  const protocols = o.protocols ?? fromPreset('protocols');
 
   const policy = resolvePolicy(o.policy, codes, o.random, preset);
   const resetAfterMs = policy.resetAfterMs;
@@ -201,7 +206,7 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
 
   let queue: ResolvedQueue | undefined;
   // The preset's queue (false for a handshake protocol) unless the app sets its own.
-  const queueGiven = o.queue ?? (fields({ queue: preset?.queue }, socketSpec, 'preset.')['queue'] as SocketOptions['queue']);
+  const queueGiven = o.queue ?? fromPreset('queue');
   if (queueGiven !== false) {
     const q = fields((queueGiven ?? {}) as Record<string, unknown>, queueSpec, 'queue.') as { max?: number; overflow?: QueueOverflow; confirmAfterMs?: number; ack?: AckOptions };
     queue = { max: q.max ?? 100, overflow: q.overflow ?? 'drop-oldest', confirmAfterMs: q.ack ? 0 : (q.confirmAfterMs ?? 1000), ack: q.ack };
