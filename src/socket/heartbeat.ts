@@ -31,9 +31,12 @@ export interface Heartbeat {
   received(data: unknown): boolean;
 }
 
+/** The heartbeat of a socket without one: shared, it holds no state. */
+const NO_HEARTBEAT: Heartbeat = Object.freeze({ start() {}, stop() {}, probe() {}, received: () => false });
+
 /** A heartbeat for `options`; with none, one that does nothing. */
 export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: HeartbeatIo): Heartbeat {
-  if (options === undefined) return { start() {}, stop() {}, probe() {}, received: () => false };
+  if (options === undefined) return NO_HEARTBEAT;
   const { intervalMs, timeoutMs, message, isPong, answer } = options;
   const { timers, clock } = io;
   let handle: TimerHandle | undefined;
