@@ -93,8 +93,8 @@ const socketSpec: Spec = {
   preset: [isRecord, __DEV__ ? "a preset such as graphqlWs from 'closekit/presets'" : ''],
   binaryType: [(value) => typeof value === 'string', __DEV__ ? "a string such as 'arraybuffer' or 'blob'" : ''],
   connectTimeoutMs: /* @__PURE__ */ durationCheck(true),
-  heartbeat: /* @__PURE__ */ objectOrFalse('an object { intervalMs, timeoutMs }'),
-  queue: /* @__PURE__ */ objectOrFalse('an object { max, overflow, confirmAfterMs, ack }'),
+  heartbeat: /* @__PURE__ */ objectOrFalse(__DEV__ ? 'an object { intervalMs, timeoutMs }' : ''),
+  queue: /* @__PURE__ */ objectOrFalse(__DEV__ ? 'an object { max, overflow, confirmAfterMs, ack }' : ''),
   pauseWhenOffline: bool,
   pauseWhenHidden: bool,
   online: /* @__PURE__ */ withMethods('isOnline', 'subscribe'),
@@ -106,10 +106,10 @@ const socketSpec: Spec = {
   random: isFunction,
 };
 
-// Policy options written at the top level by mistake: the message says where they go.
-const policyKeys = ['rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs'];
-const elsewhere: Record<string, string> = {};
-for (const key of policyKeys) elsewhere[key] = `policy: createPolicy({ ${key} })`;
+// Policy options written at the top level by mistake: the (development) message says where they go.
+const elsewhere: Record<string, string> | undefined = __DEV__
+  ? Object.fromEntries(['rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs'].map((key) => [key, `policy: createPolicy({ ${key} })`]))
+  : undefined;
 
 const overflows: readonly QueueOverflow[] = ['drop-oldest', 'drop-newest', 'error'];
 const queueSpec: Spec = {
