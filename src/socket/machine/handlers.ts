@@ -79,18 +79,8 @@ export const handlers: { readonly [T in Input['type']]: Handler<T> } = {
     if (c.state === 'connecting') fx.push({ type: 'connect', epoch: c.epoch, url: input.url });
   },
 
-  // Nothing reached the network: handled like a connection that never opened.
-  'url-failed'(c, fx, config, input) {
-    if (c.state !== 'connecting') return;
-    emit(fx, 'error', input.error);
-    endConnection(c, fx, config, 'attempt failed', failed('url failed'), false, 0);
-  },
-
-  'connect-failed'(c, fx, config, input) {
-    if (c.state !== 'connecting') return;
-    emit(fx, 'error', input.error);
-    endConnection(c, fx, config, 'attempt failed', failed('connect failed'), false, 0);
-  },
+  'url-failed': attemptFailed,
+  'connect-failed': attemptFailed,
 
   'socket-open'(c, fx, config, input) {
     if (c.state !== 'connecting') return;
@@ -141,17 +131,8 @@ export const handlers: { readonly [T in Input['type']]: Handler<T> } = {
     stop(c, fx, 'reauth-failed', c.lastClose);
   },
 
-  online(c, fx, config, input) {
-    const wasPaused = isPaused(c);
-    c.online = input.online;
-    resumeIfBack(c, fx, config, wasPaused);
-  },
-
-  visible(c, fx, config, input) {
-    const wasPaused = isPaused(c);
-    c.visible = input.visible;
-    resumeIfBack(c, fx, config, wasPaused);
-  },
+  online: pauseChanged,
+  visible: pauseChanged,
 
   'page-hide'(c, fx, config, input) {
     const lifecycle = config.lifecycle;
@@ -221,8 +202,19 @@ const timerHandlers: { readonly [T in TimerName]: (c: Draft, fx: Effect[], confi
   },
 };
 
-/** Back online (or visible) while waiting: retry at once, backoff reset, rather than sit out the delay. */
-function resumeIfBack(c: Draft, fx: Effect[], config: MachineConfig, wasPaused: boolean): void {
+/** The URL or the WebSocket constructor failed. Nothing reached the network: handled like a connection that never opened. */
+function attemptFailed(c: Draft, fx: Effect[], config: MachineConfig, input: Extract<Input, { readonly type: 'url-failed' | 'connect-failed' }>): void {
+  if (c.state !== 'connecting') return;
+  emit(fx, 'error', input.error);
+  endConnection(c, fx, config, 'attempt failed', failed(input.type === 'url-failed' ? 'url failed' : 'connect failed'), false, 0);
+}
+
+/** The network or the page's visibility changed (tracked only with `pauseWhenOffline` / `pauseWhenHidden`). */
+function pauseChanged(c: Draft, fx: Effect[], config: MachineConfig, input: Extract<Input, { readonly type: 'online' | 'visible' }>): void {
+  const wasPaused = isPaused(c);
+  if (input.type === 'online') c.online = input.online;
+  else c.visible = input.visible;
+  // Back online (or visible) while waiting: retry at once, backoff reset, rather than sit out the delay.
   if (!wasPaused || isPaused(c) || c.state !== 'waiting') return;
   fx.push(clearTimer('retry'));
   c.failures = c.previousDelayMs = 0;

@@ -102,7 +102,9 @@ export function endConnection(c: Draft, fx: Effect[], config: MachineConfig, rea
   const answer = config.decide(result, { attempt: c.failures, reauthAttempt: c.reauthAttempt, uptimeMs, previousDelayMs: c.previousDelayMs });
   // A policy that failed stops the run rather than looping or hanging; the error says why.
   let decision: Decision = answer instanceof Error ? { action: 'stop', cause: 'policy', rule: failedPolicyRule } : answer;
-  const quick = isQuickRetry(c, decision, opened);
+  // A quick retry after `online`/`visible` (see `MachineContext.quick`): an attempt that never opened, which the
+  // policy would retry or give up on for attempts, is retried soon and not counted.
+  const quick = !opened && c.quick > 0 && (decision.action === 'reconnect' || (decision.action === 'stop' && decision.cause === 'max-attempts'));
   if (quick) {
     c.quick--;
     decision = { action: 'reconnect', delayMs: (config.lifecycle as MachineLifecycle).quickDelayMs(), attempt: c.failures, rule: decision.rule };
@@ -118,27 +120,16 @@ export function endConnection(c: Draft, fx: Effect[], config: MachineConfig, rea
   if (answer instanceof Error) emit(fx, 'error', answer);
   emit(fx, 'close', { result, decision });
   if (result.kind === 'application' || result.kind === 'library') emit(fx, 'rejected', result);
-  if (refreshMissing) emit(fx, 'error', refreshMissingError(result));
+  if (refreshMissing) {
+    const detail = __DEV__
+      ? `Close ${result.code}${result.name ? ` (${result.name})` : ''}: the policy says reauth, but no auth.refresh is configured, so the socket stops (cause 'reauth-failed'). Pass auth: { refresh } or change the rule.`
+      : '';
+    emit(fx, 'error', new SocketError('refresh-missing', detail));
+  }
   // Before the decision is acted on: a `stopped` must find them in the queue.
   settle(c, fx, config, uptimeMs);
   follow(c, fx, config, decision, result, quick);
 }
-
-/**
- * A quick retry after `online`/`visible` (see `MachineContext.quick`): an
- * attempt that never opened, which the policy would retry or give up on for
- * attempts, is retried soon and not counted.
- */
-const isQuickRetry = (c: Draft, decision: Decision, opened: boolean): boolean =>
-  !opened && c.quick > 0 && (decision.action === 'reconnect' || (decision.action === 'stop' && decision.cause === 'max-attempts'));
-
-const refreshMissingError = (result: CloseResult): SocketError =>
-  new SocketError(
-    'refresh-missing',
-    __DEV__
-      ? `Close ${result.code}${result.name ? ` (${result.name})` : ''}: the policy says reauth, but no auth.refresh is configured, so the socket stops (cause 'reauth-failed'). Pass auth: { refresh } or change the rule.`
-      : '',
-  );
 
 /** Acts on the decision about a close: stop, wait for the retry timer, or ask the runner to refresh the credentials. */
 function follow(c: Draft, fx: Effect[], config: MachineConfig, decision: Decision, result: CloseResult, quick: boolean): void {
