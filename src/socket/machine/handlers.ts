@@ -161,7 +161,7 @@ export const handlers: { readonly [T in Input['type']]: Handler<T> } = {
     startAttempt(context, effects, config);
   },
 
-  freeze(context, _fx, config, input) {
+  freeze(context, _effects, config, input) {
     if (config.lifecycle !== undefined) context.frozenAt = input.at;
   },
 
