@@ -3,7 +3,7 @@
 // window. Each adds to the context being built and to the effects, in order;
 // none runs an effect.
 import type { CloseEventLike, CloseResult } from '../../classify';
-import { clientStopRule } from '../../policy';
+import { clientStopRule } from '../../policy/engine';
 import type { Decision, MatchedRule, StopCause } from '../../policy/types';
 import { SocketError } from '../errors';
 import type { Effect, MachineConfig, MachineContext, MachineLifecycle, TimerName } from '../machine';
