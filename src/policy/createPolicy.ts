@@ -8,8 +8,8 @@ import type { CloseKind } from '../classify';
 import { nameOfCode, rangeOf, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
 import { defaultRule, defaultRules } from './defaults';
-import { policyFrom, read, type Entry } from './engine';
-import { kinds, normalizeTable, type Table } from './normalize';
+import { policyFrom, read } from './engine';
+import { kinds, normalizeTable, type Entry, type Table } from './normalize';
 import type { Policy, PolicyOptions } from './types';
 
 // Every option, in the order an unknown option's message lists them; 0: checked on its own below.

@@ -9,15 +9,12 @@ import { defaultRule, defaultRules } from './defaults';
 import { policyFrom, type Entry } from './engine';
 import type { MatchedRule, Policy, Rule, RuleObject, RuleSource } from './types';
 
-function entry(rule: Rule, source: RuleSource, key: string, code = 0): Entry {
-  const given = typeof rule === 'string' ? { action: rule } : rule;
-  // The normalised form createPolicy gives: fields in the order action, maxAttempts, delayMs, backoff.
-  const normal: Record<string, unknown> = { action: given.action };
-  if (given.maxAttempts !== undefined) normal['maxAttempts'] = given.maxAttempts;
-  if (given.delayMs !== undefined) normal['delayMs'] = given.delayMs;
-  if (given.backoff !== undefined) normal['backoff'] = Object.freeze({ ...given.backoff });
-  const matched: MatchedRule = Object.freeze({ source, key, origin: 'defaults', rule: Object.freeze(normal as unknown as RuleObject) });
-  return { matched, backoff: given.backoff ? Object.freeze({ ...DEFAULT_BACKOFF, ...given.backoff }) : DEFAULT_BACKOFF, rank: 0, min: code, max: code };
+function entry(rule: Rule, source: RuleSource, key: string): Entry {
+  // The normalised form createPolicy gives (closekit's own rules are already in its field order), frozen.
+  const given: { -readonly [K in keyof RuleObject]: RuleObject[K] } = typeof rule === 'string' ? { action: rule } : { ...rule };
+  const own = given.backoff;
+  if (own) given.backoff = Object.freeze({ ...own });
+  return { matched: Object.freeze({ source, key, origin: 'defaults', rule: Object.freeze(given) }), backoff: own ? Object.freeze({ ...DEFAULT_BACKOFF, ...own }) : DEFAULT_BACKOFF };
 }
 
 interface DefaultTable {
@@ -32,7 +29,7 @@ function buildTable(): DefaultTable {
   // Integer keys enumerate in ascending order: the order createPolicy lists them in.
   for (const [key, rule] of Object.entries(defaultRules)) {
     const code = Number(key);
-    byCode[code] = entry(rule, 'code', key, code);
+    byCode[code] = entry(rule, 'code', key);
     rules.push(byCode[code].matched);
   }
   const fallback = entry(defaultRule, 'default', 'default');

@@ -10,15 +10,10 @@ import type { RandomSource } from '../environment';
 import { delayForHint } from './retry-hint';
 import type { Decision, MatchedRule, Policy, PolicyContext, StopCause } from './types';
 
-/** A rule with its backoff worked out and its place in the lookup order. */
+/** A rule with its backoff worked out. */
 export interface Entry {
   readonly matched: MatchedRule;
   readonly backoff: ResolvedBackoff;
-  /** Place in the lookup order; 0 is tried first. */
-  readonly rank: number;
-  /** Inclusive bounds: a range's, a code's (or a name's code) twice, else 0. */
-  readonly min: number;
-  readonly max: number;
 }
 
 /** Everything a policy needs at run time, worked out once. */
