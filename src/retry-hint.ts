@@ -3,7 +3,7 @@
 // Parsing is strict: anything ambiguous, oversized or malformed is no hint.
 
 // The last word of the reason: `retry-after=`, 1 to 7 ASCII digits, then `ms` or `s`.
-const HINT = /(?:^| )retry-after=(\d{1,7})(m?s)$/;
+const HINT = /(?:^| )retry-after=(\d{1,7})(m?)s$/;
 
 /**
  * The wait a close reason asks for, in ms, or undefined when it carries no
@@ -17,5 +17,5 @@ const HINT = /(?:^| )retry-after=(\d{1,7})(m?s)$/;
  */
 export function retryAfterOf(reason: string): number | undefined {
   const match = reason.indexOf('retry-after=') === reason.lastIndexOf('retry-after=') && HINT.exec(reason);
-  return match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : undefined;
+  return match ? Number(match[1]) * (match[2] ? 1 : 1000) : undefined;
 }
