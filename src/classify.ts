@@ -111,10 +111,9 @@ export function classify(event: CloseEventLike | null | undefined, options?: Cla
   let opened: unknown;
   let appName: unknown;
   // Whatever is passed: getters that throw, a `codes` that is no contract, a nameOf that throws.
+  // A null or undefined event throws here too, and is caught: its fields count as missing.
   try {
-    rawCode = event?.code;
-    rawReason = event?.reason;
-    clean = event?.wasClean;
+    ({ code: rawCode, reason: rawReason, wasClean: clean } = event as CloseEventLike);
   } catch {}
   const code = typeof rawCode === 'number' ? rawCode : NaN;
   const reason = typeof rawReason === 'string' ? rawReason : '';
@@ -122,7 +121,8 @@ export function classify(event: CloseEventLike | null | undefined, options?: Cla
   try {
     opened = options?.opened;
     // Only 3000–4999 can be the app's; nameOfCode knows just the IANA-named codes, undefined for every other band.
-    if (range === 'library' || range === 'application') appName = (options?.codes?.nameOf as ((code: number) => unknown) | undefined)?.(code);
+    // No options, no `codes` or no `nameOf` throws here, and is caught: the app names nothing.
+    if (range === 'library' || range === 'application') appName = (options as { readonly codes: { nameOf(code: number): unknown } }).codes.nameOf(code);
   } catch {}
   const name = typeof appName === 'string' ? appName : nameOfCode(code);
   // One object literal of one shape for every kind: smaller, and monomorphic for engines.

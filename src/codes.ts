@@ -78,9 +78,8 @@ export function rangeOf(code: number): CloseCodeRange {
 
 /** The IANA name of a registered code (`1012` → `'ServiceRestart'`), else undefined. */
 export function nameOfCode(code: number): CloseCodeName | undefined {
-  if (typeof code !== 'number') return undefined;
-  // 1000–1015 sit at 0–15, 3000–3008 at 16–24; an index that is negative, fractional or past the end reads undefined.
-  return NAMES[code > 2999 ? code - 2984 : code < 1016 ? code - 1000 : -1] || undefined;
+  // 1000–1015 sit at 0–15 and 3000–3008 at 16–24; any other index is negative or past the end.
+  return (Number.isInteger(code) && NAMES[code > 2999 ? code - 2984 : code < 1016 ? code - 1000 : -1]) || undefined;
 }
 
 /**
