@@ -60,13 +60,11 @@ export const CLOSE_CODE_RANGES = [
 // has no name (1004, 3001, 3002, 3004–3007). One string rather than a map built from CloseCode: a
 // bundler cannot drop a loop run at load time, so classify used to pull in CloseCode and the loop.
 // test/core/classify-reference.test.ts checks nameOfCode against CloseCode for every code.
-const NAMES_IN_CODE_ORDER =
-  // 1000–1015
+const NAMES = (
   'NormalClosure GoingAway ProtocolError UnsupportedData  NoStatusReceived AbnormalClosure InvalidFramePayloadData PolicyViolation ' +
   'MessageTooBig MandatoryExtension InternalError ServiceRestart TryAgainLater BadGateway TLSHandshake ' +
-  // 3000–3008
-  'Unauthorized   Forbidden     Timeout';
-const NAMES = NAMES_IN_CODE_ORDER.split(' ') as readonly (CloseCodeName | '')[];
+  'Unauthorized   Forbidden     Timeout'
+).split(' ') as readonly (CloseCodeName | '')[];
 
 /** The band a code falls in; never throws, whatever is passed. */
 export function rangeOf(code: number): CloseCodeRange {
