@@ -111,30 +111,28 @@ export function classify(event: CloseEventLike | null | undefined, options?: Cla
   let opened: unknown;
   let appName: unknown;
   // Whatever is passed: getters that throw, a `codes` that is no contract, a nameOf that throws.
+  // A null or undefined event throws here too, and is caught: its fields count as missing.
   try {
-    rawCode = event?.code;
-    rawReason = event?.reason;
-    clean = event?.wasClean;
+    ({ code: rawCode, reason: rawReason, wasClean: clean } = event as CloseEventLike);
   } catch {}
-  const reason = typeof rawReason === 'string' ? rawReason : '';
   const code = typeof rawCode === 'number' ? rawCode : NaN;
+  const reason = typeof rawReason === 'string' ? rawReason : '';
   const range = rangeOf(code);
-  const custom = range === 'library' || range === 'application';
   try {
     opened = options?.opened;
     // Only 3000–4999 can be the app's; nameOfCode knows just the IANA-named codes, undefined for every other band.
-    if (custom) appName = (options?.codes?.nameOf as ((code: number) => unknown) | undefined)?.(code);
+    // No options, no `codes` or no `nameOf` throws here, and is caught: the app names nothing.
+    if (range === 'library' || range === 'application') appName = (options as { readonly codes: { nameOf(code: number): unknown } }).codes.nameOf(code);
   } catch {}
-  const name = (typeof appName === 'string' ? appName : undefined) ?? nameOfCode(code);
-  // 1004 is inside 1000–1015 but reserved, with no name and no meaning.
-  const kind: CloseKind = custom ? range : range === 'standard' && name !== undefined ? 'standard' : range === 'invalid' ? 'invalid' : 'reserved';
+  const name = typeof appName === 'string' ? appName : nameOfCode(code);
   // One object literal of one shape for every kind: smaller, and monomorphic for engines.
   return {
     code,
     reason,
     wasClean: clean === true,
     opened: opened === true,
-    kind,
+    // 1004 is inside 1000–1015 but reserved, with no name and no meaning; every other band is its own kind.
+    kind: code === 1004 || range === 'unused' || range === 'future' || range === 'extension' ? 'reserved' : range,
     name,
     range,
     // 1005, 1006 and 1015 are always standard: the client reports them itself (RFC 6455 §7.4).

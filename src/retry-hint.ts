@@ -2,9 +2,6 @@
 // "restarting retry-after=30s" (the grammar is in docs/retry-hints.md).
 // Parsing is strict: anything ambiguous, oversized or malformed is no hint.
 
-// The last word of the reason: `retry-after=`, 1 to 7 ASCII digits, then `ms` or `s`.
-const HINT = /(?:^| )retry-after=(\d{1,7})(m?s)$/;
-
 /**
  * The wait a close reason asks for, in ms, or undefined when it carries no
  * valid hint: the hint is the reason's last word, `retry-after=<1–7
@@ -16,6 +13,8 @@ const HINT = /(?:^| )retry-after=(\d{1,7})(m?s)$/;
  * retryAfterOf('retry-after=-5s')            // undefined
  */
 export function retryAfterOf(reason: string): number | undefined {
-  const match = reason.indexOf('retry-after=') === reason.lastIndexOf('retry-after=') && HINT.exec(reason);
-  return match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : undefined;
+  // Written only once: "retry-after=" cannot overlap itself, so splitting on it counts its occurrences.
+  // Then the last word: `retry-after=`, 1 to 7 ASCII digits, and `ms` or `s`.
+  const match = reason.split('retry-after=').length < 3 && /(?:^| )retry-after=(\d{1,7})(m?)s$/.exec(reason);
+  return match ? Number(match[1]) * (match[2] ? 1 : 1000) : undefined;
 }
