@@ -125,7 +125,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   console.log(
     textTable(
       ['kind', 'name', 'objects per socket', 'bytes per socket'],
-      rows.slice(0, 30).map((row) => [row.kind, row.name || '(no name)', formatNumber(row.countPerSocket, 2), formatNumber(row.bytesPerSocket)]),
+      rows.slice(0, Number(process.env.ROWS ?? 30)).map((row) => [row.kind, row.name || '(no name)', formatNumber(row.countPerSocket, 2), formatNumber(row.bytesPerSocket)]),
     ),
   );
 }

@@ -32,7 +32,8 @@ export function emitSafely<Events extends ErrorEvents, E extends Names<Events>>(
  * listeners still run; `off`, `once` and `listeners` work as usual.
  */
 export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Events> {
-  private readonly guarded = new WeakMap<Listener, Listener>();
+  /** Each listener's wrapper, made with the first listener (an idle socket without listeners holds none). */
+  private guarded: WeakMap<Listener, Listener> | undefined;
 
   /**
    * Adds `listener` for `event` and returns a function that removes it.
@@ -66,7 +67,7 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
   /** Removes a listener added with `on`, `once` or `subscribe` (all of them when `fn` is left out). */
   override off<E extends Names<Events>>(event: E, fn?: ListenerOf<Events, E>, context?: unknown, once?: boolean): this {
     // eventemitter3 removes a spent `once` listener by its stored (wrapped) function, so that passes through as is.
-    return super.off(event, fn && ((this.guarded.get(fn as Listener) ?? fn) as ListenerOf<Events, E>), context, once);
+    return super.off(event, fn && ((this.guarded?.get(fn as Listener) ?? fn) as ListenerOf<Events, E>), context, once);
   }
 
   /** Same as `off`. */
@@ -82,7 +83,8 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
   private guard<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>): ListenerOf<Events, E> {
     if (typeof fn !== 'function') throw new TypeError(`on('${String(event)}', listener): listener must be a function, got ${typeof fn}.`);
     const original = fn as Listener;
-    let wrapped = this.guarded.get(original);
+    const guarded = (this.guarded ??= new WeakMap());
+    let wrapped = guarded.get(original);
     if (wrapped === undefined) {
       const emitter = this;
       wrapped = Object.assign(
@@ -97,7 +99,7 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
         },
         { original },
       );
-      this.guarded.set(original, wrapped);
+      guarded.set(original, wrapped);
     }
     return wrapped as ListenerOf<Events, E>;
   }

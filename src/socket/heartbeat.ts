@@ -3,20 +3,22 @@
 // dead. One timer at a time, none rescheduled per message, so a busy stream
 // costs nothing extra.
 import type { Clock, TimerHandle, Timers } from '../environment';
-import { thrown } from './errors';
+import { callHook, type ErrorSink, thrown } from './errors';
 import type { ResolvedHeartbeat } from './options';
 import type { SendData } from './types';
 
-/** What the heartbeat needs from the socket. */
-export interface HeartbeatIo {
+/** Where the heartbeat's timers and time come from (the socket's resolved options fit). */
+export interface HeartbeatClock {
   readonly timers: Timers;
   readonly clock: Clock;
-  /** Writes the ping on the open connection; false when there is none. */
-  send(data: SendData): boolean;
+}
+
+/** What the heartbeat needs from the socket; `error` takes a hook or a write that failed (the heartbeat carries on). */
+export interface HeartbeatIo extends ErrorSink {
+  /** Writes a ping (or an answer) on the open connection; false when there is none. */
+  writeBeat(data: SendData): boolean;
   /** No reply in time: the connection is dead. */
   dead(): void;
-  /** A hook or the ping itself failed; the heartbeat carries on. */
-  report(error: Error): void;
 }
 
 /** The heartbeat of a socket. */
@@ -35,89 +37,90 @@ export interface Heartbeat {
 const NO_HEARTBEAT: Heartbeat = Object.freeze({ start() {}, stop() {}, probe() {}, received: () => false });
 
 /** A heartbeat for `options`; with none, one that does nothing. */
-export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: HeartbeatIo): Heartbeat {
-  if (options === undefined) return NO_HEARTBEAT;
-  const { intervalMs, timeoutMs, message, isPong, answer } = options;
-  const { timers, clock } = io;
-  let handle: TimerHandle | undefined;
-  let awaitingPong = false;
-  let lastActivityMs = 0;
-  let running = false;
+export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: HeartbeatClock, io: HeartbeatIo): Heartbeat {
+  return options === undefined ? NO_HEARTBEAT : new Beating(options, time, io);
+}
 
-  const schedule = (delayMs: number): void => {
-    clear();
-    handle = timers.setTimeout(beat, delayMs);
-  };
+/** A configured heartbeat. */
+class Beating implements Heartbeat {
+  private handle: TimerHandle | undefined;
+  private awaitingPong = false;
+  private lastActivityMs = 0;
+  private running = false;
 
-  function clear(): void {
-    if (handle !== undefined) timers.clearTimeout(handle);
-    handle = undefined;
+  constructor(
+    private readonly options: ResolvedHeartbeat,
+    private readonly time: HeartbeatClock,
+    private readonly io: HeartbeatIo,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.awaitingPong = false;
+    this.lastActivityMs = this.time.clock.now();
+    this.schedule(this.options.intervalMs);
   }
 
-  function call<T>(hook: () => T, name: string, fallback: T): T {
-    try {
-      return hook();
-    } catch (error) {
-      io.report(thrown('hook-failed', `heartbeat.${name} threw`, error));
-      return fallback;
-    }
+  stop(): void {
+    this.running = false;
+    this.awaitingPong = false;
+    this.clear();
   }
 
-  function beat(): void {
-    handle = undefined;
-    if (awaitingPong) {
-      awaitingPong = false;
-      return io.dead();
+  probe(): void {
+    if (!this.running || this.awaitingPong) return;
+    this.lastActivityMs = -Infinity;
+    this.clear();
+    this.beat();
+  }
+
+  received(data: unknown): boolean {
+    const { io, options } = this;
+    this.lastActivityMs = this.time.clock.now();
+    if (this.awaitingPong) {
+      this.awaitingPong = false;
+      this.schedule(options.intervalMs);
     }
-    const quietMs = clock.now() - lastActivityMs;
+    if (callHook(io, 'heartbeat.isPong', () => options.isPong(data), false) === true) return true;
+    // The server's own ping (Centrifugo's, graphql-ws's): answered here, not handed to the app.
+    const reply = callHook(io, 'heartbeat.answer', () => options.answer(data), undefined);
+    if (reply === undefined) return false;
+    this.write(reply, __DEV__ ? 'Sending the heartbeat answer failed' : 'answer');
+    return true;
+  }
+
+  private beat(): void {
+    const { intervalMs, timeoutMs, message } = this.options;
+    this.handle = undefined;
+    if (this.awaitingPong) {
+      this.awaitingPong = false;
+      return this.io.dead();
+    }
+    const quietMs = this.time.clock.now() - this.lastActivityMs;
     // Messages came in meanwhile: wait out the rest of a quiet interval.
-    if (quietMs < intervalMs) return schedule(intervalMs - quietMs);
+    if (quietMs < intervalMs) return this.schedule(intervalMs - quietMs);
     // The deadline is set before the ping: a ping that throws is still detected as dead.
-    awaitingPong = true;
-    schedule(timeoutMs);
-    const data = typeof message === 'function' ? call(message, 'message', undefined) : message;
-    if (data === undefined) return;
+    this.awaitingPong = true;
+    this.schedule(timeoutMs);
+    const data = typeof message === 'function' ? callHook(this.io, 'heartbeat.message', message, undefined) : message;
+    if (data !== undefined) this.write(data, __DEV__ ? 'Sending the heartbeat ping failed' : 'ping');
+  }
+
+  private write(data: SendData, what: string): void {
     try {
-      io.send(data);
+      this.io.writeBeat(data);
     } catch (error) {
-      io.report(thrown('hook-failed', __DEV__ ? 'Sending the heartbeat ping failed' : 'ping', error));
+      this.io.error(thrown('hook-failed', what, error));
     }
   }
 
-  return {
-    start() {
-      running = true;
-      awaitingPong = false;
-      lastActivityMs = clock.now();
-      schedule(intervalMs);
-    },
-    stop() {
-      running = false;
-      awaitingPong = false;
-      clear();
-    },
-    probe() {
-      if (!running || awaitingPong) return;
-      lastActivityMs = -Infinity;
-      clear();
-      beat();
-    },
-    received(data) {
-      lastActivityMs = clock.now();
-      if (awaitingPong) {
-        awaitingPong = false;
-        schedule(intervalMs);
-      }
-      if (call(() => isPong(data), 'isPong', false) === true) return true;
-      // The server's own ping (Centrifugo's, graphql-ws's): answered here, not handed to the app.
-      const reply = call(() => answer(data), 'answer', undefined);
-      if (reply === undefined) return false;
-      try {
-        io.send(reply);
-      } catch (error) {
-        io.report(thrown('hook-failed', __DEV__ ? 'Sending the heartbeat answer failed' : 'answer', error));
-      }
-      return true;
-    },
-  };
+  private schedule(delayMs: number): void {
+    this.clear();
+    this.handle = this.time.timers.setTimeout(() => this.beat(), delayMs);
+  }
+
+  private clear(): void {
+    if (this.handle !== undefined) this.time.timers.clearTimeout(this.handle);
+    this.handle = undefined;
+  }
 }
