@@ -1,7 +1,7 @@
 // An eventemitter3 emitter whose listeners cannot hurt the emitter: each one
 // is stored wrapped, and a throw is caught and reported through 'error'.
 import { EventEmitter } from 'eventemitter3';
-import { SocketError, describeThrown } from './errors';
+import { thrown } from './errors';
 
 type Listener = (...args: never[]) => void;
 type Names<Events extends object> = EventEmitter.EventNames<Events>;
@@ -81,7 +81,7 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
   }
 
   private guard<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>): ListenerOf<Events, E> {
-    if (typeof fn !== 'function') throw new TypeError(`on('${String(event)}', listener): listener must be a function, got ${typeof fn}.`);
+    if (typeof fn !== 'function') throw new TypeError(__DEV__ ? `on('${String(event)}', listener): listener must be a function, got ${typeof fn}.` : 'listener');
     const original = fn as Listener;
     const guarded = (this.guarded ??= new WeakMap());
     let wrapped = guarded.get(original);
@@ -93,7 +93,7 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
             original.apply(this, args);
           } catch (error) {
             if (!reporting.has(emitter)) {
-              (emitSafely as (e: object, event: 'error', error: Error) => void)(emitter, 'error', new SocketError('listener-failed', `A listener threw: ${describeThrown(error)}`, error));
+              (emitSafely as (e: object, event: 'error', error: Error) => void)(emitter, 'error', thrown('listener-failed', 'A listener threw', error));
             }
           }
         },

@@ -36,91 +36,83 @@ export interface Heartbeat {
 /** The heartbeat of a socket without one: shared, it holds no state. */
 const NO_HEARTBEAT: Heartbeat = Object.freeze({ start() {}, stop() {}, probe() {}, received: () => false });
 
-/** A heartbeat for `options`; with none, one that does nothing. */
+/**
+ * A heartbeat for `options`; with none, the shared one that does nothing. Its
+ * state lives in the closure: only sockets with a heartbeat pay for it.
+ */
 export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: HeartbeatClock, io: HeartbeatIo): Heartbeat {
-  return options === undefined ? NO_HEARTBEAT : new Beating(options, time, io);
-}
+  if (options === undefined) return NO_HEARTBEAT;
+  const { intervalMs, timeoutMs, message, isPong, answer } = options;
+  const { timers, clock } = time;
+  let handle: TimerHandle | undefined;
+  let awaitingPong = false;
+  let lastActivityMs = 0;
+  let running = false;
 
-/** A configured heartbeat. */
-class Beating implements Heartbeat {
-  private handle: TimerHandle | undefined;
-  private awaitingPong = false;
-  private lastActivityMs = 0;
-  private running = false;
-
-  constructor(
-    private readonly options: ResolvedHeartbeat,
-    private readonly time: HeartbeatClock,
-    private readonly io: HeartbeatIo,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.awaitingPong = false;
-    this.lastActivityMs = this.time.clock.now();
-    this.schedule(this.options.intervalMs);
+  function schedule(delayMs: number): void {
+    clear();
+    handle = timers.setTimeout(beat, delayMs);
   }
 
-  stop(): void {
-    this.running = false;
-    this.awaitingPong = false;
-    this.clear();
+  function clear(): void {
+    if (handle !== undefined) timers.clearTimeout(handle);
+    handle = undefined;
   }
 
-  probe(): void {
-    if (!this.running || this.awaitingPong) return;
-    this.lastActivityMs = -Infinity;
-    this.clear();
-    this.beat();
-  }
-
-  received(data: unknown): boolean {
-    const { io, options } = this;
-    this.lastActivityMs = this.time.clock.now();
-    if (this.awaitingPong) {
-      this.awaitingPong = false;
-      this.schedule(options.intervalMs);
-    }
-    if (callHook(io, 'heartbeat.isPong', () => options.isPong(data), false) === true) return true;
-    // The server's own ping (Centrifugo's, graphql-ws's): answered here, not handed to the app.
-    const reply = callHook(io, 'heartbeat.answer', () => options.answer(data), undefined);
-    if (reply === undefined) return false;
-    this.write(reply, __DEV__ ? 'Sending the heartbeat answer failed' : 'answer');
-    return true;
-  }
-
-  private beat(): void {
-    const { intervalMs, timeoutMs, message } = this.options;
-    this.handle = undefined;
-    if (this.awaitingPong) {
-      this.awaitingPong = false;
-      return this.io.dead();
-    }
-    const quietMs = this.time.clock.now() - this.lastActivityMs;
-    // Messages came in meanwhile: wait out the rest of a quiet interval.
-    if (quietMs < intervalMs) return this.schedule(intervalMs - quietMs);
-    // The deadline is set before the ping: a ping that throws is still detected as dead.
-    this.awaitingPong = true;
-    this.schedule(timeoutMs);
-    const data = typeof message === 'function' ? callHook(this.io, 'heartbeat.message', message, undefined) : message;
-    if (data !== undefined) this.write(data, __DEV__ ? 'Sending the heartbeat ping failed' : 'ping');
-  }
-
-  private write(data: SendData, what: string): void {
+  function write(data: SendData, what: string): void {
     try {
-      this.io.writeBeat(data);
+      io.writeBeat(data);
     } catch (error) {
-      this.io.error(thrown('hook-failed', what, error));
+      io.error(thrown('hook-failed', what, error));
     }
   }
 
-  private schedule(delayMs: number): void {
-    this.clear();
-    this.handle = this.time.timers.setTimeout(() => this.beat(), delayMs);
+  function beat(): void {
+    handle = undefined;
+    if (awaitingPong) {
+      awaitingPong = false;
+      return io.dead();
+    }
+    const quietMs = clock.now() - lastActivityMs;
+    // Messages came in meanwhile: wait out the rest of a quiet interval.
+    if (quietMs < intervalMs) return schedule(intervalMs - quietMs);
+    // The deadline is set before the ping: a ping that throws is still detected as dead.
+    awaitingPong = true;
+    schedule(timeoutMs);
+    const data = typeof message === 'function' ? callHook(io, 'heartbeat.message', message, undefined) : message;
+    if (data !== undefined) write(data, __DEV__ ? 'Sending the heartbeat ping failed' : 'ping');
   }
 
-  private clear(): void {
-    if (this.handle !== undefined) this.time.timers.clearTimeout(this.handle);
-    this.handle = undefined;
-  }
+  return {
+    start() {
+      running = true;
+      awaitingPong = false;
+      lastActivityMs = clock.now();
+      schedule(intervalMs);
+    },
+    stop() {
+      running = false;
+      awaitingPong = false;
+      clear();
+    },
+    probe() {
+      if (!running || awaitingPong) return;
+      lastActivityMs = -Infinity;
+      clear();
+      beat();
+    },
+    received(data) {
+      lastActivityMs = clock.now();
+      if (awaitingPong) {
+        awaitingPong = false;
+        schedule(intervalMs);
+      }
+      if (callHook(io, 'heartbeat.isPong', () => isPong(data), false) === true) return true;
+      // The server's own ping (Centrifugo's, graphql-ws's): answered here, not handed to the app.
+      const reply = callHook(io, 'heartbeat.answer', () => answer(data), undefined);
+      if (reply === undefined) return false;
+      write(reply, __DEV__ ? 'Sending the heartbeat answer failed' : 'answer');
+      return true;
+    },
+  };
 }

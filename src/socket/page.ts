@@ -6,12 +6,8 @@
 // (https://html.spec.whatwg.org/multipage/nav-history-apis.html#pagetransitionevent);
 // Page Lifecycle API freeze/resume (https://wicg.github.io/page-lifecycle/).
 import type { Clock, TimerHandle, Timers } from '../environment';
+import { listen, type Target } from './browser';
 import type { PageSource } from './types';
-
-interface Target {
-  addEventListener(type: string, listener: (event: Event) => void): void;
-  removeEventListener(type: string, listener: (event: Event) => void): void;
-}
 
 /** The window's `pagehide`/`pageshow` and the document's `freeze`/`resume`, when there is a page. */
 export function browserPageSource(): PageSource | undefined {
@@ -24,16 +20,12 @@ export function browserPageSource(): PageSource | undefined {
     subscribe(listener) {
       const transition = (event: Event): void => listener({ type: event.type as 'pagehide' | 'pageshow', persisted: (event as Event & { persisted?: unknown }).persisted === true });
       const lifecycle = (event: Event): void => listener({ type: event.type as 'freeze' | 'resume' });
-      const on: [Target, string, (event: Event) => void][] = [
+      return listen([
         [window, 'pagehide', transition],
         [window, 'pageshow', transition],
         [doc, 'freeze', lifecycle],
         [doc, 'resume', lifecycle],
-      ];
-      for (const [target, type, handler] of on) target.addEventListener(type, handler);
-      return () => {
-        for (const [target, type, handler] of on) target.removeEventListener(type, handler);
-      };
+      ]);
     },
   };
 }
