@@ -48,7 +48,7 @@ export class Connection {
     try {
       socket = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
     } catch (error) {
-      return thrown('connect-failed', `new WebSocket(${JSON.stringify(url)}) threw`, error, toError(error));
+      return thrown('connect-failed', __DEV__ ? `new WebSocket(${JSON.stringify(url)}) threw` : 'new WebSocket', error, toError(error));
     }
     this.webSocket = socket;
     if (binaryType !== undefined) socket.binaryType = binaryType;
