@@ -82,13 +82,14 @@ export interface ErrorSink {
 
 /**
  * Calls an app hook (`name` says which, e.g. `queue.ack.idOf`); a throw is
- * reported to `sink` as a `hook-failed` SocketError and gives `fallback`.
+ * reported to `sink` as a `hook-failed` SocketError and gives `fallback`
+ * (default undefined).
  */
-export function callHook<T, F>(sink: ErrorSink, name: string, hook: () => T, fallback: F): T | F {
+export function callHook<T, F = undefined>(sink: ErrorSink, name: string, hook: () => T, fallback?: F): T | F {
   try {
     return hook();
   } catch (error) {
     sink.error(thrown('hook-failed', `${name} threw`, error));
-    return fallback;
+    return fallback as F;
   }
 }

@@ -79,7 +79,7 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: He
     // The deadline is set before the ping: a ping that throws is still detected as dead.
     awaitingPong = true;
     schedule(timeoutMs);
-    const data = typeof message === 'function' ? callHook(io, 'heartbeat.message', message, undefined) : message;
+    const data = typeof message === 'function' ? callHook(io, 'heartbeat.message', message) : message;
     if (data !== undefined) write(data, __DEV__ ? 'Sending the heartbeat ping failed' : 'ping');
   }
 
@@ -109,7 +109,7 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: He
       }
       if (callHook(io, 'heartbeat.isPong', () => isPong(data), false) === true) return true;
       // The server's own ping (Centrifugo's, graphql-ws's): answered here, not handed to the app.
-      const reply = callHook(io, 'heartbeat.answer', () => answer(data), undefined);
+      const reply = callHook(io, 'heartbeat.answer', () => answer(data));
       if (reply === undefined) return false;
       write(reply, __DEV__ ? 'Sending the heartbeat answer failed' : 'answer');
       return true;

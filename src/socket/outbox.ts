@@ -112,7 +112,7 @@ export class Outbox {
     const ack = this.queue?.ack;
     const flight = this.flight;
     if (!ack || flight === undefined || flight.length === 0) return;
-    const answer = callHook(this.reports, 'queue.ack.acked', () => ack.acked(data), undefined);
+    const answer = callHook(this.reports, 'queue.ack.acked', () => ack.acked(data));
     if (answer === undefined) return;
     const ids = Array.isArray(answer) ? answer : [answer];
     this.flight = flight.filter((message) => !ids.includes(message.id));

@@ -258,7 +258,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     if (handles) for (const name of Object.keys(handles) as TimerSlot[]) this.clearTimer(name);
     this.heartbeat.stop();
     this.connection.detach('disposed');
-    for (const stop of this.stops ?? []) callHook(this, 'unsubscribe', stop, undefined);
+    for (const stop of this.stops ?? []) callHook(this, 'unsubscribe', stop);
     this.emitter.removeAllListeners();
   }
 }

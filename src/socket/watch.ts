@@ -16,8 +16,8 @@ export interface Watcher extends ErrorSink {
 export function initialSignals(watcher: Watcher, options: ResolvedOptions): { readonly online: boolean; readonly visible: boolean } {
   const { online, visibility } = options;
   return {
-    online: online === undefined || callHook(watcher, 'online.isOnline', () => online.isOnline(), undefined) !== false,
-    visible: visibility === undefined || callHook(watcher, 'visibility.isVisible', () => visibility.isVisible(), undefined) !== false,
+    online: online === undefined || callHook(watcher, 'online.isOnline', () => online.isOnline()) !== false,
+    visible: visibility === undefined || callHook(watcher, 'visibility.isVisible', () => visibility.isVisible()) !== false,
   };
 }
 
@@ -26,7 +26,7 @@ export function watch(watcher: Watcher, options: ResolvedOptions): (() => void)[
   const { online, visibility, lifecycle, timers, clock } = options;
   const stops: (() => void)[] = [];
   const subscribe = (name: string, subscribe: () => unknown): void => {
-    const stop = callHook(watcher, name, subscribe, undefined);
+    const stop = callHook(watcher, name, subscribe);
     if (typeof stop === 'function') stops.push(stop as () => void);
   };
   if (online) subscribe('online.subscribe', () => online.subscribe((value) => watcher.input({ type: 'online', online: value !== false })));
@@ -50,7 +50,7 @@ export function watch(watcher: Watcher, options: ResolvedOptions): (() => void)[
   const driftMs = lifecycle?.wakeDriftMs;
   if (driftMs !== undefined) {
     const pageVisibility = lifecycle?.visibility;
-    const isVisible = (): boolean => pageVisibility === undefined || callHook(watcher, 'visibility.isVisible', () => pageVisibility.isVisible(), undefined) !== false;
+    const isVisible = (): boolean => pageVisibility === undefined || callHook(watcher, 'visibility.isVisible', () => pageVisibility.isVisible()) !== false;
     const detector = startWakeDetector(timers, clock, driftMs, isVisible, (sleptMs) => watcher.input({ type: 'wake', at: clock.now(), sleptMs }));
     stops.push(() => detector.stop());
   }
