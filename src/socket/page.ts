@@ -30,19 +30,15 @@ export function browserPageSource(): PageSource | undefined {
   };
 }
 
-/** A running wake-up detector. */
-export interface WakeDetector {
-  stop(): void;
-}
-
 /**
  * Checks every `driftMs / 2` that its timer fires on time; one at least
  * `driftMs` late means the machine slept (or the page was stopped), and
  * `woke` is called with how late it was. Ticks that began or ended while
  * `isVisible` said false are not counted: a hidden tab's timers are
- * throttled (up to a minute in Chromium), which is not sleep.
+ * throttled (up to a minute in Chromium), which is not sleep. Returns what
+ * stops it.
  */
-export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number, isVisible: () => boolean, woke: (sleptMs: number) => void): WakeDetector {
+export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number, isVisible: () => boolean, woke: (sleptMs: number) => void): () => void {
   const periodMs = Math.max(1, Math.floor(driftMs / 2));
   let handle: TimerHandle | undefined;
   let stopped = false;
@@ -59,11 +55,9 @@ export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number,
     }, periodMs);
   };
   arm();
-  return {
-    stop() {
-      stopped = true;
-      if (handle !== undefined) timers.clearTimeout(handle);
-      handle = undefined;
-    },
+  return () => {
+    stopped = true;
+    if (handle !== undefined) timers.clearTimeout(handle);
+    handle = undefined;
   };
 }

@@ -89,7 +89,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    */
   close(code: number = 1000, reason?: string): void {
     validateClientClose(code, reason);
-    if (this.runner.isDisposed()) return;
+    // After dispose() the runner ignores it.
     this.runner.input({ type: 'close', code, reason, at: this.runner.now() });
   }
 

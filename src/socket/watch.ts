@@ -51,8 +51,7 @@ export function watch(watcher: Watcher, options: ResolvedOptions): (() => void)[
   if (driftMs !== undefined) {
     const pageVisibility = lifecycle?.visibility;
     const isVisible = (): boolean => pageVisibility === undefined || callHook(watcher, 'visibility.isVisible', () => pageVisibility.isVisible()) !== false;
-    const detector = startWakeDetector(timers, clock, driftMs, isVisible, (sleptMs) => watcher.input({ type: 'wake', at: clock.now(), sleptMs }));
-    stops.push(() => detector.stop());
+    stops.push(startWakeDetector(timers, clock, driftMs, isVisible, (sleptMs) => watcher.input({ type: 'wake', at: clock.now(), sleptMs })));
   }
   return stops.length > 0 ? stops : undefined;
 }
