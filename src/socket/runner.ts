@@ -86,18 +86,16 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   /** Feeds an input to the machine; ignored after `dispose()`. */
   input(input: Input): void {
     if (this.phase !== LIVE) return;
-    if (this.processing) {
-      (this.inbox ??= []).push(input);
-      return;
-    }
+    const inbox = (this.inbox ??= []);
+    inbox.push(input);
+    if (this.processing) return;
     this.processing = true;
     try {
-      this.step(input);
-      const inbox = this.inbox;
-      for (let next = inbox?.shift(); next !== undefined && this.phase === LIVE; next = inbox?.shift()) this.step(next);
+      for (let next = inbox.shift(); next !== undefined && this.phase === LIVE; next = inbox.shift()) this.step(next);
     } finally {
       this.processing = false;
-      this.inbox = undefined;
+      // An idle socket keeps no empty inbox.
+      if (inbox.length === 0) this.inbox = undefined;
     }
     // A listener called dispose() during the step: now that the step has reported everything, let go.
     if ((this.phase as number) === DISPOSING) this.release();
