@@ -15,12 +15,12 @@ export interface ErrorEvents {
 /** Emitters now emitting `error`: a listener that throws then is dropped, not reported again (no loop). */
 const reporting = new WeakSet<object>();
 
-/** Emits without ever throwing: a listener that throws is reported through `error`. */
-export function emitSafely<Events extends ErrorEvents, E extends Names<Events>>(emitter: GuardedEmitter<Events>, event: E, ...args: EventEmitter.EventArgs<Events, E>): void {
+/** Emits `payload` without ever throwing: a listener that throws is reported through `error`. */
+export function emitSafely(emitter: { emit(event: string, payload: unknown): unknown }, event: string, payload: unknown): void {
   const wasReporting = reporting.has(emitter);
   if (event === 'error') reporting.add(emitter);
   try {
-    emitter.emit(event, ...args);
+    emitter.emit(event, payload);
   } finally {
     if (!wasReporting) reporting.delete(emitter);
   }
@@ -93,7 +93,7 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
             original.apply(this, args);
           } catch (error) {
             if (!reporting.has(emitter)) {
-              (emitSafely as (e: object, event: 'error', error: Error) => void)(emitter, 'error', thrown('listener-failed', 'A listener threw', error));
+              emitSafely(emitter, 'error', thrown('listener-failed', 'A listener threw', error));
             }
           }
         },

@@ -165,7 +165,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   // The machine and its effects.
 
   private emit<E extends keyof SocketEvents>(event: E, payload: Parameters<SocketEvents[E]>[0]): void {
-    (emitSafely as (emitter: object, event: string, payload: unknown) => void)(this.emitter, event, payload);
+    emitSafely(this.emitter, event, payload);
   }
 
   private step(input: Input): void {
