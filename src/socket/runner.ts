@@ -169,6 +169,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   }
 
   private step(input: Input): void {
+    // A cast only for `lifecycle`: the settings' getter gives undefined where the type says "absent", and the machine reads both alike.
     const next = transition(this.context, input, this.settings as MachineConfig);
     this.context = next.context;
     for (const effect of next.effects) if (this.phase === LIVE || !STARTERS.includes(effect.type)) this.run(effect);

@@ -25,8 +25,8 @@ export function initialSignals(watcher: Watcher, options: ResolvedOptions): { re
 export function watch(watcher: Watcher, options: ResolvedOptions): (() => void)[] | undefined {
   const { online, visibility, lifecycle, timers, clock } = options;
   const stops: (() => void)[] = [];
-  const subscribe = (name: string, subscribe: () => unknown): void => {
-    const stop = callHook(watcher, name, subscribe);
+  const subscribe = (name: string, call: () => unknown): void => {
+    const stop = callHook(watcher, name, call);
     if (typeof stop === 'function') stops.push(stop as () => void);
   };
   if (online) subscribe('online.subscribe', () => online.subscribe((value) => watcher.input({ type: 'online', online: value !== false })));
