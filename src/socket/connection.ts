@@ -25,7 +25,7 @@ const noop = (): void => {};
 /** The WebSocket of a socket, one at a time. */
 export class Connection {
   /** The current WebSocket, if any. */
-  webSocket: WebSocketLike | undefined;
+  socket: WebSocketLike | undefined;
   /** The URL of the last attempt. */
   url: string | undefined;
 
@@ -36,7 +36,7 @@ export class Connection {
 
   /** True when there is a WebSocket and it is open. */
   isOpen(): boolean {
-    return this.webSocket?.readyState === ReadyState.OPEN;
+    return this.socket?.readyState === ReadyState.OPEN;
   }
 
   /** Replaces the current WebSocket with a new one to `url`; returns the error when the constructor threw. */
@@ -50,7 +50,7 @@ export class Connection {
     } catch (error) {
       return thrown('connect-failed', __DEV__ ? `new WebSocket(${JSON.stringify(url)}) threw` : 'new WebSocket', error, toError(error));
     }
-    this.webSocket = socket;
+    this.socket = socket;
     if (binaryType !== undefined) socket.binaryType = binaryType;
     const events = this.events;
     socket.onopen = () => events.opened(epoch, socket.protocol ?? '');
@@ -64,7 +64,7 @@ export class Connection {
   /** Writes `data`; a refusal is thrown as a SocketError `send-failed` with the WebSocket's error as `cause`. */
   send(data: SendData): void {
     try {
-      (this.webSocket as WebSocketLike).send(data as never);
+      (this.socket as WebSocketLike).send(data as never);
     } catch (error) {
       throw thrown('send-failed', __DEV__ ? 'The WebSocket refused the message' : 'send', error);
     }
@@ -73,7 +73,7 @@ export class Connection {
   /** Starts the closing handshake, still listening for its close. */
   close(code: number, reason: string | undefined): void {
     try {
-      this.webSocket?.close(code, reason);
+      this.socket?.close(code, reason);
     } catch {
       // Closed under us meanwhile: its close event (or the closing timer) ends the handshake.
     }
@@ -81,9 +81,9 @@ export class Connection {
 
   /** Stops listening to the current WebSocket and closes it if it is still up (with `code`, default 1000, when open). */
   detach(reason: string, code = 1000): void {
-    const socket = this.webSocket;
+    const socket = this.socket;
     if (socket === undefined) return;
-    this.webSocket = undefined;
+    this.socket = undefined;
     // Handlers become no-ops rather than null: the `ws` package throws on an 'error' event nobody listens to.
     socket.onopen = socket.onmessage = socket.onclose = socket.onerror = noop;
     try {

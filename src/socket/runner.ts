@@ -49,9 +49,11 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   readonly connection: Connection;
   readonly outbox: Outbox;
   private readonly heartbeat: Heartbeat;
-  private readonly settings: MachineSettings;
+  /** What the machine consults (MachineConfig). */
+  private readonly config: MachineSettings;
   private phase = LIVE;
-  private processing = false;
+  /** True while a step runs: inputs that arrive meanwhile wait in the inbox. */
+  private busy = false;
   /** Inputs that arrived during a step, made on first use. */
   private inbox: Input[] | undefined;
   /** Pending timers by name, made on first use. */
@@ -66,7 +68,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     this.connection = new Connection(options, this);
     this.outbox = new Outbox(options.queue, this);
     this.heartbeat = createHeartbeat(options.heartbeat, options, this);
-    this.settings = new MachineSettings(options);
+    this.config = new MachineSettings(options);
     const signals = initialSignals(this, options);
     this.context = initialContext(signals.online, signals.visible);
     // Subscribed only now: a source may call back at once, and the machine must exist by then.
@@ -88,12 +90,12 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     if (this.phase !== LIVE) return;
     const inbox = (this.inbox ??= []);
     inbox.push(input);
-    if (this.processing) return;
-    this.processing = true;
+    if (this.busy) return;
+    this.busy = true;
     try {
       for (let next = inbox.shift(); next !== undefined && this.phase === LIVE; next = inbox.shift()) this.step(next);
     } finally {
-      this.processing = false;
+      this.busy = false;
       // An idle socket keeps no empty inbox.
       if (inbox.length === 0) this.inbox = undefined;
     }
@@ -121,7 +123,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     if (this.phase !== LIVE) return;
     // Marked first, so nothing a listener does from here on starts anything new.
     this.phase = DISPOSING;
-    if (!this.processing) this.release();
+    if (!this.busy) this.release();
   }
 
   // What the parts report.
@@ -170,7 +172,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
 
   private step(input: Input): void {
     // A cast only for `lifecycle`: the settings' getter gives undefined where the type says "absent", and the machine reads both alike.
-    const next = transition(this.context, input, this.settings as MachineConfig);
+    const next = transition(this.context, input, this.config as MachineConfig);
     this.context = next.context;
     for (const effect of next.effects) if (this.phase === LIVE || !STARTERS.includes(effect.type)) this.run(effect);
   }

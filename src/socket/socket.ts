@@ -62,12 +62,12 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
     const state = this.state;
-    return state === 'open' || state === 'closing' ? (this.runner.connection.webSocket?.protocol ?? '') : '';
+    return state === 'open' || state === 'closing' ? (this.runner.connection.socket?.protocol ?? '') : '';
   }
 
   /** The underlying WebSocket's `readyState` (`ReadyState.CLOSED` when there is none). */
   get readyState(): number {
-    return this.runner.connection.webSocket?.readyState ?? (this.state === 'connecting' ? ReadyState.CONNECTING : ReadyState.CLOSED);
+    return this.runner.connection.socket?.readyState ?? (this.state === 'connecting' ? ReadyState.CONNECTING : ReadyState.CLOSED);
   }
 
   /**

@@ -119,13 +119,13 @@ describe('Connection', () => {
     first.onmessage?.({ data: 'late' });
     first.onclose?.({ code: 1000, reason: '', wasClean: true });
     expect(seen).toEqual([]);
-    expect(connection.webSocket).toBe(StubWebSocket.made.at(-1));
+    expect(connection.socket).toBe(StubWebSocket.made.at(-1));
     expect(connection.isOpen()).toBe(false);
   });
 
   it('returns the constructor failure as a connect-failed SocketError and keeps no WebSocket', () => {
     const connection = new Connection({ WebSocket, protocols: undefined, binaryType: undefined }, events().sink);
     expect(connection.open('ws://bad', 1)).toMatchObject({ name: 'SocketError', code: 'connect-failed', cause: expect.any(SyntaxError) });
-    expect(connection.webSocket).toBeUndefined();
+    expect(connection.socket).toBeUndefined();
   });
 });
