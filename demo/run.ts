@@ -82,7 +82,7 @@ export async function runScenario(scenario: Scenario, timeline: Timeline): Promi
     // undici's WebSocket has the browser's shape; Node 20 has no global one.
     WebSocket: WebSocket as unknown as WebSocketConstructorLike,
     codes: scenario.codes,
-    policy: options,
+    policy: createPolicy(options),
     pauseWhenOffline: false,
     auth: {
       refresh: () => {

@@ -64,8 +64,11 @@ export function resolveBackoff(value: unknown, base: ResolvedBackoff = DEFAULT_B
   if (value === undefined) return base;
   if (!isRecord(value)) policyCheck.fail(path, value, BACKOFF_SHAPE);
   const resolved = { ...base, ...policyCheck.fields(value, backoffSpec, `${path}.`) } as ResolvedBackoff;
+  // minMs rounded up: a delay is whole milliseconds, so one must fit between the floor and the cap.
   for (const key of ['initialMs', 'minMs'] as const) {
-    if (resolved[key] > resolved.maxMs) policyCheck.fail(`${path}.${key}`, resolved[key], __DEV__ ? `no more than ${path}.maxMs (${resolved.maxMs})` : '');
+    if ((key === 'minMs' ? Math.ceil(resolved.minMs) : resolved[key]) > resolved.maxMs) {
+      policyCheck.fail(`${path}.${key}`, resolved[key], __DEV__ ? `no more than ${path}.maxMs (${resolved.maxMs})${key === 'minMs' ? ', with a whole millisecond between them' : ''}` : '');
+    }
   }
   return Object.freeze(resolved);
 }
@@ -118,7 +121,8 @@ export function computeDelay(attempt: number, given: ResolvedBackoff = DEFAULT_B
   // Decorrelated: up to 3 × the previous delay, which is initialMs before the first retry.
   const high = Math.max(low, Math.min(maxMs, 3 * (count(previousDelayMs) || low)));
   const delay = jitter === 'none' ? d : jitter === 'equal' ? d / 2 + draw(random) * (d / 2) : jitter === 'decorrelated' ? low + draw(random) * (high - low) : draw(random) * d;
-  return Math.round(Math.min(maxMs, Math.max(backoff.minMs, delay)));
+  // Whole milliseconds within the bounds, also when a bound is fractional (resolveBackoff leaves a whole ms between them).
+  return Math.min(Math.floor(maxMs), Math.max(Math.ceil(backoff.minMs), Math.round(delay)));
 }
 
 /**

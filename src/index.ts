@@ -46,7 +46,7 @@ export type {
   RuleSource,
   StopCause,
 } from './policy';
-export { clientStopRule, createPolicy, defaultRule, defaultRules } from './policy';
+export { clientStopRule, createPolicy, defaultPolicy, defaultRule, defaultRules } from './policy';
 export { DEFAULT_BACKOFF, baseDelayMs, computeDelay, createBackoff, expectedDelayMs, resolveBackoff } from './backoff';
 export type { Backoff, ResolvedBackoff } from './backoff';
 export { ManagedSocket, SocketError, createSocket, isSocketError } from './socket';
@@ -73,6 +73,7 @@ export type {
   SocketEventName,
   SocketEvents,
   SocketOptions,
+  SocketPreset,
   SocketHandler,
   SocketState,
   StateChange,

@@ -5,7 +5,7 @@
 //
 // In an app these imports read `from 'closekit'`; the repository's examples
 // import the source so they run without a build.
-import { createSocket, type Clock, type ManagedSocket, type RandomSource, type SendData, type Timers, type WebSocketClass } from '../../src/index';
+import { createPolicy, createSocket, type Clock, type ManagedSocket, type RandomSource, type SendData, type Timers, type WebSocketClass } from '../../src/index';
 import { AppCodes } from './codes';
 
 /** Where the app keeps its access token. */
@@ -51,16 +51,19 @@ export function connectChat(options: ChatOptions): Chat {
     onStatus?.(next);
   };
 
+  // The app's half of the close-code contract, checked once here (a typo in a rule throws now, not at the first close).
+  const policy = createPolicy({
+    codes: AppCodes,
+    rules: {
+      TokenExpired: 'reauth', // 4001: refresh the token, then reconnect
+      AccessDenied: 'stop', // 4003: retrying will not help
+      RateLimited: { action: 'reconnect', backoff: { initialMs: 5_000 } }, // 4029: back off harder
+    },
+    ...(environment.random && { random: environment.random }),
+  });
   const socket = createSocket(() => `${url}?token=${encodeURIComponent(tokens.current())}`, {
     codes: AppCodes,
-    policy: {
-      codes: AppCodes,
-      rules: {
-        TokenExpired: 'reauth', // 4001: refresh the token, then reconnect
-        AccessDenied: 'stop', // 4003: retrying will not help
-        RateLimited: { action: 'reconnect', backoff: { initialMs: 5_000 } }, // 4029: back off harder
-      },
-    },
+    policy,
     auth: { refresh: () => tokens.refresh() },
     ...environment,
   });

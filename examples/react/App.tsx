@@ -3,15 +3,19 @@
 // options object are new on every render and never reconnect.
 // In an app these imports read `from 'closekit/react'`.
 import { useEffect, useState } from 'react';
+import { createPolicy } from '../../src/index';
 import { useCloseSocket, useSocketState } from '../../src/react/index';
 import { AppCodes } from './codes';
 import { statusLine } from './status';
+
+// Compiled once, outside the component: the rule compiler runs once per app, not per render.
+const policy = createPolicy({ codes: AppCodes, rules: { TokenExpired: 'stop', AccessDenied: 'stop' } });
 
 export function App({ url, token }: { readonly url: string; readonly token: string }) {
   const [messages, setMessages] = useState<string[]>([]);
   const socket = useCloseSocket(() => `${url}?token=${encodeURIComponent(token)}`, {
     codes: AppCodes,
-    policy: { rules: { TokenExpired: 'stop', AccessDenied: 'stop' } },
+    policy,
   });
   const state = useSocketState(socket);
 

@@ -1,34 +1,16 @@
-import { computeDelay, count, policyCheck, resolveBackoff } from '../backoff';
+// The rule compiler: checks a policy's options once and files every rule in
+// lookup order; engine.ts decides from what it builds. Only apps that write
+// rules (or use a preset) bundle this file: a socket without a policy uses
+// the ready-made default-policy.ts.
+import { policyCheck, resolveBackoff } from '../backoff';
 import { durationCheck, isFunction, isRecord, numberCheck, type Check } from '../check';
-import type { CloseKind, CloseResult } from '../classify';
+import type { CloseKind } from '../classify';
 import { nameOfCode, rangeOf, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
 import { defaultRule, defaultRules } from './defaults';
+import { policyFrom, read } from './engine';
 import { kinds, normalizeTable, type Entry, type Table } from './normalize';
-import { delayForHint } from './retry-hint';
-import type { Decision, MatchedRule, Policy, PolicyContext, PolicyOptions, StopCause } from './types';
-
-/**
- * The rule behind a stop the app asked for (`close()`); the socket puts it on
- * its own `stop` decisions with cause `client`.
- */
-export const clientStopRule: MatchedRule = /* @__PURE__ */ Object.freeze({
-  source: 'client',
-  key: 'close()',
-  origin: 'client',
-  rule: /* @__PURE__ */ Object.freeze({ action: 'stop' }),
-});
-
-// Reads a field without trusting the object: getters may throw, values may be anything.
-function read(object: unknown, key: string): unknown {
-  try {
-    return (object as Record<string, unknown>)[key];
-  } catch {
-    return undefined;
-  }
-}
-
-const toCode = (value: unknown): number => (typeof value === 'number' ? value : NaN);
+import type { Policy, PolicyOptions } from './types';
 
 // Every option, in the order an unknown option's message lists them; 0: checked on its own below.
 const optionSpec = {
@@ -89,8 +71,8 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   let presetName = '';
   if (preset !== undefined) {
     if (!isRecord(preset)) policyCheck.fail('preset', preset, __DEV__ ? "a preset such as pusher from 'closekit/presets'" : '');
-    // A socket preset (a protocol profile) also carries `protocols` and `heartbeat`: the socket checks those.
-    const fields = policyCheck.fields(preset, { name: 0, rules: 0, default: 0, maxAttempts: optionSpec.maxAttempts, protocols: 0, heartbeat: 0, queue: 0 }, 'preset.');
+    // A protocol profile also carries `protocols`, `heartbeat`, `queue` and its compiled `policy`: the socket reads those.
+    const fields = policyCheck.fields(preset, { name: 0, rules: 0, default: 0, maxAttempts: optionSpec.maxAttempts, protocols: 0, heartbeat: 0, queue: 0, policy: 0 }, 'preset.');
     policyMaxAttempts = set.maxAttempts ?? (fields['maxAttempts'] as number | undefined) ?? Infinity;
     presetName = policyCheck.check(preset['name'], [(name) => typeof name === 'string' && name.trim() !== '', __DEV__ ? 'a non-empty string' : ''], 'preset.name');
     normalizeTable(preset, 'preset.', { ...base, origin: 'preset' }, table);
@@ -111,46 +93,8 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
     ) as Entry;
   };
 
-  const decide = (result: CloseResult<keyof M & string>, context?: PolicyContext): Decision => {
-    const { matched: rule, backoff } = lookup(toCode(read(result, 'code')));
-    const { action, maxAttempts = policyMaxAttempts, delayMs } = rule.rule;
-    if (action === 'stop') return { action, cause: 'policy', rule };
-    let attempt = count(read(context, 'attempt'));
-    let reauthAttempt = count(read(context, 'reauthAttempt'));
-    const uptimeMs = count(read(context, 'uptimeMs'));
-    // Only a connection that really stayed open earns a fresh start.
-    if (uptimeMs > 0 && uptimeMs >= resetAfterMs) attempt = reauthAttempt = 0;
-    // `attempt` failed before this close, and this close ends one more: maxAttempts counts
-    // connection attempts in a row, the first included (maxAttempts: 3 → three sockets, then stop).
-    const cause: StopCause | undefined = action === 'reauth' && reauthAttempt >= maxReauth ? 'reauth-exhausted' : attempt + 1 >= maxAttempts ? 'max-attempts' : undefined;
-    if (cause) return { action: 'stop', cause, rule };
-    const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
-    const delay = Math.round(delayMs ?? computeDelay(next, backoff, random, count(read(context, 'previousDelayMs'))));
-    // A server's retry hint (docs/retry-hints.md) holds a reconnect back, within the cap.
-    return { action, delayMs: action === 'reconnect' ? delayForHint(read(result, 'retryAfterMs'), delay, backoff, random) : delay, attempt: next, rule };
-  };
-
   // The effective table in lookup order: a code or name rule is listed when it is the one that decides its code.
   const rules = entries.filter((entry) => !/code|name/.test(entry.matched.source) || lookup(entry.min) === entry).map((entry) => entry.matched);
 
-  const explain = (input: number): string => {
-    const code = toCode(input);
-    const { matched, backoff } = lookup(code);
-    const { source, key, origin, rule } = matched;
-    const { delayMs } = rule;
-    const name = codes?.nameOf(code) ?? nameOfCode(code);
-    const how =
-      rule.action === 'stop'
-        ? ''
-        : delayMs === 0
-          ? ' at once'
-          : delayMs !== undefined
-            ? ` after ${Math.round(delayMs)} ms`
-            : ` with backoff${backoff.minMs > 0 ? ` (at least ${backoff.minMs} ms)` : ''}`;
-    const whose = origin === 'app' ? 'app rule' : origin === 'preset' ? `preset '${presetName}' rule` : 'closekit default';
-    const what = source === 'default' ? 'codes no rule names' : `${source} ${/name|kind/.test(source) ? `'${key}'` : key}`;
-    return `${code}${name === undefined ? '' : ` ${name}`} → ${rule.action}${how} (${whose} for ${what}).`;
-  };
-
-  return Object.freeze({ decide, explain, rules: Object.freeze(rules), resetAfterMs });
+  return policyFrom({ lookup, rules, maxAttempts: policyMaxAttempts, maxReauth, resetAfterMs, random, nameOf: (code) => codes?.nameOf(code), presetName });
 }

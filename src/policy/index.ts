@@ -1,4 +1,6 @@
-export { clientStopRule, createPolicy } from './createPolicy';
+export { createPolicy } from './createPolicy';
+export { defaultPolicy } from './default-policy';
+export { clientStopRule } from './engine';
 export { defaultRule, defaultRules } from './defaults';
 export type {
   Action,

@@ -3,15 +3,14 @@
 import { BACKOFF_SHAPE, policyCheck, resolveBackoff, type ResolvedBackoff } from '../backoff';
 import { durationCheck, isRecord, numberCheck, oneOf, type Validator } from '../check';
 import type { CloseKind } from '../classify';
+import type { Entry as RuntimeEntry } from './engine';
 
 const { check, fields: checkFields } = policyCheck;
 const fail: Validator['fail'] = policyCheck.fail;
 import type { MatchedRule, RuleObject, RuleSource } from './types';
 
 /** A rule with its backoff worked out and its place in the lookup order. */
-export interface Entry {
-  readonly matched: MatchedRule;
-  readonly backoff: ResolvedBackoff;
+export interface Entry extends RuntimeEntry {
   /** Place in the lookup order (see `lookupOrder`); 0 is tried first. */
   readonly rank: number;
   /** Inclusive bounds: a range's, a code's (or a name's code) twice, else 0. */

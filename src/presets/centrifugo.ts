@@ -1,3 +1,4 @@
+import { profile } from './profile';
 import type { Profile } from './types';
 
 // Sources, centrifuge-js (centrifugal/centrifuge-js, the official JavaScript client):
@@ -28,7 +29,7 @@ import type { Profile } from './types';
  * @example
  * createSocket(url, { preset: centrifugo, policy: { maxAttempts: 20 } });
  */
-export const centrifugo: Profile = /* @__PURE__ */ Object.freeze({
+export const centrifugo: Profile = /* @__PURE__ */ profile({
   name: 'centrifugo',
   rules: /* @__PURE__ */ Object.freeze({
     '0-2999': 'reconnect',

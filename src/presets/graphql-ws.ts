@@ -1,4 +1,5 @@
 import { jsonField } from './json';
+import { profile } from './profile';
 import type { Profile } from './types';
 
 // Sources, graphql-ws 6.4.2 (enisdenjo/graphql-ws):
@@ -38,7 +39,7 @@ const pingOrPong = (data: unknown): unknown => jsonField(data, 'type');
  * createSocket(url, { preset: graphqlWs });
  * createSocket(url, { preset: graphqlWs, policy: { rules: { 4401: 'reauth' } }, auth: { refresh } }); // refresh the token instead of giving up
  */
-export const graphqlWs: Profile = /* @__PURE__ */ Object.freeze({
+export const graphqlWs: Profile = /* @__PURE__ */ profile({
   name: 'graphql-ws',
   rules: /* @__PURE__ */ Object.freeze({
     // [client] isFatalInternalCloseCode: the 1000–1999 band is fatal but for the codes below.

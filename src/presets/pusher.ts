@@ -1,4 +1,5 @@
 import { jsonField } from './json';
+import { profile } from './profile';
 import type { Profile } from './types';
 
 // Sources, pusher-js (pusher/pusher-js, the official JavaScript client):
@@ -28,7 +29,7 @@ const pusherEvent = (data: unknown): unknown => jsonField(data, 'event');
  * @example
  * createSocket(url, { preset: pusher, policy: { maxAttempts: 10 } }); // bounds the at-once retries of 4200–4299 too
  */
-export const pusher: Profile = /* @__PURE__ */ Object.freeze({
+export const pusher: Profile = /* @__PURE__ */ profile({
   name: 'pusher',
   rules: /* @__PURE__ */ Object.freeze({
     // [close] getCloseAction: every code under 4000 is a reconnect in pusher-js.

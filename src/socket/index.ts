@@ -23,6 +23,7 @@ export type {
   SocketEventName,
   SocketEvents,
   SocketOptions,
+  SocketPreset,
   SocketHandler,
   SocketState,
   StateChange,

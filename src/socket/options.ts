@@ -1,11 +1,11 @@
 // Options are checked and filled in once, when the socket is created: a bad
 // option fails there with a SocketError naming it (`invalid-option`, with
-// `option` set), never later inside a timer. The policy's own options fail
-// as PolicyErrors, from createPolicy.
+// `option` set), never later inside a timer. A policy arrives compiled
+// (createPolicy checks its own options and throws PolicyErrors).
 import { durationCheck, isFunction, isRecord, oneOf, validator, type Check, type Spec, type Validator } from '../check';
 import type { CloseCodeContract } from '../codes';
 import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../environment';
-import { createPolicy } from '../policy';
+import { defaultPolicy, defaultPolicyWith } from '../policy/default-policy';
 import type { Policy } from '../policy/types';
 import { browserOnlineSource, browserVisibilitySource } from './browser';
 import { browserPageSource } from './page';
@@ -83,14 +83,18 @@ const objectOrFalse = (shape: string): Check => [(value) => value === false || i
 const socketSpec: Spec = {
   protocols: [(value) => (Array.isArray(value) ? value : [value]).every((p) => typeof p === 'string' && p !== ''), __DEV__ ? 'a non-empty string or an array of them' : ''],
   codes: [(value) => isRecord(value) && typeof value['nameOf'] === 'function', __DEV__ ? 'a contract from defineCloseCodes()' : ''],
-  policy: [isRecord, __DEV__ ? 'a policy from createPolicy() or its options' : ''],
+  policy: [
+    (value) => isRecord(value) && typeof value['decide'] === 'function',
+    // The options are compiled by createPolicy, so that a socket without rules never bundles the rule compiler.
+    __DEV__ ? 'a policy: createPolicy({ rules, … }) from closekit (not its options), or an object with decide()' : '',
+  ],
   auth: [isRecord, __DEV__ ? 'an object { refresh, timeoutMs? }' : ''],
   WebSocket: [(value) => typeof value === 'function', __DEV__ ? 'a WebSocket constructor' : ''],
   preset: [isRecord, __DEV__ ? "a preset such as graphqlWs from 'closekit/presets'" : ''],
   binaryType: [(value) => typeof value === 'string', __DEV__ ? "a string such as 'arraybuffer' or 'blob'" : ''],
   connectTimeoutMs: /* @__PURE__ */ durationCheck(true),
-  heartbeat: /* @__PURE__ */ objectOrFalse('an object { intervalMs, timeoutMs }'),
-  queue: /* @__PURE__ */ objectOrFalse('an object { max, overflow, confirmAfterMs, ack }'),
+  heartbeat: /* @__PURE__ */ objectOrFalse(__DEV__ ? 'an object { intervalMs, timeoutMs }' : ''),
+  queue: /* @__PURE__ */ objectOrFalse(__DEV__ ? 'an object { max, overflow, confirmAfterMs, ack }' : ''),
   pauseWhenOffline: bool,
   pauseWhenHidden: bool,
   online: /* @__PURE__ */ withMethods('isOnline', 'subscribe'),
@@ -102,10 +106,10 @@ const socketSpec: Spec = {
   random: isFunction,
 };
 
-// Policy options written at the top level by mistake: the message says where they go.
-const policyKeys = ['rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs'];
-const elsewhere: Record<string, string> = {};
-for (const key of policyKeys) elsewhere[key] = `policy.${key}`;
+// Policy options written at the top level by mistake: the (development) message says where they go.
+const elsewhere: Record<string, string> | undefined = __DEV__
+  ? Object.fromEntries(['rules', 'default', 'backoff', 'maxAttempts', 'maxReauth', 'resetAfterMs'].map((key) => [key, `policy: createPolicy({ ${key} })`]))
+  : undefined;
 
 const overflows: readonly QueueOverflow[] = ['drop-oldest', 'drop-newest', 'error'];
 const queueSpec: Spec = {
@@ -137,20 +141,18 @@ const WAKE_DRIFT_MS = 10_000;
 
 const authSpec: Spec = { refresh: isFunction, timeoutMs: /* @__PURE__ */ durationCheck(true) };
 
-// One policy for every socket that brings no policy options: built once, on first use.
-let sharedPolicy: Policy | undefined;
-
-function resolvePolicy(given: unknown, codes: CloseCodeContract | undefined, random: RandomSource | undefined, preset: SocketOptions['preset']): Policy {
-  if (isRecord(given) && typeof given['decide'] === 'function') return given as unknown as Policy;
-  if (given === undefined && random === undefined && preset === undefined) return (sharedPolicy ??= createPolicy());
-  // The socket's preset, codes and random are the policy's defaults; its own win.
-  const options = (given ?? {}) as Record<string, unknown>;
-  return createPolicy({
-    ...(preset && { preset }),
-    ...options,
-    ...(options['codes'] === undefined && codes && { codes }),
-    ...(options['random'] === undefined && random && { random }),
-  });
+/**
+ * The app's policy, else the preset's (a profile from closekit/presets brings
+ * its rules compiled), else closekit's default policy, shared by every socket
+ * unless the socket's `random` should jitter it.
+ */
+function resolvePolicy(given: Policy | undefined, random: RandomSource | undefined, preset: SocketOptions['preset']): Policy {
+  if (given !== undefined) return given;
+  if (preset?.policy !== undefined) return check(preset.policy, socketSpec['policy'] as Check, 'preset.policy');
+  // A hand-made profile with rules but nothing to decide them: compiling them is createPolicy's job.
+  if (preset?.rules !== undefined)
+    socketCheck.fail('preset.policy', undefined, __DEV__ ? "a policy for the preset's rules: pass policy: createPolicy({ preset }) (closekit/presets profiles bring theirs)" : '');
+  return random === undefined ? defaultPolicy : defaultPolicyWith(random);
 }
 
 const defaultTimers: Timers = {
@@ -159,7 +161,7 @@ const defaultTimers: Timers = {
 };
 const defaultClock: Clock = { now: () => Date.now() };
 
-/** Validates `options` and fills in every default. Throws a `SocketError` (`invalid-option`) naming a bad option, or a `PolicyError` from the policy's options. */
+/** Validates `options` and fills in every default. Throws a `SocketError` (`invalid-option`) naming a bad option. */
 export function resolveOptions(url: unknown, options: unknown): ResolvedOptions {
   check(
     url,
@@ -184,7 +186,7 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
   };
   const protocols = o.protocols ?? fromPreset('protocols');
 
-  const policy = resolvePolicy(o.policy, codes, o.random, preset);
+  const policy = resolvePolicy(o.policy as Policy | undefined, o.random, preset);
   const resetAfterMs = policy.resetAfterMs;
 
   const auth = o.auth === undefined ? undefined : (fields(o.auth as unknown as Record<string, unknown>, authSpec, 'auth.') as Partial<AuthOptions>);

@@ -1,7 +1,7 @@
 import type { ApplicationCloseResult, CloseResult, LibraryCloseResult } from '../classify';
 import type { CloseCodeContract, CloseCodeMap } from '../codes';
 import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../environment';
-import type { Decision, Policy, PolicyOptions, Preset, StopCause } from '../policy/types';
+import type { Decision, Policy, Preset, StopCause } from '../policy/types';
 
 /**
  * Where a {@link ManagedSocket} is in its life:
@@ -220,8 +220,13 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly protocols?: string | readonly string[];
   /** The app's close-code contract from `defineCloseCodes`, so results and events carry its names. */
   readonly codes?: CloseCodeContract<M>;
-  /** A policy from `createPolicy`, or its options. @default createPolicy({ codes }) */
-  readonly policy?: Policy<keyof M & string> | PolicyOptions<M>;
+  /**
+   * What to do after each close: a policy from `createPolicy({ codes, rules, … })`
+   * or any object with `decide()`. Options are compiled by `createPolicy`, so a
+   * socket without rules never bundles the rule compiler.
+   * @default the preset's policy with `preset`, else `defaultPolicy` (closekit's table)
+   */
+  readonly policy?: Policy<keyof M & string>;
   /** Re-authentication; without it a `reauth` decision stops with cause `reauth-failed`. */
   readonly auth?: AuthOptions<keyof M & string>;
   /** The WebSocket class: pass undici's or `ws`'s in Node. @default globalThis.WebSocket */
@@ -236,13 +241,13 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly connectTimeoutMs?: number;
   /**
    * Another protocol's profile from `closekit/presets` (e.g. `graphqlWs`): its
-   * rules and `maxAttempts` go into the policy built from options (a
-   * `policy.preset` wins; a ready-made policy is used as is), its `protocols`
-   * are offered unless `protocols` is given, and its `heartbeat` is the
-   * default heartbeat (the app's `heartbeat` is merged over it field by field;
-   * `false` turns it off).
+   * compiled `policy` decides unless `policy` is given (to change its rules,
+   * pass `policy: createPolicy({ preset, rules })`), its `protocols` are
+   * offered unless `protocols` is given, its `queue` is the default queue, and
+   * its `heartbeat` is the default heartbeat (the app's `heartbeat` is merged
+   * over it field by field; `false` turns it off).
    */
-  readonly preset?: Preset & { readonly protocols?: string | readonly string[]; readonly heartbeat?: HeartbeatOptions; readonly queue?: QueueOptions | false };
+  readonly preset?: SocketPreset;
   /** Ping/pong dead-connection detection. @default off (the preset's, with `preset`) */
   readonly heartbeat?: HeartbeatOptions | false;
   /** Buffer for `send()` while not open, or `false` to make such a `send()` throw (and track nothing, see `confirmAfterMs`). @default { max: 100, overflow: 'drop-oldest', confirmAfterMs: 1000 } */
@@ -263,8 +268,17 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly clock?: Clock;
   /** @default globalThis.setTimeout / clearTimeout */
   readonly timers?: Timers;
-  /** Used by the policy built from options. @default Math.random */
+  /** Jitters the quick retries, and the default policy's backoff when neither `policy` nor `preset` is given. @default Math.random */
   readonly random?: RandomSource;
+}
+
+/** What a socket reads of a protocol profile (`Profile` in `closekit/presets`). */
+export interface SocketPreset extends Partial<Preset> {
+  /** The profile's rules compiled (`createPolicy({ preset })`). */
+  readonly policy?: Policy;
+  readonly protocols?: string | readonly string[];
+  readonly heartbeat?: HeartbeatOptions;
+  readonly queue?: QueueOptions | false;
 }
 
 /** Payload of `state`. */

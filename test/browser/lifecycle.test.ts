@@ -118,7 +118,9 @@ function startInPage({ url, options }: { url: string; options: Record<string, un
   const g = globalThis as unknown as { closekit: typeof import('../../src/index'); life: Life & { socket: unknown } };
   const log: LogEntry[] = [];
   const note = (e: string, p: unknown): void => void log.push({ e, p, at: performance.now() });
-  const socket = g.closekit.createSocket(url, options);
+  // Options cross into the page as JSON: a policy comes as createPolicy's options and is compiled here.
+  const { policy, ...rest } = options;
+  const socket = g.closekit.createSocket(url, policy === undefined ? rest : { ...rest, policy: g.closekit.createPolicy(policy as never) });
   g.life = { log, socket };
   socket.on('state', (s) => note('state', s.state));
   socket.on('open', (o) => note('open', o.attempt));

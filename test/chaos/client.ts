@@ -9,6 +9,7 @@
 // a violation that can only be seen at one moment (a socket made while the
 // run is stopped, a message written after it was handed back) is noted then.
 import { WebSocket as UndiciWebSocket } from 'undici';
+import { createPolicy } from '../../src/policy';
 import { defineCloseCodes } from '../../src/codes';
 import { createSocket, isSocketError, type ManagedSocket, type SocketEventName, type SocketOptions } from '../../src/socket';
 import type { QueueOverflow, SendData, WebSocketClass } from '../../src/socket';
@@ -199,7 +200,9 @@ function socketOptions(profile: Profile, random: () => number, WebSocket: WebSoc
     connectTimeoutMs: profile.connectTimeoutMs,
     heartbeat: profile.heartbeat,
     random,
-    policy: {
+    policy: createPolicy({
+      codes: AppCodes,
+      random,
       rules: {
         TokenExpired: 'reauth',
         AccessDenied: 'stop',
@@ -209,7 +212,7 @@ function socketOptions(profile: Profile, random: () => number, WebSocket: WebSoc
       },
       backoff: profile.backoff,
       ...(profile.maxAttempts !== undefined && { maxAttempts: profile.maxAttempts }),
-    },
+    }),
     ...(profile.refresh !== 'none' && { auth: { refresh } }),
     queue: {
       max: profile.queueMax,

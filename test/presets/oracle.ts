@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createRequire } from 'node:module';
 import WsWebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
+import { createPolicy } from '../../src/policy';
 import { createSocket, type ManagedSocket, type SocketOptions } from '../../src/socket';
 import { graphqlWs } from '../../src/presets/index';
 
@@ -105,7 +106,7 @@ export function runCloseKit(url: string, script: Script = {}, options: Partial<S
       WebSocket: Counting,
       pauseWhenOffline: false,
       // No waiting between attempts: the run is about decisions and counts, not timing.
-      policy: { backoff: { initialMs: 0, maxMs: 0 } },
+      policy: createPolicy({ preset: graphqlWs, backoff: { initialMs: 0, maxMs: 0 } }),
       // A handshake protocol: connection_init is sent on each open, never replayed (see docs/presets.md).
       queue: false,
       ...(script.protocols && { protocols: [...script.protocols] }),

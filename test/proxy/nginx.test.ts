@@ -7,6 +7,7 @@ import { afterEach, expect, it } from 'vitest';
 import WsWebSocket, { WebSocketServer } from 'ws';
 import type { CloseResult } from '../../src/classify';
 import { answerHeartbeats, closeWith } from '../../src/server/index';
+import { createPolicy } from '../../src/policy';
 import { createSocket, type ManagedSocket, type SocketOptions } from '../../src/socket';
 import { describeWithNginx, freePort, startNginx, type Nginx } from './nginx';
 
@@ -39,7 +40,7 @@ async function proxy(upstreamPort: number, readTimeoutS?: number): Promise<Nginx
 function socketTo(url: string, options: Partial<SocketOptions> = {}): { socket: ManagedSocket; opens: number[]; closes: CloseResult[]; firstClose: Promise<CloseResult> } {
   const opens: number[] = [];
   const closes: CloseResult[] = [];
-  const socket = createSocket(url, { WebSocket: WsWebSocket, pauseWhenOffline: false, policy: { maxAttempts: 1 }, ...options });
+  const socket = createSocket(url, { WebSocket: WsWebSocket, pauseWhenOffline: false, policy: createPolicy({ maxAttempts: 1 }), ...options });
   cleanups.push(() => socket.dispose());
   socket.on('open', () => opens.push(Date.now()));
   const firstClose = new Promise<CloseResult>((resolve) =>

@@ -33,8 +33,8 @@ describe('closekit/react types', () => {
   });
 
   it('options are checked like createSocket options', () => {
-    // @ts-expect-error the rule names a code the contract does not have
-    useCloseSocket('wss://x.test', { codes: AppCodes, policy: { rules: { Unknown: 'stop' } } });
+    // @ts-expect-error policy options go through createPolicy first
+    useCloseSocket('wss://x.test', { codes: AppCodes, policy: { rules: { 4001: 'stop' } } });
     // @ts-expect-error misspelt option
     useCloseSocket('wss://x.test', { startClose: true });
   });

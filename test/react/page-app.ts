@@ -60,7 +60,7 @@ export function installReactTest(closekit: typeof Closekit, react: typeof Closek
       codes: AppCodes,
       WebSocket: CountingWebSocket,
       timers,
-      policy: { rules: { TokenExpired: 'stop', 1012: { action: 'reconnect', delayMs: props.restartDelayMs } } },
+      policy: closekit.createPolicy({ codes: AppCodes, rules: { TokenExpired: 'stop', 1012: { action: 'reconnect', delayMs: props.restartDelayMs } } }),
     });
     const s = react.useSocketState(socket);
     let status: string = s.state;

@@ -206,7 +206,7 @@ describe('over a real connection (ws server, ws and closekit clients on loopback
       if (n === 1) closeWith(ws, 1012, 'deploying', { retryAfterMs: 300 });
     });
     const opens: number[] = [];
-    const socket = createSocket(url, { WebSocket: WsWebSocket, pauseWhenOffline: false, random: () => 0, policy: { backoff: { maxMs: 2000 } } });
+    const socket = createSocket(url, { WebSocket: WsWebSocket, pauseWhenOffline: false, random: () => 0, policy: createPolicy({ backoff: { maxMs: 2000 }, random: () => 0 }) });
     const reconnecting = new Promise<{ delayMs: number; retryAfterMs: number | undefined }>((resolve) =>
       socket.once('reconnecting', ({ delayMs, result }) => resolve({ delayMs, retryAfterMs: result.retryAfterMs })),
     );

@@ -8,6 +8,7 @@ import { isPolicyError } from '../../src/errors';
 import { createPolicy } from '../../src/policy';
 import { createSocket, isSocketError, type SendData, type SocketEvents } from '../../src/socket';
 import { createFakeServer } from '../../src/testing';
+import { compilePolicy } from '../support/policy';
 import { setup } from './harness';
 
 const MAX_DELAY = 2 ** 31 - 1;
@@ -118,7 +119,8 @@ describe('#11.2 durations of 2^31 ms or more are refused (setTimeout would fire 
     const server = createFakeServer();
     let error: unknown;
     try {
-      createSocket('ws://x.test', { WebSocket: server.WebSocket, timers: server.clock, clock: server.clock, ...options } as never);
+      // A policy row is compiled as an app would (createPolicy throws the PolicyError).
+      createSocket('ws://x.test', compilePolicy({ WebSocket: server.WebSocket, timers: server.clock, clock: server.clock, ...options }) as never);
     } catch (e) {
       error = e;
     }

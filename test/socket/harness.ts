@@ -3,6 +3,7 @@
 import { defineCloseCodes } from '../../src/codes';
 import { createSocket, type ManagedSocket, type SocketEvents, type SocketOptions, type UrlSource } from '../../src/socket';
 import { createFakeClock, createFakeServer, type FakeClock, type FakeServer } from '../../src/testing';
+import { compilePolicy, type WithPolicyOptions } from '../support/policy';
 
 export const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4029 });
 type AppNames = keyof typeof AppCodes.codes & string;
@@ -35,7 +36,7 @@ export interface Harness {
 const EVENTS: readonly (keyof SocketEvents)[] = ['state', 'open', 'message', 'close', 'rejected', 'reconnecting', 'reauth', 'stopped', 'dropped', 'error'];
 
 /** Fixed random 0.5 so delays are predictable; a zero-latency fake server. */
-export function setup(options: Omit<SocketOptions<typeof AppCodes.codes>, 'codes'> & { readonly url?: UrlSource; readonly random?: () => number } = {}): Harness {
+export function setup(options: WithPolicyOptions<Omit<SocketOptions<typeof AppCodes.codes>, 'codes'>> & { readonly url?: UrlSource; readonly random?: () => number } = {}): Harness {
   const clock = createFakeClock();
   const server = createFakeServer({ clock, codes: AppCodes });
   const { url = 'ws://app.test/live', ...rest } = options;
@@ -51,15 +52,18 @@ export function setup(options: Omit<SocketOptions<typeof AppCodes.codes>, 'codes
       this.addEventListener('close', () => (record.closedAt = clock.now()));
     }
   };
-  const socket = createSocket(url, {
-    codes: AppCodes,
-    WebSocket: Recording,
-    clock,
-    timers: clock,
-    random: () => 0.5,
-    pauseWhenOffline: false,
-    ...rest,
-  } as SocketOptions<typeof AppCodes.codes>);
+  const socket = createSocket(
+    url,
+    compilePolicy({
+      codes: AppCodes,
+      WebSocket: Recording,
+      clock,
+      timers: clock,
+      random: () => 0.5,
+      pauseWhenOffline: false,
+      ...rest,
+    }) as SocketOptions<typeof AppCodes.codes>,
+  );
   const events: Recorded[] = [];
   for (const event of EVENTS) socket.on(event, (payload: unknown) => events.push({ event, payload, at: clock.now() }));
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPolicyError } from '../../src/errors';
 import { isSocketError } from '../../src/socket';
+import { createPolicy } from '../../src/policy';
 import { createSocket, type SocketOptions } from '../../src/socket';
 import { createFakeServer } from '../../src/testing';
 
@@ -44,15 +45,43 @@ describe('createSocket validates its options up front', () => {
     expect((thrown as Error).message).toContain(option);
   });
 
-  it('reports bad policy options as a PolicyError naming the option', () => {
+  it('reports bad policy options as a PolicyError naming the option, from createPolicy', () => {
     let thrown: unknown;
     try {
-      createSocket('ws://x.test', { WebSocket, policy: { backoff: { factor: 0.5 } } });
+      createSocket('ws://x.test', { WebSocket, policy: createPolicy({ backoff: { factor: 0.5 } }) });
     } catch (error) {
       thrown = error;
     }
     expect(isPolicyError(thrown)).toBe(true);
     expect((thrown as { option: string }).option).toBe('backoff.factor');
+  });
+
+  it('refuses policy options passed without createPolicy, saying how to compile them', () => {
+    let thrown: unknown;
+    try {
+      createSocket('ws://x.test', { WebSocket, policy: { maxAttempts: 3 } as never });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isSocketError(thrown)).toBe(true);
+    expect((thrown as { code: string; option: string }).code).toBe('invalid-option');
+    expect((thrown as { option: string }).option).toBe('policy');
+    expect((thrown as Error).message).toContain('createPolicy(');
+  });
+
+  it('points policy options written at the top level to createPolicy', () => {
+    expect(() => createSocket('ws://x.test', { WebSocket, maxAttempts: 3 } as never)).toThrow(/maxAttempts.*createPolicy\(\{ maxAttempts \}\)/);
+  });
+
+  it('asks for a policy for a hand-made preset with rules but no compiled policy', () => {
+    let thrown: unknown;
+    try {
+      createSocket('ws://x.test', { WebSocket, preset: { name: 'mine', rules: { 4000: 'stop' } } });
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as { option: string }).option).toBe('preset.policy');
+    expect((thrown as Error).message).toContain('createPolicy({ preset })');
   });
 
   it('asks for a WebSocket class when there is no global one', () => {

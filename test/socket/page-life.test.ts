@@ -4,6 +4,7 @@
 // network or the page comes back. docs/lifecycle.md is the table these pin.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isSocketError } from '../../src/socket';
+import type { WithPolicyOptions } from '../support/policy';
 import { createSocket, type OnlineSource, type PageEvent, type PageSource, type SocketOptions } from '../../src/socket';
 import { BFCACHE_REASON } from '../../src/socket/machine';
 import { browserPageSource } from '../../src/socket/page';
@@ -32,7 +33,7 @@ function fakePage() {
 }
 
 /** A socket whose clock can jump: `sleep(ms)` moves `now()` on without running timers, as a machine that slept. */
-function wired(options: SocketOptions) {
+function wired(options: WithPolicyOptions<SocketOptions>) {
   let skewMs = 0;
   let ref: Harness | undefined;
   ref = setup({ ...options, clock: { now: () => (ref?.clock.now() ?? 0) + skewMs } } as never);

@@ -8,7 +8,7 @@ const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
 
 describe('createSocket types', () => {
   it('types rejected names from the app codes', () => {
-    const socket = createSocket('wss://x.test', { codes: AppCodes, policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' } } });
+    const socket = createSocket('wss://x.test', { codes: AppCodes, policy: createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth', AccessDenied: 'stop' } }) });
     expectTypeOf(socket).toEqualTypeOf<ManagedSocket<'TokenExpired' | 'AccessDenied'>>();
     socket.on('rejected', (result) => {
       if (result.kind === 'application') expectTypeOf(result.name).toEqualTypeOf<'TokenExpired' | 'AccessDenied' | undefined>();
@@ -31,14 +31,20 @@ describe('createSocket types', () => {
     });
   });
 
-  it('takes the names from policy options with codes, and a prebuilt policy', () => {
+  it('takes a compiled policy, with or without the names', () => {
     createSocket('wss://x.test', { codes: AppCodes, policy: createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' } }) });
-    createSocket('wss://x.test', { policy: { codes: AppCodes, rules: { AccessDenied: 'stop' } } });
+    createSocket('wss://x.test', { policy: createPolicy({ codes: AppCodes, rules: { AccessDenied: 'stop' } }) });
+    createSocket('wss://x.test', { codes: AppCodes, policy: createPolicy({ rules: { 4001: 'reauth' } }) });
+  });
+
+  it('refuses policy options that were not compiled by createPolicy', () => {
+    // @ts-expect-error: the options go through createPolicy first
+    createSocket('wss://x.test', { policy: { rules: { 4001: 'reauth' } } });
   });
 
   it('rejects unknown names, events and payload misuse', () => {
     // @ts-expect-error: 'Unauthorised' is not one of the app's names
-    createSocket('wss://x.test', { codes: AppCodes, policy: { rules: { Unauthorised: 'reauth' } } });
+    createSocket('wss://x.test', { codes: AppCodes, policy: createPolicy({ codes: AppCodes, rules: { Unauthorised: 'reauth' } }) });
     const socket = createSocket('wss://x.test', { codes: AppCodes });
     // @ts-expect-error: there is no such event
     socket.on('opened', () => {});

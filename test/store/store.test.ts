@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { defineCloseCodes } from '../../src/codes';
 import { createSocket, type OnlineSource, type SocketOptions, type VisibilitySource } from '../../src/socket';
+import { compilePolicy, type WithPolicyOptions } from '../support/policy';
 import { createSocketStore, type SocketSnapshot, type SocketStoreOptions } from '../../src/store';
 import { createFakeClock, createFakeServer } from '../../src/testing';
 import { toggle } from '../support/toggle';
@@ -14,24 +15,27 @@ type Names = keyof typeof AppCodes.codes & string;
 /** Lets the store's microtask run. */
 const settle = () => Promise.resolve().then(() => undefined);
 
-function setup(options: Omit<SocketOptions<typeof AppCodes.codes>, 'codes'> = {}, storeOptions: SocketStoreOptions = {}) {
+function setup(options: WithPolicyOptions<Omit<SocketOptions<typeof AppCodes.codes>, 'codes'>> = {}, storeOptions: SocketStoreOptions = {}) {
   const clock = createFakeClock();
   const server = createFakeServer({ clock, codes: AppCodes });
   const net = toggle(true);
   const page = toggle(true);
   const online: OnlineSource = { isOnline: net.get, subscribe: net.subscribe };
   const visibility: VisibilitySource = { isVisible: page.get, subscribe: page.subscribe };
-  const socket = createSocket('ws://app.test/live', {
-    codes: AppCodes,
-    WebSocket: server.WebSocket,
-    clock,
-    timers: clock,
-    random: () => 0.5,
-    pauseWhenOffline: true,
-    online,
-    policy: { backoff: { initialMs: 1000, jitter: 'none' }, rules: { TokenExpired: 'stop' } },
-    ...options,
-  });
+  const socket = createSocket(
+    'ws://app.test/live',
+    compilePolicy({
+      codes: AppCodes,
+      WebSocket: server.WebSocket,
+      clock,
+      timers: clock,
+      random: () => 0.5,
+      pauseWhenOffline: true,
+      online,
+      policy: { backoff: { initialMs: 1000, jitter: 'none' }, rules: { TokenExpired: 'stop' } },
+      ...options,
+    }) as SocketOptions<typeof AppCodes.codes>,
+  );
   const store = createSocketStore(socket, { clock, online, visibility, ...storeOptions });
   const seen: SocketSnapshot<Names>[] = [];
   const off = store.subscribe((snapshot) => seen.push(snapshot));

@@ -7,9 +7,14 @@
 // misspelt option keys (7).
 import fc from 'fast-check';
 import { describe as suite, expect, it } from 'vitest';
-import { createPolicy, createSocket, defineCloseCodes, type ManagedSocket, type SocketEventName, type SocketOptions } from '../../src/index';
+import { type CloseCodeMap, createPolicy, createSocket as createRawSocket, defineCloseCodes, type ManagedSocket, type SocketEventName, type SocketOptions, type UrlSource } from '../../src/index';
 import { createFakeClock, createFakeServer, type FakeClock, type FakeServer } from '../../src/testing';
+import { compilePolicy, type WithPolicyOptions } from '../support/policy';
 import { SWEEP_SEED, collectUnhandledRejections, hostile, hugeDuration, misspell, oddNumber, outcome, params, throwingGetter, worksOrThrowsTyped, type TypedErrorName } from './support';
+
+// The sweep writes a policy as createPolicy's options, compiled the way an app would (test/support/policy.ts).
+const createSocket = <M extends CloseCodeMap>(url: UrlSource, options?: WithPolicyOptions<SocketOptions<M>>): ManagedSocket<keyof M & string> =>
+  createRawSocket(url, compilePolicy(options) as SocketOptions<M>);
 
 collectUnhandledRejections();
 

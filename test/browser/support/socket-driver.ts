@@ -104,7 +104,7 @@ export function startSocket(runtime: Runtime, id: string, scenario: SocketScenar
   const options: Record<string, unknown> = {
     codes,
     WebSocket: runtime.WebSocket,
-    policy: { codes, rules: scenario.rules ?? {}, random: () => FIXED_RANDOM },
+    policy: closekit.createPolicy({ codes, rules: scenario.rules ?? {}, random: () => FIXED_RANDOM }),
   };
   if (scenario.auth !== undefined) {
     const refreshed = scenario.auth.refreshedToken;

@@ -3,6 +3,7 @@
 // delay is exact and `until` stops at the very step the condition turns true.
 import { expect } from 'vitest';
 import { createSocket, type ManagedSocket } from '../../../src/socket';
+import { compilePolicy } from '../../support/policy';
 import { createFakeClock, createFakeServer, type FakeConnection } from '../../../src/testing';
 import { AppCodes, baseOptions, record, type AppNames, type Behaviour, type Client, type ClientOptions, type ServerConnection, type Session, type Transport } from './transport';
 
@@ -97,13 +98,16 @@ export function fakeTransport(): Transport {
               super(url, protocols);
             }
           };
-          const socket = createSocket(options.url ?? `${ORIGIN}/live`, {
-            ...baseOptions(options),
-            codes: AppCodes,
-            WebSocket: Counting,
-            clock,
-            timers: clock,
-          });
+          const socket = createSocket(
+            options.url ?? `${ORIGIN}/live`,
+            compilePolicy({
+              ...baseOptions(options),
+              codes: AppCodes,
+              WebSocket: Counting,
+              clock,
+              timers: clock,
+            }) as never,
+          );
           sockets.push(socket);
           return { socket, ...record(socket, clock.now), attempts: () => attemptTimes.length, attemptTimes };
         },

@@ -5,6 +5,7 @@
 // clock and real time live here, not in the scenarios.
 import { defineCloseCodes } from '../../../src/codes';
 import type { ManagedSocket, SocketEvents, SocketOptions, UrlSource } from '../../../src/socket';
+import type { WithPolicyOptions } from '../../support/policy';
 
 /** The app's codes in every scenario. */
 export const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
@@ -63,7 +64,7 @@ export interface Recorded {
 }
 
 /** Socket options for a scenario; the transport supplies `codes`, `WebSocket`, `timers` and `clock`. */
-export type ClientOptions = Omit<SocketOptions<typeof AppCodes.codes>, 'codes' | 'WebSocket' | 'timers' | 'clock'> & {
+export type ClientOptions = WithPolicyOptions<Omit<SocketOptions<typeof AppCodes.codes>, 'codes' | 'WebSocket' | 'timers' | 'clock'>> & {
   /** @default `${origin}/live` */
   readonly url?: UrlSource;
 };
@@ -127,7 +128,11 @@ export function record(socket: ManagedSocket<AppNames>, now: () => number, after
   };
 }
 
-/** The options every transport starts from; a scenario's `policy` replaces the default backoff only if it names one. */
+/**
+ * The options every transport starts from; a scenario's `policy` replaces the
+ * default backoff only if it names one. The transport adds `codes` and passes
+ * the result through `compilePolicy` (test/support/policy.ts).
+ */
 export function baseOptions(options: ClientOptions): Omit<ClientOptions, 'url'> {
   const { url: _url, policy, ...rest } = options;
   const backoff = { backoff: { initialMs: 20, maxMs: 200 } };

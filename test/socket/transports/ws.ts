@@ -8,6 +8,7 @@ import { expect } from 'vitest';
 import type { WebSocket as ServerSocket } from 'ws';
 import type { TimerHandle, Timers } from '../../../src/environment';
 import { createSocket, type ManagedSocket, type WebSocketClass } from '../../../src/socket';
+import { compilePolicy } from '../../support/policy';
 import { sleep, startTestServer, type Behaviour as WsBehaviour, type TestServer } from '../../support/ws-server';
 import { AppCodes, baseOptions, record, type AppNames, type Behaviour, type Client, type ClientOptions, type ServerConnection, type Session, type Transport } from './transport';
 
@@ -160,12 +161,15 @@ export function wsTransport(clientName: string, WebSocket: WebSocketClass): Tran
               super(url, protocols);
             }
           } as unknown as WebSocketClass;
-          const socket = createSocket(options.url ?? `${server.url}/live`, {
-            ...baseOptions(options),
-            codes: AppCodes,
-            WebSocket: Counting,
-            timers,
-          });
+          const socket = createSocket(
+            options.url ?? `${server.url}/live`,
+            compilePolicy({
+              ...baseOptions(options),
+              codes: AppCodes,
+              WebSocket: Counting,
+              timers,
+            }) as never,
+          );
           sockets.push(socket);
           const recorder = record(socket, now, () => {
             for (const check of [...waiters]) check();
