@@ -6,6 +6,8 @@
 // few seconds); run it when working on the heap figure:
 //
 //   npm run build && node --expose-gc --import tsx bench/heap-breakdown.ts [closekit|reconnecting-websocket|bare] [sockets]
+//
+// ROWS=n in the environment prints n rows of the by-name table instead of 30.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
