@@ -6,6 +6,8 @@
 // few seconds); run it when working on the heap figure:
 //
 //   npm run build && node --expose-gc --import tsx bench/heap-breakdown.ts [closekit|reconnecting-websocket|bare] [sockets]
+//
+// ROWS=n in the environment prints n rows of the by-name table instead of 30.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -125,7 +127,7 @@ if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(
   console.log(
     textTable(
       ['kind', 'name', 'objects per socket', 'bytes per socket'],
-      rows.slice(0, 30).map((row) => [row.kind, row.name || '(no name)', formatNumber(row.countPerSocket, 2), formatNumber(row.bytesPerSocket)]),
+      rows.slice(0, Number(process.env.ROWS ?? 30)).map((row) => [row.kind, row.name || '(no name)', formatNumber(row.countPerSocket, 2), formatNumber(row.bytesPerSocket)]),
     ),
   );
 }

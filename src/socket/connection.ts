@@ -1,47 +1,89 @@
-// The connection driver: turns the url source into a URL, makes the
-// WebSocket, wires its handlers, and lets go of it. One connection at a time;
-// a replaced or abandoned one can no longer report anything.
+// The connection driver: makes the WebSocket, wires its handlers, and lets go
+// of it. One connection at a time; a replaced or abandoned one can no longer
+// report anything. Also turns the url source into a URL (resolveUrl).
 import { ReadyState, type WebSocketConstructorLike, type WebSocketLike } from '../environment';
 import type { CloseEventLike } from '../classify';
 import { type SocketError, thrown, toError } from './errors';
 import type { SendData, UrlSource } from './types';
 
-/** What a connection reports, each at most once per connection except `message`. */
+/** What a connection reports, each at most once per connection except `received`; `epoch` is the one `open` was given. */
 export interface ConnectionEvents {
-  open(protocol: string): void;
-  close(event: CloseEventLike): void;
-  message(data: unknown): void;
+  opened(epoch: number, protocol: string): void;
+  closed(epoch: number, event: CloseEventLike): void;
+  received(data: unknown): void;
 }
 
-/** The WebSocket of a socket, one at a time. */
-export interface Connection {
-  /** The current WebSocket, if any. */
-  socket(): WebSocketLike | undefined;
-  /** The URL of the last attempt. */
-  url(): string | undefined;
-  /** True when there is a WebSocket and it is open. */
-  isOpen(): boolean;
-  /** Replaces the current WebSocket with a new one to `url`; returns the error when the constructor threw. */
-  open(url: string, events: ConnectionEvents): SocketError | undefined;
-  /** Writes `data`; a refusal is thrown as a SocketError `send-failed` with the WebSocket's error as `cause`. */
-  send(data: SendData): void;
-  /** Starts the closing handshake, still listening for its close. */
-  close(code: number, reason: string | undefined): void;
-  /** Stops listening to the current WebSocket and closes it if it is still up (with `code`, default 1000, when open). */
-  detach(reason: string, code?: number): void;
+/** The WebSocket settings a connection is made with (the socket's resolved options fit). */
+export interface ConnectionSettings {
+  readonly WebSocket: WebSocketConstructorLike;
+  readonly protocols: string | string[] | undefined;
+  readonly binaryType: string | undefined;
 }
 
 const noop = (): void => {};
 
-/** A connection driver for these WebSocket settings. */
-export function createConnection(WebSocket: WebSocketConstructorLike, protocols: string | string[] | undefined, binaryType: string | undefined): Connection {
-  let ws: WebSocketLike | undefined;
-  let lastUrl: string | undefined;
+/** The WebSocket of a socket, one at a time. */
+export class Connection {
+  /** The current WebSocket, if any. */
+  socket: WebSocketLike | undefined;
+  /** The URL of the last attempt. */
+  url: string | undefined;
 
-  function detach(reason: string, code = 1000): void {
-    const socket = ws;
+  constructor(
+    private readonly settings: ConnectionSettings,
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  /** True when there is a WebSocket and it is open. */
+  isOpen(): boolean {
+    return this.socket?.readyState === ReadyState.OPEN;
+  }
+
+  /** Replaces the current WebSocket with a new one to `url`; returns the error when the constructor threw. */
+  open(url: string, epoch: number): SocketError | undefined {
+    this.detach('replaced');
+    this.url = url;
+    const { WebSocket, protocols, binaryType } = this.settings;
+    let socket: WebSocketLike;
+    try {
+      socket = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
+    } catch (error) {
+      return thrown('connect-failed', __DEV__ ? `new WebSocket(${JSON.stringify(url)}) threw` : 'new WebSocket', error, toError(error));
+    }
+    this.socket = socket;
+    if (binaryType !== undefined) socket.binaryType = binaryType;
+    const events = this.events;
+    socket.onopen = () => events.opened(epoch, socket.protocol ?? '');
+    socket.onclose = (event) => events.closed(epoch, event);
+    // The close that always follows an error carries everything a browser will tell us.
+    socket.onerror = noop;
+    socket.onmessage = (event) => events.received(event.data);
+    return undefined;
+  }
+
+  /** Writes `data`; a refusal is thrown as a SocketError `send-failed` with the WebSocket's error as `cause`. */
+  send(data: SendData): void {
+    try {
+      (this.socket as WebSocketLike).send(data as never);
+    } catch (error) {
+      throw thrown('send-failed', __DEV__ ? 'The WebSocket refused the message' : 'send', error);
+    }
+  }
+
+  /** Starts the closing handshake, still listening for its close. */
+  close(code: number, reason: string | undefined): void {
+    try {
+      this.socket?.close(code, reason);
+    } catch {
+      // Closed under us meanwhile: its close event (or the closing timer) ends the handshake.
+    }
+  }
+
+  /** Stops listening to the current WebSocket and closes it if it is still up (with `code`, default 1000, when open). */
+  detach(reason: string, code = 1000): void {
+    const socket = this.socket;
     if (socket === undefined) return;
-    ws = undefined;
+    this.socket = undefined;
     // Handlers become no-ops rather than null: the `ws` package throws on an 'error' event nobody listens to.
     socket.onopen = socket.onmessage = socket.onclose = socket.onerror = noop;
     try {
@@ -51,45 +93,6 @@ export function createConnection(WebSocket: WebSocketConstructorLike, protocols:
       // Already closing or closed under us; nothing left to release.
     }
   }
-
-  return {
-    socket: () => ws,
-    url: () => lastUrl,
-    isOpen: () => ws !== undefined && ws.readyState === ReadyState.OPEN,
-    open(url, events) {
-      detach('replaced');
-      lastUrl = url;
-      let socket: WebSocketLike;
-      try {
-        socket = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
-      } catch (error) {
-        return thrown('connect-failed', `new WebSocket(${JSON.stringify(url)}) threw`, error, toError(error));
-      }
-      ws = socket;
-      if (binaryType !== undefined) socket.binaryType = binaryType;
-      socket.onopen = () => events.open(socket.protocol ?? '');
-      socket.onclose = (event) => events.close(event);
-      // The close that always follows an error carries everything a browser will tell us.
-      socket.onerror = noop;
-      socket.onmessage = (event) => events.message(event.data);
-      return undefined;
-    },
-    send(data) {
-      try {
-        (ws as WebSocketLike).send(data as never);
-      } catch (error) {
-        throw thrown('send-failed', __DEV__ ? 'The WebSocket refused the message' : 'send', error);
-      }
-    },
-    close(code, reason) {
-      try {
-        ws?.close(code, reason);
-      } catch {
-        // Closed under us meanwhile: its close event (or the closing timer) ends the handshake.
-      }
-    },
-    detach,
-  };
 }
 
 /**

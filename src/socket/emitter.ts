@@ -1,7 +1,7 @@
 // An eventemitter3 emitter whose listeners cannot hurt the emitter: each one
 // is stored wrapped, and a throw is caught and reported through 'error'.
 import { EventEmitter } from 'eventemitter3';
-import { SocketError, describeThrown } from './errors';
+import { thrown } from './errors';
 
 type Listener = (...args: never[]) => void;
 type Names<Events extends object> = EventEmitter.EventNames<Events>;
@@ -15,12 +15,12 @@ export interface ErrorEvents {
 /** Emitters now emitting `error`: a listener that throws then is dropped, not reported again (no loop). */
 const reporting = new WeakSet<object>();
 
-/** Emits without ever throwing: a listener that throws is reported through `error`. */
-export function emitSafely<Events extends ErrorEvents, E extends Names<Events>>(emitter: GuardedEmitter<Events>, event: E, ...args: EventEmitter.EventArgs<Events, E>): void {
+/** Emits `payload` without ever throwing: a listener that throws is reported through `error`. */
+export function emitSafely(emitter: { emit(event: string, payload: unknown): unknown }, event: string, payload: unknown): void {
   const wasReporting = reporting.has(emitter);
   if (event === 'error') reporting.add(emitter);
   try {
-    emitter.emit(event, ...args);
+    emitter.emit(event, payload);
   } finally {
     if (!wasReporting) reporting.delete(emitter);
   }
@@ -32,7 +32,8 @@ export function emitSafely<Events extends ErrorEvents, E extends Names<Events>>(
  * listeners still run; `off`, `once` and `listeners` work as usual.
  */
 export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Events> {
-  private readonly guarded = new WeakMap<Listener, Listener>();
+  /** Each listener's wrapper, made with the first listener (an idle socket without listeners holds none). */
+  private guarded: WeakMap<Listener, Listener> | undefined;
 
   /**
    * Adds `listener` for `event` and returns a function that removes it.
@@ -66,7 +67,7 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
   /** Removes a listener added with `on`, `once` or `subscribe` (all of them when `fn` is left out). */
   override off<E extends Names<Events>>(event: E, fn?: ListenerOf<Events, E>, context?: unknown, once?: boolean): this {
     // eventemitter3 removes a spent `once` listener by its stored (wrapped) function, so that passes through as is.
-    return super.off(event, fn && ((this.guarded.get(fn as Listener) ?? fn) as ListenerOf<Events, E>), context, once);
+    return super.off(event, fn && ((this.guarded?.get(fn as Listener) ?? fn) as ListenerOf<Events, E>), context, once);
   }
 
   /** Same as `off`. */
@@ -80,9 +81,10 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
   }
 
   private guard<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>): ListenerOf<Events, E> {
-    if (typeof fn !== 'function') throw new TypeError(`on('${String(event)}', listener): listener must be a function, got ${typeof fn}.`);
+    if (typeof fn !== 'function') throw new TypeError(__DEV__ ? `on('${String(event)}', listener): listener must be a function, got ${typeof fn}.` : 'listener');
     const original = fn as Listener;
-    let wrapped = this.guarded.get(original);
+    const guarded = (this.guarded ??= new WeakMap());
+    let wrapped = guarded.get(original);
     if (wrapped === undefined) {
       const emitter = this;
       wrapped = Object.assign(
@@ -91,13 +93,13 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
             original.apply(this, args);
           } catch (error) {
             if (!reporting.has(emitter)) {
-              (emitSafely as (e: object, event: 'error', error: Error) => void)(emitter, 'error', new SocketError('listener-failed', `A listener threw: ${describeThrown(error)}`, error));
+              emitSafely(emitter, 'error', thrown('listener-failed', 'A listener threw', error));
             }
           }
         },
         { original },
       );
-      this.guarded.set(original, wrapped);
+      guarded.set(original, wrapped);
     }
     return wrapped as ListenerOf<Events, E>;
   }

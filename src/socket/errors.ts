@@ -74,3 +74,22 @@ export const thrown = (code: SocketErrorCode, what: string, error: unknown, caus
 
 /** `value` as an Error (a thrown string or object wrapped). */
 export const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(describeThrown(value)));
+
+/** Something that takes the errors a hook or a listener caused: the runner, the outbox's reports. */
+export interface ErrorSink {
+  error(error: Error): void;
+}
+
+/**
+ * Calls an app hook (`name` says which, e.g. `queue.ack.idOf`); a throw is
+ * reported to `sink` as a `hook-failed` SocketError and gives `fallback`
+ * (default undefined).
+ */
+export function callHook<T, F = undefined>(sink: ErrorSink, name: string, hook: () => T, fallback?: F): T | F {
+  try {
+    return hook();
+  } catch (error) {
+    sink.error(thrown('hook-failed', `${name} threw`, error));
+    return fallback as F;
+  }
+}

@@ -3,20 +3,22 @@
 // dead. One timer at a time, none rescheduled per message, so a busy stream
 // costs nothing extra.
 import type { Clock, TimerHandle, Timers } from '../environment';
-import { thrown } from './errors';
+import { callHook, type ErrorSink, thrown } from './errors';
 import type { ResolvedHeartbeat } from './options';
 import type { SendData } from './types';
 
-/** What the heartbeat needs from the socket. */
-export interface HeartbeatIo {
+/** Where the heartbeat's timers and time come from (the socket's resolved options fit). */
+export interface HeartbeatClock {
   readonly timers: Timers;
   readonly clock: Clock;
-  /** Writes the ping on the open connection; false when there is none. */
-  send(data: SendData): boolean;
+}
+
+/** What the heartbeat needs from the socket; `error` takes a hook or a write that failed (the heartbeat carries on). */
+export interface HeartbeatIo extends ErrorSink {
+  /** Writes a ping (or an answer) on the open connection; false when there is none. */
+  writeBeat(data: SendData): boolean;
   /** No reply in time: the connection is dead. */
   dead(): void;
-  /** A hook or the ping itself failed; the heartbeat carries on. */
-  report(error: Error): void;
 }
 
 /** The heartbeat of a socket. */
@@ -34,32 +36,34 @@ export interface Heartbeat {
 /** The heartbeat of a socket without one: shared, it holds no state. */
 const NO_HEARTBEAT: Heartbeat = Object.freeze({ start() {}, stop() {}, probe() {}, received: () => false });
 
-/** A heartbeat for `options`; with none, one that does nothing. */
-export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: HeartbeatIo): Heartbeat {
+/**
+ * A heartbeat for `options`; with none, the shared one that does nothing. Its
+ * state lives in the closure: only sockets with a heartbeat pay for it.
+ */
+export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: HeartbeatClock, io: HeartbeatIo): Heartbeat {
   if (options === undefined) return NO_HEARTBEAT;
   const { intervalMs, timeoutMs, message, isPong, answer } = options;
-  const { timers, clock } = io;
+  const { timers, clock } = time;
   let handle: TimerHandle | undefined;
   let awaitingPong = false;
   let lastActivityMs = 0;
   let running = false;
 
-  const schedule = (delayMs: number): void => {
+  function schedule(delayMs: number): void {
     clear();
     handle = timers.setTimeout(beat, delayMs);
-  };
+  }
 
   function clear(): void {
     if (handle !== undefined) timers.clearTimeout(handle);
     handle = undefined;
   }
 
-  function call<T>(hook: () => T, name: string, fallback: T): T {
+  function write(data: SendData, what: string): void {
     try {
-      return hook();
+      io.writeBeat(data);
     } catch (error) {
-      io.report(thrown('hook-failed', `heartbeat.${name} threw`, error));
-      return fallback;
+      io.error(thrown('hook-failed', what, error));
     }
   }
 
@@ -75,13 +79,8 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: Hear
     // The deadline is set before the ping: a ping that throws is still detected as dead.
     awaitingPong = true;
     schedule(timeoutMs);
-    const data = typeof message === 'function' ? call(message, 'message', undefined) : message;
-    if (data === undefined) return;
-    try {
-      io.send(data);
-    } catch (error) {
-      io.report(thrown('hook-failed', __DEV__ ? 'Sending the heartbeat ping failed' : 'ping', error));
-    }
+    const data = typeof message === 'function' ? callHook(io, 'heartbeat.message', message) : message;
+    if (data !== undefined) write(data, __DEV__ ? 'Sending the heartbeat ping failed' : 'ping');
   }
 
   return {
@@ -108,15 +107,11 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, io: Hear
         awaitingPong = false;
         schedule(intervalMs);
       }
-      if (call(() => isPong(data), 'isPong', false) === true) return true;
+      if (callHook(io, 'heartbeat.isPong', () => isPong(data), false) === true) return true;
       // The server's own ping (Centrifugo's, graphql-ws's): answered here, not handed to the app.
-      const reply = call(() => answer(data), 'answer', undefined);
+      const reply = callHook(io, 'heartbeat.answer', () => answer(data));
       if (reply === undefined) return false;
-      try {
-        io.send(reply);
-      } catch (error) {
-        io.report(thrown('hook-failed', __DEV__ ? 'Sending the heartbeat answer failed' : 'answer', error));
-      }
+      write(reply, __DEV__ ? 'Sending the heartbeat answer failed' : 'answer');
       return true;
     },
   };

@@ -10,41 +10,14 @@
 // - ack (`queue.ack`): every message with an id stays in flight until the
 //   server acknowledges that id; a connection that ends gives back the rest.
 import type { SendData } from './types';
-import { SocketError, thrown } from './errors';
+import { callHook, type ErrorSink, SocketError } from './errors';
 import type { ResolvedQueue } from './options';
 
 /** What the outbox reports. */
-export interface OutboxReports {
+export interface OutboxReports extends ErrorSink {
   /** Messages given up (queue overflow, a write the WebSocket refused). */
   dropped(messages: SendData[]): void;
-  /** A failing `ack` hook or a refused write; the outbox carries on. */
-  error(error: Error): void;
-}
-
-/** The queue, the in-flight messages and their bookkeeping. */
-export interface Outbox {
-  /** Messages waiting for an open connection. */
-  queued(): number;
-  /** True while writes must be reported to the machine, which ends the confirmation window. */
-  confirming(): boolean;
-  /** Keeps `data` for the next open; throws `queue-full` under `overflow: 'error'`. */
-  enqueue(data: SendData): void;
-  /**
-   * Writes `data` on the open connection through `write` (which throws a
-   * SocketError when the WebSocket refuses it) and tracks it. Returns false
-   * when there was no room and `data` was dropped instead.
-   */
-  write(data: SendData, write: (data: SendData) => void): boolean;
-  /** A new connection opened: start tracking (confirm mode), then write what is queued, in order. */
-  flush(write: (data: SendData) => void, track: boolean): void;
-  /** A message from the server: in ack mode, what it acknowledges leaves the flight. */
-  received(data: unknown): void;
-  /** The connection is confirmed: what was written on it is no longer tracked (confirm mode). */
-  confirm(): void;
-  /** The connection ended before confirmation (or, in ack mode, at all): what is in flight goes back in front of the queue. */
-  requeue(): void;
-  /** Empties the queue and returns it (for `stopped`'s `pending`). */
-  takeAll(): SendData[];
+  // `error`: a failing `ack` hook or a refused write; the outbox carries on.
 }
 
 interface InFlight {
@@ -55,27 +28,121 @@ interface InFlight {
 // An id that matches no acknowledgement, for a message whose idOf threw: it stays in flight until the connection ends.
 const UNREADABLE = {};
 
-/** An outbox for `queue`; undefined `queue` (`queue: false`) keeps nothing and throws `not-open` on enqueue. */
-export function createOutbox(queue: ResolvedQueue | undefined, reports: OutboxReports): Outbox {
-  const max = queue?.max ?? 0;
-  const overflow = queue?.overflow ?? 'error';
-  const ack = queue?.ack;
-  let waiting: SendData[] = [];
-  /** Written on the current connection and not yet confirmed or acknowledged; undefined when nothing is tracked. */
-  let flight: InFlight[] | undefined = ack ? [] : undefined;
+/** What makeRoom says: keep the new message or not, and which message (if any) was dropped to make room. */
+interface Room {
+  readonly keep: boolean;
+  readonly dropped: SendData | undefined;
+}
 
-  /** Calls an ack hook; a throw is reported and counts as `fallback`. */
-  function hook(call: () => unknown, what: string, fallback: unknown): unknown {
+const ROOM: Room = { keep: true, dropped: undefined };
+
+/**
+ * The queue, the in-flight messages and their bookkeeping. Without `queue`
+ * (`queue: false`) it keeps nothing and `enqueue` throws `not-open`.
+ */
+export class Outbox {
+  /** Messages waiting for an open connection, oldest first; made on first use. */
+  private waiting: SendData[] | undefined;
+  /** Written on the current connection and not yet confirmed or acknowledged; undefined when nothing is tracked. */
+  private flight: InFlight[] | undefined;
+
+  constructor(
+    private readonly queue: ResolvedQueue | undefined,
+    private readonly reports: OutboxReports,
+  ) {
+    if (queue?.ack) this.flight = [];
+  }
+
+  /** Messages waiting for an open connection. */
+  queued(): number {
+    return this.waiting?.length ?? 0;
+  }
+
+  /** True while writes must be reported to the machine, which ends the confirmation window. */
+  confirming(): boolean {
+    return this.flight !== undefined && !this.queue?.ack;
+  }
+
+  /** Keeps `data` for the next open; throws `queue-full` under `overflow: 'error'`. */
+  enqueue(data: SendData): void {
+    if (this.queue === undefined) throw new SocketError('not-open', __DEV__ ? "send() while not open, and options.queue is false: wait for 'open', or turn the queue on." : '');
+    const room = this.makeRoom(data);
+    if (room.keep) (this.waiting ??= []).push(data);
+    this.report(room.dropped);
+  }
+
+  /**
+   * Writes `data` on the open connection through `write` (which throws a
+   * SocketError when the WebSocket refuses it) and tracks it. Returns false
+   * when there was no room and `data` was dropped instead.
+   */
+  write(data: SendData, write: (data: SendData) => void): boolean {
+    const room = this.queue?.ack ? this.makeRoom(data) : ROOM;
     try {
-      return call();
-    } catch (error) {
-      reports.error(thrown('hook-failed', `${what} threw`, error));
-      return fallback;
+      if (room.keep) {
+        write(data);
+        this.track(data);
+      }
+    } finally {
+      // Also when the WebSocket refused `data` (send() throws that): what made room is gone either way.
+      this.report(room.dropped);
+    }
+    return room.keep;
+  }
+
+  /** A new connection opened: start tracking (confirm mode), then write what is queued, in order. */
+  flush(write: (data: SendData) => void, tracking: boolean): void {
+    if (!this.queue?.ack) this.flight = tracking ? [] : undefined;
+    const waiting = this.waiting;
+    while (waiting !== undefined && waiting.length > 0) {
+      const data = waiting.shift() as SendData;
+      try {
+        write(data);
+      } catch (error) {
+        this.reports.error(error as Error);
+        this.reports.dropped([data]);
+        continue;
+      }
+      this.track(data);
     }
   }
 
-  // In ack mode `max` bounds queued and in-flight messages together; otherwise only the queue.
-  const held = (): number => waiting.length + (ack ? (flight?.length ?? 0) : 0);
+  /** A message from the server: in ack mode, what it acknowledges leaves the flight. */
+  received(data: unknown): void {
+    const ack = this.queue?.ack;
+    const flight = this.flight;
+    if (!ack || flight === undefined || flight.length === 0) return;
+    const answer = callHook(this.reports, 'queue.ack.acked', () => ack.acked(data));
+    if (answer === undefined) return;
+    const ids = Array.isArray(answer) ? answer : [answer];
+    this.flight = flight.filter((message) => !ids.includes(message.id));
+  }
+
+  /** The connection is confirmed: what was written on it is no longer tracked (confirm mode). */
+  confirm(): void {
+    if (!this.queue?.ack) this.flight = undefined;
+  }
+
+  /** The connection ended before confirmation (or, in ack mode, at all): what is in flight goes back in front of the queue. */
+  requeue(): void {
+    const flight = this.flight;
+    if (flight === undefined) return;
+    const queue = this.queue;
+    // Back in front of what was queued since, in order; what no longer fits is reported.
+    const waiting = [...flight.map((message) => message.data), ...(this.waiting ?? [])];
+    this.waiting = waiting;
+    this.flight = queue?.ack ? [] : undefined;
+    // With `queue: false` (max 0) nothing written unconfirmed can wait: it all goes back to the app.
+    const excess = waiting.length - (queue?.max ?? 0);
+    if (excess > 0) this.reports.dropped(queue?.overflow === 'drop-oldest' ? waiting.splice(0, excess) : waiting.splice(waiting.length - excess));
+  }
+
+  /** Empties the queue and returns it (for `stopped`'s `pending`). */
+  takeAll(): SendData[] {
+    const all = this.waiting ?? [];
+    this.waiting = undefined;
+    return all;
+  }
 
   /**
    * Makes room for one more message and says which message goes: `data`
@@ -83,86 +150,34 @@ export function createOutbox(queue: ResolvedQueue | undefined, reports: OutboxRe
    * reports it only once `data` is where it belongs, so a `dropped` listener
    * that calls dispose() or close() finds every message in its place.
    */
-  function makeRoom(data: SendData): { readonly keep: boolean; readonly dropped: SendData | undefined } {
-    if (held() < max) return { keep: true, dropped: undefined };
+  private makeRoom(data: SendData): Room {
+    const { max, overflow, ack } = this.queue as ResolvedQueue;
+    const waiting = this.waiting;
+    const queued = waiting?.length ?? 0;
+    // In ack mode `max` bounds queued and in-flight messages together; otherwise only the queue.
+    if (queued + (ack ? (this.flight?.length ?? 0) : 0) < max) return ROOM;
     if (overflow === 'error') {
       throw new SocketError('queue-full', __DEV__ ? `send() while not open: the queue is full (queue.max ${max}, queue.overflow 'error'). Wait for 'open' or raise queue.max.` : '');
     }
     // A message in flight is never dropped: the server may still acknowledge it. With nothing queued to
     // make room (ack mode, all in flight), the new message is the one that goes.
-    if (overflow === 'drop-newest' || waiting.length === 0) return { keep: false, dropped: data };
-    return { keep: true, dropped: waiting.shift() as SendData };
+    if (overflow === 'drop-newest' || queued === 0) return { keep: false, dropped: data };
+    return { keep: true, dropped: (waiting as SendData[]).shift() };
   }
 
-  const report = (dropped: SendData | undefined): void => {
-    if (dropped !== undefined) reports.dropped([dropped]);
-  };
+  private report(dropped: SendData | undefined): void {
+    if (dropped !== undefined) this.reports.dropped([dropped]);
+  }
 
-  function track(data: SendData): void {
+  private track(data: SendData): void {
+    const flight = this.flight;
     if (flight === undefined) return;
+    const ack = this.queue?.ack;
     // In ack mode a message without an id (idOf → undefined) is fire-and-forget; one whose id cannot be read stays in flight.
-    const id = ack ? hook(() => ack.idOf(data), 'queue.ack.idOf', UNREADABLE) : UNREADABLE;
+    const id = ack ? callHook(this.reports, 'queue.ack.idOf', () => ack.idOf(data), UNREADABLE) : UNREADABLE;
     if (id !== undefined) flight.push({ id, data });
   }
-
-  return {
-    queued: () => waiting.length,
-    confirming: () => flight !== undefined && !ack,
-    enqueue(data) {
-      if (queue === undefined) throw new SocketError('not-open', __DEV__ ? "send() while not open, and options.queue is false: wait for 'open', or turn the queue on." : '');
-      const room = makeRoom(data);
-      if (room.keep) waiting.push(data);
-      report(room.dropped);
-    },
-    write(data, write) {
-      const room = ack ? makeRoom(data) : { keep: true, dropped: undefined };
-      try {
-        if (room.keep) {
-          write(data);
-          track(data);
-        }
-      } finally {
-        // Also when the WebSocket refused `data` (send() throws that): what made room is gone either way.
-        report(room.dropped);
-      }
-      return room.keep;
-    },
-    flush(write, tracking) {
-      if (!ack) flight = tracking ? [] : undefined;
-      while (waiting.length > 0) {
-        const data = waiting.shift() as SendData;
-        try {
-          write(data);
-        } catch (error) {
-          reports.error(error as Error);
-          reports.dropped([data]);
-          continue;
-        }
-        track(data);
-      }
-    },
-    received(data) {
-      if (!ack || flight === undefined || flight.length === 0) return;
-      const answer = hook(() => ack.acked(data), 'queue.ack.acked', undefined);
-      if (answer === undefined) return;
-      const ids = Array.isArray(answer) ? answer : [answer];
-      flight = flight.filter((message) => !ids.includes(message.id));
-    },
-    confirm() {
-      if (!ack) flight = undefined;
-    },
-    requeue() {
-      if (flight === undefined) return;
-      // Back in front of what was queued since, in order; what no longer fits is reported.
-      waiting = [...flight.map((message) => message.data), ...waiting];
-      flight = ack ? [] : undefined;
-      const excess = waiting.length - max;
-      if (excess > 0) reports.dropped(overflow === 'drop-oldest' ? waiting.splice(0, excess) : waiting.splice(waiting.length - excess));
-    },
-    takeAll() {
-      const all = waiting;
-      waiting = [];
-      return all;
-    },
-  };
 }
+
+/** An outbox for `queue` that reports to `reports`. */
+export const createOutbox = (queue: ResolvedQueue | undefined, reports: OutboxReports): Outbox => new Outbox(queue, reports);

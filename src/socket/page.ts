@@ -6,12 +6,8 @@
 // (https://html.spec.whatwg.org/multipage/nav-history-apis.html#pagetransitionevent);
 // Page Lifecycle API freeze/resume (https://wicg.github.io/page-lifecycle/).
 import type { Clock, TimerHandle, Timers } from '../environment';
+import { listen, type Target } from './browser';
 import type { PageSource } from './types';
-
-interface Target {
-  addEventListener(type: string, listener: (event: Event) => void): void;
-  removeEventListener(type: string, listener: (event: Event) => void): void;
-}
 
 /** The window's `pagehide`/`pageshow` and the document's `freeze`/`resume`, when there is a page. */
 export function browserPageSource(): PageSource | undefined {
@@ -24,23 +20,14 @@ export function browserPageSource(): PageSource | undefined {
     subscribe(listener) {
       const transition = (event: Event): void => listener({ type: event.type as 'pagehide' | 'pageshow', persisted: (event as Event & { persisted?: unknown }).persisted === true });
       const lifecycle = (event: Event): void => listener({ type: event.type as 'freeze' | 'resume' });
-      const on: [Target, string, (event: Event) => void][] = [
+      return listen([
         [window, 'pagehide', transition],
         [window, 'pageshow', transition],
         [doc, 'freeze', lifecycle],
         [doc, 'resume', lifecycle],
-      ];
-      for (const [target, type, handler] of on) target.addEventListener(type, handler);
-      return () => {
-        for (const [target, type, handler] of on) target.removeEventListener(type, handler);
-      };
+      ]);
     },
   };
-}
-
-/** A running wake-up detector. */
-export interface WakeDetector {
-  stop(): void;
 }
 
 /**
@@ -48,9 +35,10 @@ export interface WakeDetector {
  * `driftMs` late means the machine slept (or the page was stopped), and
  * `woke` is called with how late it was. Ticks that began or ended while
  * `isVisible` said false are not counted: a hidden tab's timers are
- * throttled (up to a minute in Chromium), which is not sleep.
+ * throttled (up to a minute in Chromium), which is not sleep. Returns what
+ * stops it.
  */
-export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number, isVisible: () => boolean, woke: (sleptMs: number) => void): WakeDetector {
+export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number, isVisible: () => boolean, woke: (sleptMs: number) => void): () => void {
   const periodMs = Math.max(1, Math.floor(driftMs / 2));
   let handle: TimerHandle | undefined;
   let stopped = false;
@@ -67,11 +55,9 @@ export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number,
     }, periodMs);
   };
   arm();
-  return {
-    stop() {
-      stopped = true;
-      if (handle !== undefined) timers.clearTimeout(handle);
-      handle = undefined;
-    },
+  return () => {
+    stopped = true;
+    if (handle !== undefined) timers.clearTimeout(handle);
+    handle = undefined;
   };
 }

@@ -6,7 +6,7 @@ import { ReadyState } from '../environment';
 import { validateClientClose } from '../validate';
 import { GuardedEmitter } from './emitter';
 import { resolveOptions } from './options';
-import { createRunner, gone, type Runner } from './runner';
+import { gone, Runner } from './runner';
 import type { SendData, SocketEvents, SocketOptions, SocketState, UrlSource } from './types';
 
 /**
@@ -23,17 +23,17 @@ import type { SendData, SocketEvents, SocketOptions, SocketState, UrlSource } fr
  */
 export class ManagedSocket<N extends string = string> extends GuardedEmitter<SocketEvents<N>> {
   /** @internal */
-  private readonly r: Runner;
+  private readonly runner: Runner;
 
   /** @internal Use {@link createSocket}. */
   constructor(url: UrlSource, options?: SocketOptions) {
     super();
-    this.r = createRunner(this as unknown as GuardedEmitter<SocketEvents>, resolveOptions(url, options));
+    this.runner = new Runner(this as unknown as GuardedEmitter<SocketEvents>, resolveOptions(url, options));
   }
 
   /** Where the socket is in its life. */
   get state(): SocketState {
-    return this.r.context().state;
+    return this.runner.context.state;
   }
 
   /**
@@ -41,33 +41,33 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    * tried (and after a stable open or `reconnect()`), 1 during the first retry…
    */
   get attempt(): number {
-    return this.r.context().failures;
+    return this.runner.context.failures;
   }
 
   /** The last close, classified; undefined before the first. */
   get lastClose(): CloseResult<N> | undefined {
-    return this.r.context().lastClose as CloseResult<N> | undefined;
+    return this.runner.context.lastClose as CloseResult<N> | undefined;
   }
 
   /** The URL of the last attempt (as the `url` function returned it); undefined before the first. */
   get url(): string | undefined {
-    return this.r.connection.url();
+    return this.runner.connection.url;
   }
 
   /** How many messages passed to `send()` wait in the queue for the next open. */
   get queued(): number {
-    return this.r.outbox.queued();
+    return this.runner.outbox.queued();
   }
 
   /** The subprotocol the server chose on the current connection, or `''`. */
   get protocol(): string {
     const state = this.state;
-    return state === 'open' || state === 'closing' ? (this.r.connection.socket()?.protocol ?? '') : '';
+    return state === 'open' || state === 'closing' ? (this.runner.connection.socket?.protocol ?? '') : '';
   }
 
   /** The underlying WebSocket's `readyState` (`ReadyState.CLOSED` when there is none). */
   get readyState(): number {
-    return this.r.connection.socket()?.readyState ?? (this.state === 'connecting' ? ReadyState.CONNECTING : ReadyState.CLOSED);
+    return this.runner.connection.socket?.readyState ?? (this.state === 'connecting' ? ReadyState.CONNECTING : ReadyState.CLOSED);
   }
 
   /**
@@ -77,7 +77,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    * under `overflow: 'error'` (`queue-full`).
    */
   send(data: SendData): void {
-    this.r.send(data);
+    this.runner.send(data);
   }
 
   /**
@@ -89,8 +89,8 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    */
   close(code: number = 1000, reason?: string): void {
     validateClientClose(code, reason);
-    if (this.r.isDisposed()) return;
-    this.r.input({ type: 'close', code, reason, at: this.r.now() });
+    // After dispose() the runner ignores it.
+    this.runner.input({ type: 'close', code, reason, at: this.runner.now() });
   }
 
   /**
@@ -98,8 +98,8 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    * resets the attempt counters, and also restarts a stopped socket.
    */
   reconnect(): void {
-    if (this.r.isDisposed()) throw gone('reconnect');
-    this.r.input({ type: 'reconnect', at: this.r.now() });
+    if (this.runner.isDisposed()) throw gone('reconnect');
+    this.runner.input({ type: 'reconnect', at: this.runner.now() });
   }
 
   /**
@@ -108,7 +108,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
    * with cause `client` if the run was still going). Idempotent.
    */
   dispose(): void {
-    this.r.dispose();
+    this.runner.dispose();
   }
 }
 
