@@ -3,21 +3,15 @@
 // policy that answers), with every effect written out in full: reasons,
 // codes, delays, errors and payloads, not only their types.
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/classify';
-import { createPolicy } from '../../src/policy';
+import { machineConfig } from './machine-config';
 import { SocketError } from '../../src/socket/errors';
 import { BFCACHE_REASON, type Effect, type Input, initialContext, type MachineConfig, type MachineContext, transition } from '../../src/socket/machine';
 
-const policy = createPolicy({ backoff: { initialMs: 100, jitter: 'none' }, maxAttempts: 3, rules: { 4001: { action: 'reauth', delayMs: 0 }, 4002: { action: 'reauth', delayMs: 250 }, 4003: 'stop' } });
-const base: MachineConfig = {
-  classify: (event, opened) => classify(event, { opened }),
-  decide: (result, context) => policy.decide(result, context),
-  resetAfterMs: 5000,
-  connectTimeoutMs: 1000,
-  refreshTimeoutMs: 3000,
-  confirmAfterMs: 0,
-  canRefresh: true,
-};
+const base: MachineConfig = machineConfig({
+  backoff: { initialMs: 100, jitter: 'none' },
+  maxAttempts: 3,
+  rules: { 4001: { action: 'reauth', delayMs: 0 }, 4002: { action: 'reauth', delayMs: 250 }, 4003: 'stop' },
+});
 const lifecycle = { closeCode: 4100, canProbe: false, untrustedAfterMs: 10_000, quickRetries: 2, quickDelayMs: () => 500 };
 
 type Step = Input | ((c: MachineContext) => Input);

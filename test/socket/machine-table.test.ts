@@ -2,22 +2,14 @@
 // to and the effects it asks for, in order. A change of behaviour anywhere in
 // the machine changes a row here.
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/classify';
-import { createPolicy } from '../../src/policy';
+import { machineConfig } from './machine-config';
 import { initialContext, transition, type Effect, type Input, type MachineConfig, type MachineContext } from '../../src/socket/machine';
 import type { SocketState } from '../../src/socket/types';
 
-const policy = createPolicy({ backoff: { initialMs: 100, jitter: 'none' }, rules: { 4001: 'reauth', 4003: 'stop' } });
-const config: MachineConfig = {
-  classify: (event, opened) => classify(event, { opened }),
-  decide: (result, context) => policy.decide(result, context),
-  resetAfterMs: 5000,
-  connectTimeoutMs: 1000,
-  refreshTimeoutMs: 3000,
-  confirmAfterMs: 0,
-  canRefresh: true,
-  lifecycle: { closeCode: 4100, canProbe: false, untrustedAfterMs: 10_000, quickRetries: 3, quickDelayMs: () => 500 },
-};
+const config: MachineConfig = machineConfig(
+  { backoff: { initialMs: 100, jitter: 'none' }, rules: { 4001: 'reauth', 4003: 'stop' } },
+  { lifecycle: { closeCode: 4100, canProbe: false, untrustedAfterMs: 10_000, quickRetries: 3, quickDelayMs: () => 500 } },
+);
 
 type Step = Input | ((c: MachineContext) => Input);
 const apply = (context: MachineContext, steps: readonly Step[]): MachineContext => steps.reduce((c, step) => transition(c, typeof step === 'function' ? step(c) : step, config).context, context);

@@ -1,19 +1,9 @@
 // The pure transition on its own: no timers, no WebSocket, no emitter.
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/classify';
-import { createPolicy } from '../../src/policy';
+import { machineConfig } from './machine-config';
 import { initialContext, transition, type Effect, type Input, type MachineConfig, type MachineContext } from '../../src/socket/machine';
 
-const policy = createPolicy({ backoff: { initialMs: 100, jitter: 'none' }, rules: { 4001: 'reauth' } });
-const config: MachineConfig = {
-  classify: (event, opened) => classify(event, { opened }),
-  decide: (result, context) => policy.decide(result, context),
-  resetAfterMs: 5000,
-  connectTimeoutMs: 1000,
-  refreshTimeoutMs: 30_000,
-  confirmAfterMs: 0,
-  canRefresh: true,
-};
+const config: MachineConfig = machineConfig({ backoff: { initialMs: 100, jitter: 'none' }, rules: { 4001: 'reauth' } }, { refreshTimeoutMs: 30_000 });
 
 function run(inputs: (Input | ((c: MachineContext) => Input))[], context = initialContext(true, true)) {
   const effects: Effect[] = [];
