@@ -35,7 +35,8 @@ export interface FakeClock extends Clock, Timers {
   /**
    * Runs timers until none is pending, moving time as needed. Returns how many
    * ran. Throws after `limit` timers (default 10 000), which almost always
-   * means a loop that never stops (for example reconnecting forever).
+   * means a loop that never stops (for example reconnecting forever); a
+   * `limit` that is not a number ≥ 1 (Infinity allowed) throws a TypeError.
    */
   runAll(limit?: number): number;
   /** Like {@link FakeClock.runAll}, letting promise callbacks settle after every timer. */
@@ -146,6 +147,11 @@ export function createFakeClock(startMs = 0): FakeClock {
     }
   };
 
+  // NaN would never stop a run that keeps scheduling; a symbol or a string is a mistake.
+  const checkLimit = (limit: number, method: string): void => {
+    if (typeof limit !== 'number' || !(limit >= 1)) throw new TypeError(`clock.${method} expects a limit of timers ≥ 1 (or Infinity), got ${typeof limit === 'number' ? limit : typeof limit}.`);
+  };
+
   const tooMany = (limit: number): Error => new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
 
   return {
@@ -189,11 +195,13 @@ export function createFakeClock(startMs = 0): FakeClock {
       return runFirstDueBy(Infinity);
     },
     runAll(limit = DEFAULT_RUN_LIMIT) {
+      checkLimit(limit, 'runAll');
       let ran = 0;
       while (runFirstDueBy(Infinity)) if (++ran >= limit && live.size > 0) throw tooMany(limit);
       return ran;
     },
     async runAllAsync(limit = DEFAULT_RUN_LIMIT) {
+      checkLimit(limit, 'runAllAsync');
       let ran = 0;
       await settlePromises();
       while (runFirstDueBy(Infinity)) {

@@ -86,6 +86,15 @@ describe('createFakeClock', () => {
     expect(() => clock.runAll(50)).toThrow(/after 50 timers/);
   });
 
+  it('runAll() refuses a limit that could never stop a loop (NaN, below 1, not a number)', async () => {
+    const clock = createFakeClock();
+    for (const limit of [Number.NaN, 0, -3, Symbol('x'), '10']) {
+      expect(() => clock.runAll(limit as never)).toThrow(/^clock\.runAll expects a limit/);
+      await expect(clock.runAllAsync(limit as never)).rejects.toThrow(/^clock\.runAllAsync expects a limit/);
+    }
+    expect(clock.runAll(Infinity)).toBe(0);
+  });
+
   it('a throwing timer reaches the test and leaves the clock consistent', () => {
     const clock = createFakeClock();
     const log: string[] = [];
