@@ -10,7 +10,7 @@ import type { Policy } from '../policy/types';
 import { browserOnlineSource, browserVisibilitySource } from './browser';
 import { browserPageSource } from './page';
 import { SocketError } from './errors';
-import type { AckOptions, AuthOptions, HeartbeatOptions, LifecycleOptions, OnlineSource, PageSource, QueueOverflow, SocketOptions, UrlSource, VisibilitySource } from './types';
+import type { AckOptions, AuthOptions, HeartbeatOptions, LifecycleOptions, OnlineSource, PageSource, QueueOptions, QueueOverflow, SocketOptions, UrlSource, VisibilitySource } from './types';
 
 /** The heartbeat with its defaults filled in. */
 export type ResolvedHeartbeat = Required<HeartbeatOptions>;
@@ -161,6 +161,51 @@ const defaultTimers: Timers = {
 };
 const defaultClock: Clock = { now: () => Date.now() };
 
+/** The preset's heartbeat is the default; the app's fields are merged over it, and `false` turns it off. */
+function resolveHeartbeat(given: HeartbeatOptions | false | undefined, preset: SocketOptions['preset']): ResolvedHeartbeat | undefined {
+  const merged = given === false ? undefined : preset?.heartbeat ? { ...preset.heartbeat, ...given } : given;
+  if (!merged) return undefined;
+  const h = fields(merged as unknown as Record<string, unknown>, heartbeatSpec, 'heartbeat.') as Partial<HeartbeatOptions>;
+  return {
+    intervalMs: check(h.intervalMs, heartbeatSpec['intervalMs'] as Check, 'heartbeat.intervalMs'),
+    timeoutMs: check(h.timeoutMs, heartbeatSpec['timeoutMs'] as Check, 'heartbeat.timeoutMs'),
+    message: h.message ?? 'ping',
+    isPong: h.isPong ?? isPongText,
+    answer: h.answer ?? answerNothing,
+  };
+}
+
+const isPongText = (data: unknown): boolean => data === 'pong';
+const answerNothing = (): undefined => undefined;
+
+/** The queue's defaults; `false` (the app's, else a handshake preset's): no queue. */
+function resolveQueue(given: QueueOptions | false | undefined): ResolvedQueue | undefined {
+  if (given === false) return undefined;
+  const q = fields((given ?? {}) as Record<string, unknown>, queueSpec, 'queue.') as { max?: number; overflow?: QueueOverflow; confirmAfterMs?: number; ack?: AckOptions };
+  return { max: q.max ?? 100, overflow: q.overflow ?? 'drop-oldest', confirmAfterMs: q.ack ? 0 : (q.confirmAfterMs ?? 1000), ack: q.ack };
+}
+
+/** The page-lifecycle settings; `false`: none of those behaviours. */
+function resolveLifecycle(o: SocketOptions): ResolvedLifecycle | undefined {
+  if (o.lifecycle === false) return undefined;
+  const l = fields((o.lifecycle ?? {}) as Record<string, unknown>, lifecycleSpec, 'lifecycle.') as LifecycleOptions;
+  const browserPage = browserPageSource();
+  // On by default only in a browser with the real timers: with injected `timers` the app owns time (a fake clock never
+  // drifts, and a test may count the socket's timers), so the detector's periodic timer is opt-in there.
+  const byDefault = browserPage !== undefined && o.timers === undefined;
+  const drift = l.wakeDriftMs === undefined ? (byDefault ? WAKE_DRIFT_MS : undefined) : l.wakeDriftMs === false ? undefined : l.wakeDriftMs;
+  return {
+    backForwardCache: l.backForwardCache !== false,
+    closeCode: l.closeCode ?? 1000,
+    checkOnResume: l.checkOnResume !== false,
+    wakeDriftMs: drift,
+    untrustedAfterMs: drift ?? WAKE_DRIFT_MS,
+    quickRetries: l.quickRetries ?? 3,
+    page: l.page ?? browserPage,
+    visibility: o.visibility ?? browserVisibilitySource(),
+  };
+}
+
 /** Validates `options` and fills in every default. Throws a `SocketError` (`invalid-option`) naming a bad option. */
 export function resolveOptions(url: unknown, options: unknown): ResolvedOptions {
   check(
@@ -185,54 +230,11 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
     return value === undefined ? undefined : check(value, socketSpec[key] as Check, `preset.${key}`);
   };
   const protocols = o.protocols ?? fromPreset('protocols');
-
   const policy = resolvePolicy(o.policy as Policy | undefined, o.random, preset);
   const resetAfterMs = policy.resetAfterMs;
 
   const auth = o.auth === undefined ? undefined : (fields(o.auth as unknown as Record<string, unknown>, authSpec, 'auth.') as Partial<AuthOptions>);
   if (auth !== undefined && auth.refresh === undefined) socketCheck.fail('auth.refresh', undefined, __DEV__ ? 'a function: auth without refresh does nothing' : '');
-
-  let heartbeat: ResolvedHeartbeat | undefined;
-  // The preset's heartbeat is the default; the app's fields are merged over it, and `false` turns it off.
-  const given = o.heartbeat === false ? undefined : preset?.heartbeat ? { ...preset.heartbeat, ...o.heartbeat } : o.heartbeat;
-  if (given) {
-    const h = fields(given as unknown as Record<string, unknown>, heartbeatSpec, 'heartbeat.') as Partial<HeartbeatOptions>;
-    heartbeat = {
-      intervalMs: check(h.intervalMs, heartbeatSpec['intervalMs'] as Check, 'heartbeat.intervalMs'),
-      timeoutMs: check(h.timeoutMs, heartbeatSpec['timeoutMs'] as Check, 'heartbeat.timeoutMs'),
-      message: h.message ?? 'ping',
-      isPong: h.isPong ?? ((data) => data === 'pong'),
-      answer: h.answer ?? (() => undefined),
-    };
-  }
-
-  let queue: ResolvedQueue | undefined;
-  // The preset's queue (false for a handshake protocol) unless the app sets its own.
-  const queueGiven = o.queue ?? fromPreset('queue');
-  if (queueGiven !== false) {
-    const q = fields((queueGiven ?? {}) as Record<string, unknown>, queueSpec, 'queue.') as { max?: number; overflow?: QueueOverflow; confirmAfterMs?: number; ack?: AckOptions };
-    queue = { max: q.max ?? 100, overflow: q.overflow ?? 'drop-oldest', confirmAfterMs: q.ack ? 0 : (q.confirmAfterMs ?? 1000), ack: q.ack };
-  }
-
-  let lifecycle: ResolvedLifecycle | undefined;
-  if (o.lifecycle !== false) {
-    const l = fields((o.lifecycle ?? {}) as Record<string, unknown>, lifecycleSpec, 'lifecycle.') as LifecycleOptions;
-    const browserPage = browserPageSource();
-    // On by default only in a browser with the real timers: with injected `timers` the app owns time (a fake clock never
-    // drifts, and a test may count the socket's timers), so the detector's periodic timer is opt-in there.
-    const byDefault = browserPage !== undefined && o.timers === undefined;
-    const drift = l.wakeDriftMs === undefined ? (byDefault ? WAKE_DRIFT_MS : undefined) : l.wakeDriftMs === false ? undefined : l.wakeDriftMs;
-    lifecycle = {
-      backForwardCache: l.backForwardCache !== false,
-      closeCode: l.closeCode ?? 1000,
-      checkOnResume: l.checkOnResume !== false,
-      wakeDriftMs: drift,
-      untrustedAfterMs: drift ?? WAKE_DRIFT_MS,
-      quickRetries: l.quickRetries ?? 3,
-      page: l.page ?? browserPage,
-      visibility: o.visibility ?? browserVisibilitySource(),
-    };
-  }
 
   return {
     url: url as UrlSource,
@@ -245,11 +247,12 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
     WebSocket: WebSocket as WebSocketConstructorLike,
     binaryType: o.binaryType,
     connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
-    heartbeat,
-    queue,
+    heartbeat: resolveHeartbeat(o.heartbeat, preset),
+    // The preset's queue (false for a handshake protocol) unless the app sets its own.
+    queue: resolveQueue(o.queue ?? fromPreset('queue')),
     online: o.pauseWhenOffline === false ? undefined : (o.online ?? browserOnlineSource()),
     visibility: o.pauseWhenHidden === true ? (o.visibility ?? browserVisibilitySource()) : undefined,
-    lifecycle,
+    lifecycle: resolveLifecycle(o),
     startClosed: o.startClosed === true,
     clock: o.clock ?? defaultClock,
     timers: o.timers ?? defaultTimers,
