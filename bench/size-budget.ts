@@ -24,16 +24,17 @@ export const sizeLimits: Readonly<Record<string, SizeLimit>> = {
   // 175 B of it, the retry-hint parser (issue #12) about 80 B, never throwing for any input (issue #11) about 95 B;
   // 695 B measured once CloseCode and its load-time loop left classify's bundle (776 B before).
   'closekit:classify': { budget: 715, target: CLASSIFY_TARGET_BYTES },
-  // 3,162 B measured after development-only messages (was 3,523).
-  'closekit:createPolicy': { budget: 3260 },
-  // Target (issue #13): createSocket with defaults, eventemitter3 included, at most 6,000 bytes. Missed: 11,260 B
-  // measured before the page-lifecycle handling of issue #15 (+1.2 kB, on by default), 12,539 B after; the
-  // general rule engine alone is about 2,300 B of it (the socket must accept policy options).
-  'closekit:createSocket': { budget: 12_950, target: CLIENT_TARGET_BYTES },
-  // Presets are protocol profiles since issue #12: rules, retry limit, subprotocol and keep-alive frames.
-  'closekit:preset:graphqlWs': { budget: 490 },
-  'closekit:preset:centrifugo': { budget: 285 },
-  'closekit:preset:pusher': { budget: 415 },
+  // 3,162 B measured after development-only messages (was 3,523); 3,250 B once the runtime half moved to policy/engine.ts.
+  'closekit:createPolicy': { budget: 3350 },
+  // Target (issue #13): createSocket with defaults, eventemitter3 included, at most 6,000 bytes. Missed: 12,539 B
+  // after the page lifecycle of issue #15 (+1.2 kB, on by default); 11,444 B once the rule compiler left the default
+  // path (the socket takes a compiled policy, defaultPolicy without rules). What is left is the socket itself.
+  'closekit:createSocket': { budget: 11_800, target: CLIENT_TARGET_BYTES },
+  // Presets are protocol profiles since issue #12 (rules, retry limit, subprotocol, keep-alive frames), and carry their
+  // rules compiled (profile.policy) since issue #13: importing one brings the rule compiler (about 3 kB of these).
+  'closekit:preset:graphqlWs': { budget: 3650 },
+  'closekit:preset:centrifugo': { budget: 3520 },
+  'closekit:preset:pusher': { budget: 3620 },
 };
 
 const enforceTargets = process.argv.includes('--targets');
