@@ -55,7 +55,7 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
       'These are production-build sizes already: esbuild, minifying for the browser, defines `process.env.NODE_ENV` as "production", so development-only text is gone. ' +
       'Done under issue #13: the default policy is ready-made and shared (`defaultPolicy`), and the rule compiler is bundled only by apps that call `createPolicy` (about 1.1 kB gzip off this figure). ' +
       'Where the rest goes: the socket option checks about 1.2 kB gzip (measured by stubbing them out of the bundle), eventemitter3 about 1.3 kB (its own size), the page lifecycle about 1.2 kB (what issue #15 added; on by default), the machine and the runner most of what remains. ' +
-      'What would close the gap, none of it decided: features an app does not use as separate imports (heartbeat, ack queue, page lifecycle), type-only option checks in production, and an emitter of closekit\'s own instead of eventemitter3.';
+      "What would close the gap, none of it decided: features an app does not use as separate imports (heartbeat, ack queue, page lifecycle), type-only option checks in production, and an emitter of closekit's own instead of eventemitter3.";
     return text;
   },
   'storm.peak': (figures) => {
@@ -112,7 +112,7 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
       `An idle open closekit socket holds ${closekit === undefined ? '?' : formatSpread(closekit.bytesPerSocket, 0, ' B')} of heap${bare === undefined ? '' : ` (the fake WebSocket's own share is about ${n(bare.bytesPerSocket.median)} B)`}` +
       `${rws === undefined ? '' : `, against reconnecting-websocket's ${formatSpread(rws.bytesPerSocket, 0, ' B')}`}. ` +
       'Where the bytes sit: `node --expose-gc --import tsx bench/heap-breakdown.ts closekit` lists the objects each socket adds (two heap snapshots, grouped by kind and name); every function a factory returns is one closure per socket. ' +
-      'Issue #13 brought it down from about 6.2 kB: the runner, connection and outbox are classes with prototype methods that report to the runner instead of one closure per hook, the default policy is shared, and the inbox, timer table and subscriptions are made on first use. What remains per socket is its own state and the WebSocket\'s three handlers.'
+      "Issue #13 brought it down from about 6.2 kB: the runner, connection and outbox are classes with prototype methods that report to the runner instead of one closure per hook, the default policy is shared, and the inbox, timer table and subscriptions are made on first use. What remains per socket is its own state and the WebSocket's three handlers."
     );
   },
   'memory.heap': () =>
