@@ -17,8 +17,13 @@ const reporting = new WeakSet<object>();
 
 /** Emits `payload` without ever throwing: a listener that throws is reported through `error`. */
 export function emitSafely(emitter: { emit(event: string, payload: unknown): unknown }, event: string, payload: unknown): void {
+  // Listeners are guarded, so emit() itself does not throw: only an `error` needs the loop guard (kept off the message path).
+  if (event !== 'error') {
+    emitter.emit(event, payload);
+    return;
+  }
   const wasReporting = reporting.has(emitter);
-  if (event === 'error') reporting.add(emitter);
+  reporting.add(emitter);
   try {
     emitter.emit(event, payload);
   } finally {

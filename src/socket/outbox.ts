@@ -36,6 +36,11 @@ interface Room {
 
 const ROOM: Room = { keep: true, dropped: undefined };
 
+/** Where the outbox writes: the open connection (its send() throws a SocketError when the WebSocket refuses a message). */
+export interface Writer {
+  send(data: SendData): void;
+}
+
 /**
  * The queue, the in-flight messages and their bookkeeping. Without `queue`
  * (`queue: false`) it keeps nothing and `enqueue` throws `not-open`.
@@ -72,15 +77,14 @@ export class Outbox {
   }
 
   /**
-   * Writes `data` on the open connection through `write` (which throws a
-   * SocketError when the WebSocket refuses it) and tracks it. Returns false
+   * Writes `data` on the open connection `to` and tracks it. Returns false
    * when there was no room and `data` was dropped instead.
    */
-  write(data: SendData, write: (data: SendData) => void): boolean {
+  write(data: SendData, to: Writer): boolean {
     const room = this.queue?.ack ? this.makeRoom(data) : ROOM;
     try {
       if (room.keep) {
-        write(data);
+        to.send(data);
         this.track(data);
       }
     } finally {
@@ -91,13 +95,13 @@ export class Outbox {
   }
 
   /** A new connection opened: start tracking (confirm mode), then write what is queued, in order. */
-  flush(write: (data: SendData) => void, tracking: boolean): void {
+  flush(to: Writer, tracking: boolean): void {
     if (!this.queue?.ack) this.flight = tracking ? [] : undefined;
     const waiting = this.waiting;
     while (waiting !== undefined && waiting.length > 0) {
       const data = waiting.shift() as SendData;
       try {
-        write(data);
+        to.send(data);
       } catch (error) {
         this.reports.error(error as Error);
         this.reports.dropped([data]);

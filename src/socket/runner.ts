@@ -112,7 +112,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     const { context, connection, outbox } = this;
     if (context.state === 'stopped') throw new SocketError('stopped', __DEV__ ? "send() after the socket stopped: call reconnect() first, or listen for 'stopped'." : '');
     if (context.state === 'open' && connection.isOpen() && outbox.queued() === 0) {
-      if (outbox.write(data, (message) => connection.send(message)) && outbox.confirming()) this.input({ type: 'sent', epoch: context.epoch, at: this.now() });
+      if (outbox.write(data, connection) && outbox.confirming()) this.input({ type: 'sent', epoch: context.epoch, at: this.now() });
       return;
     }
     outbox.enqueue(data);
@@ -208,7 +208,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
       case 'heartbeat':
         return this.phase === LIVE && effect.running ? this.heartbeat.start() : this.heartbeat.stop();
       case 'flush':
-        return outbox.flush((data) => connection.send(data), effect.track);
+        return outbox.flush(this.connection, effect.track);
       case 'confirmed':
         return outbox.confirm();
       case 'requeue':

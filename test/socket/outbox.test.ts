@@ -77,10 +77,15 @@ function play(options: ResolvedQueue, steps: readonly Step[]) {
         onConnection = [];
         let n = 0;
         // The WebSocket refuses the refuse-th message it is given (none for -1): that message is reported, not lost.
-        outbox.flush((data) => {
-          if (n++ === s.refuse) throw new SocketError('send-failed', 'refused');
-          written(data as string);
-        }, true);
+        outbox.flush(
+          {
+            send: (data) => {
+              if (n++ === s.refuse) throw new SocketError('send-failed', 'refused');
+              written(data as string);
+            },
+          },
+          true,
+        );
         break;
       }
       case 'send-open': {
@@ -90,9 +95,11 @@ function play(options: ResolvedQueue, steps: readonly Step[]) {
           break;
         }
         send(m, () =>
-          outbox.write(m, (data) => {
-            if (s.refuse) throw new SocketError('send-failed', 'refused');
-            written(data as string);
+          outbox.write(m, {
+            send: (data) => {
+              if (s.refuse) throw new SocketError('send-failed', 'refused');
+              written(data as string);
+            },
           }),
         );
         break;
@@ -170,8 +177,8 @@ describe('outbox: nothing handed over is lost silently', () => {
       },
       { dropped: () => {}, error: (error) => errors.push(error) },
     );
-    outbox.flush(() => {}, true);
-    outbox.write('a', () => {});
+    outbox.flush({ send: () => {} }, true);
+    outbox.write('a', { send: () => {} });
     outbox.received('a');
     expect(errors).toHaveLength(1);
     outbox.requeue();
