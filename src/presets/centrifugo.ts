@@ -27,7 +27,7 @@ import type { Profile } from './types';
  * closekit decides by the code alone.
  *
  * @example
- * createSocket(url, { preset: centrifugo, policy: { maxAttempts: 20 } });
+ * createSocket(url, { preset: centrifugo, policy: createPolicy({ preset: centrifugo, maxAttempts: 20 }) });
  */
 export const centrifugo: Profile = /* @__PURE__ */ profile({
   name: 'centrifugo',

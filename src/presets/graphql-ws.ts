@@ -37,7 +37,7 @@ const pingOrPong = (data: unknown): unknown => jsonField(data, 'type');
  *
  * @example
  * createSocket(url, { preset: graphqlWs });
- * createSocket(url, { preset: graphqlWs, policy: { rules: { 4401: 'reauth' } }, auth: { refresh } }); // refresh the token instead of giving up
+ * createSocket(url, { preset: graphqlWs, policy: createPolicy({ preset: graphqlWs, rules: { 4401: 'reauth' } }), auth: { refresh } }); // refresh the token instead of giving up
  */
 export const graphqlWs: Profile = /* @__PURE__ */ profile({
   name: 'graphql-ws',

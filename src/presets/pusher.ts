@@ -27,7 +27,7 @@ const pusherEvent = (data: unknown): unknown => jsonField(data, 'event');
  * to match your server.)
  *
  * @example
- * createSocket(url, { preset: pusher, policy: { maxAttempts: 10 } }); // bounds the at-once retries of 4200–4299 too
+ * createSocket(url, { preset: pusher, policy: createPolicy({ preset: pusher, maxAttempts: 10 }) }); // bounds the at-once retries of 4200–4299 too
  */
 export const pusher: Profile = /* @__PURE__ */ profile({
   name: 'pusher',

@@ -121,7 +121,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
  * const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
  * const socket = createSocket(() => `wss://example.test/live?token=${token}`, {
  *   codes: AppCodes,
- *   policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' } },
+ *   policy: createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth', AccessDenied: 'stop' } }),
  *   auth: { refresh: () => renewToken() },
  * });
  * socket.on('rejected', (r) => console.log(r.name)); // 'TokenExpired' | 'AccessDenied' | …
