@@ -77,6 +77,8 @@ const livePolicy: Policy<Names> = {
   get rules() {
     return current.rules;
   },
+  // Read once, when the socket is created: an open this long resets the counters, as with the policy itself.
+  resetAfterMs: current.resetAfterMs,
 };
 
 let edits = 0;
