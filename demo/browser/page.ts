@@ -78,7 +78,7 @@ const livePolicy: Policy<Names> = {
     return current.rules;
   },
   // Read once, when the socket is created: an open this long resets the counters, as with the policy itself.
-  resetAfterMs: current.resetAfterMs,
+  resetAfterMs: current.resetAfterMs ?? Infinity,
 };
 
 let edits = 0;
