@@ -2,7 +2,7 @@
 // random and hostile options (see support.ts for the rule).
 import fc from 'fast-check';
 import { describe as suite, expect, it } from 'vitest';
-import { classify, createPolicy, defineCloseCodes, type Policy } from '../../src/index';
+import { classify, createPolicy, defaultPolicy, defineCloseCodes, type Policy } from '../../src/index';
 import { centrifugo, graphqlWs, pusher } from '../../src/presets';
 import { SWEEP_SEED, collectUnhandledRejections, hostile, hugeDuration, misspell, neverThrows, oddNumber, params, throwingGetter, worksOrThrowsTyped } from './support';
 
@@ -201,6 +201,25 @@ suite(`sweep: createPolicy, decide and explain (seed ${SWEEP_SEED})`, () => {
         const result = neverThrows('classify(hinted)', () => classify({ code, reason: `${text} ${retry}`, wasClean: true }, { opened: true }));
         expectActionable(neverThrows('policy.decide(hinted)', () => (made.value as Policy).decide(result, ctx as never)));
       }),
+      params(),
+    );
+  });
+
+  it('the ready-made policies (defaultPolicy, each profile\'s policy) never throw for any result or context, and explain any code', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Policy>(defaultPolicy, graphqlWs.policy, centrifugo.policy, pusher.policy),
+        fc.oneof(
+          hostile,
+          closeEvent.map((e) => classify(e) as unknown),
+        ),
+        context,
+        fc.oneof(oddNumber, hostile, fc.integer({ min: -1, max: 70_000 })),
+        (policy, result, ctx, code) => {
+          expectActionable(neverThrows('ready-made policy.decide(value, context)', () => policy.decide(result as never, ctx as never)));
+          expect(typeof neverThrows('ready-made policy.explain(code)', () => policy.explain(code as never))).toBe('string');
+        },
+      ),
       params(),
     );
   });
