@@ -205,7 +205,7 @@ suite(`sweep: createPolicy, decide and explain (seed ${SWEEP_SEED})`, () => {
     );
   });
 
-  it('the ready-made policies (defaultPolicy, each profile\'s policy) never throw for any result or context, and explain any code', () => {
+  it("the ready-made policies (defaultPolicy, each profile's policy) never throw for any result or context, and explain any code", () => {
     fc.assert(
       fc.property(
         fc.constantFrom<Policy>(defaultPolicy, graphqlWs.policy, centrifugo.policy, pusher.policy),
