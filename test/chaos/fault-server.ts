@@ -21,9 +21,10 @@
 // silence (the server stops reading and never writes again: only the
 // client's heartbeat can notice). `outage()` stops listening altogether and
 // comes back on the same port.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { listen, upgradeServer } from '../support/ws-server';
 
 /** What happens to one upgrade request. */
 export type UpgradeFate =
@@ -85,16 +86,6 @@ export interface FaultServer {
 }
 
 const queryOf = (request: IncomingMessage): URLSearchParams => new URL(request.url ?? '/', 'http://127.0.0.1').searchParams;
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
 
 /** Starts the fault server on a free port of 127.0.0.1. */
 export async function startFaultServer(plan: FaultPlan): Promise<FaultServer> {
@@ -219,15 +210,7 @@ export async function startFaultServer(plan: FaultPlan): Promise<FaultServer> {
     });
   };
 
-  const makeServer = (): Server => {
-    const server = createServer((_request, response) => response.writeHead(426).end());
-    server.on('upgrade', onUpgrade);
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    return server;
-  };
+  const makeServer = (): Server => upgradeServer(onUpgrade, sockets);
 
   let http = makeServer();
   const port = await listen(http, 0);

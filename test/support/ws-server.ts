@@ -77,7 +77,8 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function listen(server: Server, port: number): Promise<number> {
+/** Listens on 127.0.0.1 (`port` 0: a free one) and resolves with the port. */
+export function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -85,6 +86,23 @@ function listen(server: Server, port: number): Promise<number> {
       resolve((server.address() as AddressInfo).port);
     });
   });
+}
+
+/**
+ * An HTTP server that answers plain requests with 426 Upgrade Required, hands
+ * upgrades to `onUpgrade`, and keeps its open TCP connections in `sockets` (so
+ * that an outage or a stop can cut them).
+ */
+export function upgradeServer(onUpgrade: (request: IncomingMessage, socket: Socket, head: Buffer) => void, sockets: Set<Socket>): Server {
+  const server = createServer((_request, response) => {
+    response.writeHead(426).end();
+  });
+  server.on('upgrade', onUpgrade);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  return server;
 }
 
 /** Starts a scripted server on 127.0.0.1 on a free port. */
@@ -131,17 +149,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     });
   };
 
-  const makeServer = (): Server => {
-    const server = createServer((_request, response) => {
-      response.writeHead(426).end();
-    });
-    server.on('upgrade', onUpgrade);
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    });
-    return server;
-  };
+  const makeServer = (): Server => upgradeServer(onUpgrade, sockets);
 
   let http = makeServer();
   const port = await listen(http, 0);
