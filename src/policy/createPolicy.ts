@@ -7,7 +7,7 @@ import { durationCheck, isFunction, isRecord, numberCheck, type Check } from '..
 import type { CloseKind } from '../classify';
 import { nameOfCode, rangeOf, type CloseCodeMap } from '../codes';
 import type { RandomSource } from '../environment';
-import { defaultRule, defaultRules } from './defaults';
+import { DEFAULT_MAX_REAUTH, DEFAULT_RESET_AFTER_MS, defaultRule, defaultRules } from './defaults';
 import { policyFrom, read } from './engine';
 import { kinds, normalizeTable, type Entry, type Table } from './normalize';
 import type { Policy, PolicyOptions } from './types';
@@ -62,7 +62,7 @@ export function createPolicy<M extends CloseCodeMap = CloseCodeMap>(options?: Po
   const given: Record<string, unknown> = options === undefined ? {} : isRecord(options) ? options : policyCheck.fail('options', options, __DEV__ ? 'an options object' : '');
   const set = policyCheck.fields(given, optionSpec, '') as Omit<PolicyOptions<M>, 'rules' | 'default' | 'preset' | 'random'> & { preset?: unknown };
   const random = policyCheck.check<RandomSource>(given['random'] ?? Math.random, isFunction, 'random');
-  const { codes, preset, maxReauth = 2, resetAfterMs = 5000 } = set;
+  const { codes, preset, maxReauth = DEFAULT_MAX_REAUTH, resetAfterMs = DEFAULT_RESET_AFTER_MS } = set;
   let policyMaxAttempts = set.maxAttempts ?? Infinity;
   const base = { backoff: resolveBackoff(set.backoff), appBackoff: set.backoff, names: codes?.names ?? [], codes: codes?.codes ?? {} };
 

@@ -1,11 +1,11 @@
 // closekit's default policy, ready made: the table in defaults.ts filed by
-// code once, without the rule compiler (compile.ts). createPolicy() with no
+// code once, without the rule compiler (createPolicy.ts and normalize.ts). createPolicy() with no
 // options decides exactly the same (test/policy/default-policy.test.ts
 // checks every code), so a socket without rules shares this one policy
 // instead of bundling and running the compiler.
 import { DEFAULT_BACKOFF } from '../backoff';
 import type { RandomSource } from '../environment';
-import { defaultRule, defaultRules } from './defaults';
+import { DEFAULT_MAX_REAUTH, DEFAULT_RESET_AFTER_MS, defaultRule, defaultRules } from './defaults';
 import { policyFrom, type Entry } from './engine';
 import type { MatchedRule, Policy, Rule, RuleObject, RuleSource } from './types';
 
@@ -39,17 +39,18 @@ function buildTable(): DefaultTable {
 
 const table: DefaultTable = /* @__PURE__ */ buildTable();
 
+// Only a whole number can name a code (Object.prototype has no numeric keys, so nothing else is found).
+const lookup = (code: number): Entry => (Number.isInteger(code) && table.byCode[code]) || table.fallback;
 const noName = (): undefined => undefined;
 
 /** closekit's default policy drawing its jitter from `random` (the socket's `random` option). */
 export function defaultPolicyWith(random: RandomSource): Policy {
   return policyFrom({
-    // Only a whole number can name a code (Object.prototype has no numeric keys, so nothing else is found).
-    lookup: (code) => (Number.isInteger(code) && table.byCode[code]) || table.fallback,
+    lookup,
     rules: table.rules,
     maxAttempts: Infinity,
-    maxReauth: 2,
-    resetAfterMs: 5000,
+    maxReauth: DEFAULT_MAX_REAUTH,
+    resetAfterMs: DEFAULT_RESET_AFTER_MS,
     random,
     nameOf: noName,
     presetName: '',

@@ -43,3 +43,9 @@ export const defaultRules = /* @__PURE__ */ Object.freeze({
 
 /** The rule for codes that no table names: reconnect with backoff. */
 export const defaultRule: Rule = 'reconnect';
+
+/** Consecutive re-authentications before `stop` with `reauth-exhausted` (`maxReauth`'s default). */
+export const DEFAULT_MAX_REAUTH = 2;
+
+/** An open at least this long resets the counters (`resetAfterMs`'s default). */
+export const DEFAULT_RESET_AFTER_MS = 5000;
