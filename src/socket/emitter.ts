@@ -93,9 +93,11 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
     if (wrapped === undefined) {
       const emitter = this;
       wrapped = Object.assign(
-        function (this: unknown, ...args: never[]): void {
+        // One parameter, not a rest one: every closekit event carries one payload, and the
+        // message path then makes no array per call.
+        function (this: unknown, payload: never): void {
           try {
-            original.apply(this, args);
+            original.call(this, payload);
           } catch (error) {
             if (!reporting.has(emitter)) {
               emitSafely(emitter, 'error', thrown('listener-failed', 'A listener threw', error));
