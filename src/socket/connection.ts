@@ -39,25 +39,28 @@ export class Connection {
     return this.socket?.readyState === ReadyState.OPEN;
   }
 
-  /** Replaces the current WebSocket with a new one to `url`; returns the error when the constructor threw. */
+  /**
+   * Replaces the current WebSocket with a new one to `url`; returns the error
+   * when the constructor threw, or the new WebSocket refused its settings
+   * (then it is let go at once).
+   */
   open(url: string, epoch: number): SocketError | undefined {
     this.detach('replaced');
     this.url = url;
     const { WebSocket, protocols, binaryType } = this.settings;
-    let socket: WebSocketLike;
+    const events = this.events;
     try {
-      socket = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
+      const socket = (this.socket = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols));
+      if (binaryType !== undefined) socket.binaryType = binaryType;
+      socket.onopen = () => events.opened(epoch, socket.protocol ?? '');
+      socket.onclose = (event) => events.closed(epoch, event);
+      // The close that always follows an error carries everything a browser will tell us.
+      socket.onerror = noop;
+      socket.onmessage = (event) => events.received(event.data);
     } catch (error) {
+      this.detach('connect failed');
       return thrown('connect-failed', __DEV__ ? `new WebSocket(${JSON.stringify(url)}) threw` : 'new WebSocket', error, toError(error));
     }
-    this.socket = socket;
-    if (binaryType !== undefined) socket.binaryType = binaryType;
-    const events = this.events;
-    socket.onopen = () => events.opened(epoch, socket.protocol ?? '');
-    socket.onclose = (event) => events.closed(epoch, event);
-    // The close that always follows an error carries everything a browser will tell us.
-    socket.onerror = noop;
-    socket.onmessage = (event) => events.received(event.data);
     return undefined;
   }
 
@@ -84,9 +87,9 @@ export class Connection {
     const socket = this.socket;
     if (socket === undefined) return;
     this.socket = undefined;
-    // Handlers become no-ops rather than null: the `ws` package throws on an 'error' event nobody listens to.
-    socket.onopen = socket.onmessage = socket.onclose = socket.onerror = noop;
     try {
+      // Handlers become no-ops rather than null: the `ws` package throws on an 'error' event nobody listens to.
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = noop;
       if (socket.readyState === ReadyState.OPEN) socket.close(code, reason);
       else if (socket.readyState === ReadyState.CONNECTING) socket.close();
     } catch {

@@ -7,11 +7,6 @@ import { callHook, type ErrorSink, thrown } from './errors';
 import type { ResolvedHeartbeat } from './options';
 import type { SendData } from './types';
 
-/** Where the heartbeat's timers and time come from (the socket's resolved options fit). */
-export interface HeartbeatClock {
-  readonly timers: Timers;
-  readonly clock: Clock;
-}
 
 /** What the heartbeat needs from the socket; `error` takes a hook or a write that failed (the heartbeat carries on). */
 export interface HeartbeatIo extends ErrorSink {
@@ -40,10 +35,9 @@ const NO_HEARTBEAT: Heartbeat = Object.freeze({ start() {}, stop() {}, probe() {
  * A heartbeat for `options`; with none, the shared one that does nothing. Its
  * state lives in the closure: only sockets with a heartbeat pay for it.
  */
-export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: HeartbeatClock, io: HeartbeatIo): Heartbeat {
+export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: Clock & Timers, io: HeartbeatIo): Heartbeat {
   if (options === undefined) return NO_HEARTBEAT;
   const { intervalMs, timeoutMs, message, isPong, answer } = options;
-  const { timers, clock } = time;
   let handle: TimerHandle | undefined;
   let awaitingPong = false;
   let lastActivityMs = 0;
@@ -51,11 +45,11 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: He
 
   function schedule(delayMs: number): void {
     clear();
-    handle = timers.setTimeout(beat, delayMs);
+    handle = time.setTimeout(beat, delayMs);
   }
 
   function clear(): void {
-    if (handle !== undefined) timers.clearTimeout(handle);
+    if (handle !== undefined) time.clearTimeout(handle);
     handle = undefined;
   }
 
@@ -73,7 +67,7 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: He
       awaitingPong = false;
       return io.dead();
     }
-    const quietMs = clock.now() - lastActivityMs;
+    const quietMs = time.now() - lastActivityMs;
     // Messages came in meanwhile: wait out the rest of a quiet interval.
     if (quietMs < intervalMs) return schedule(intervalMs - quietMs);
     // The deadline is set before the ping: a ping that throws is still detected as dead.
@@ -87,7 +81,7 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: He
     start() {
       running = true;
       awaitingPong = false;
-      lastActivityMs = clock.now();
+      lastActivityMs = time.now();
       schedule(intervalMs);
     },
     stop() {
@@ -102,7 +96,7 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: He
       beat();
     },
     received(data) {
-      lastActivityMs = clock.now();
+      lastActivityMs = time.now();
       if (awaitingPong) {
         awaitingPong = false;
         schedule(intervalMs);

@@ -18,6 +18,7 @@ import { initialContext, transition, type Effect, type Input, type MachineConfig
 import type { ResolvedOptions } from './options';
 import { Outbox, type OutboxReports } from './outbox';
 import { MachineSettings } from './settings';
+import { SocketTime } from './time';
 import type { SendData, SocketEvents } from './types';
 import { initialSignals, watch, type Watcher } from './watch';
 
@@ -46,6 +47,8 @@ function isSendable(data: unknown): boolean {
 export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Watcher {
   /** Where the machine stands. */
   context: MachineContext;
+  /** The clock and timers every part uses: the app's, guarded. */
+  readonly time: SocketTime;
   readonly connection: Connection;
   readonly outbox: Outbox;
   private readonly heartbeat: Heartbeat;
@@ -65,9 +68,10 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     private readonly emitter: GuardedEmitter<SocketEvents>,
     private readonly options: ResolvedOptions,
   ) {
+    this.time = new SocketTime(options.clock, options.timers, this);
     this.connection = new Connection(options, this);
     this.outbox = new Outbox(options.queue, this);
-    this.heartbeat = createHeartbeat(options.heartbeat, options, this);
+    this.heartbeat = createHeartbeat(options.heartbeat, this.time, this);
     this.config = new MachineSettings(options);
     const signals = initialSignals(this, options);
     this.context = initialContext(signals.online, signals.visible);
@@ -78,7 +82,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   }
 
   now(): number {
-    return this.options.clock.now();
+    return this.time.now();
   }
 
   isDisposed(): boolean {
@@ -226,7 +230,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
       (this.handles as Partial<Record<TimerSlot, TimerHandle>>)[name] = undefined;
       this.input(name === 'start' ? { type: 'start' } : { type: 'timer', timer: name, at: this.now() });
     };
-    (this.handles ??= {})[name] = this.options.timers.setTimeout(fire, delayMs);
+    (this.handles ??= {})[name] = this.time.setTimeout(fire, delayMs);
   }
 
   private clearTimer(name: TimerSlot): void {
@@ -234,7 +238,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     const handle = handles?.[name];
     if (handle === undefined) return;
     (handles as Partial<Record<TimerSlot, TimerHandle>>)[name] = undefined;
-    this.options.timers.clearTimeout(handle);
+    this.time.clearTimeout(handle);
   }
 
   private refresh(epoch: number, attempt: number, result: CloseResult): void {
@@ -260,6 +264,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     this.heartbeat.stop();
     this.connection.detach('disposed');
     for (const stop of this.stops ?? []) callHook(this, 'unsubscribe', stop);
+    this.time.release();
     this.emitter.removeAllListeners();
   }
 }

@@ -86,7 +86,12 @@ export class MachineSettings implements Omit<MachineConfig, 'lifecycle'>, Machin
 
   /** Jittered, so clients that all saw the same `online` do not retry in step. */
   quickDelayMs(): number {
-    const value = this.options.random?.() ?? Math.random();
+    let value: unknown;
+    try {
+      value = (this.options.random ?? Math.random)();
+    } catch {
+      // As the policy's draws: a random source that fails counts as a fixed draw.
+    }
     const random = typeof value === 'number' && value >= 0 && value < 1 ? value : 0.5;
     return Math.round(QUICK_MIN_MS + (QUICK_MAX_MS - QUICK_MIN_MS) * random);
   }

@@ -2,6 +2,7 @@
 // page's visibility, its back/forward cache and freeze/resume events, and the
 // wake detector. Each becomes a machine input; a source that throws is
 // reported and otherwise ignored.
+import type { Clock, Timers } from '../environment';
 import { callHook, type ErrorSink } from './errors';
 import type { Input } from './machine';
 import type { ResolvedOptions } from './options';
@@ -10,6 +11,8 @@ import { startWakeDetector } from './page';
 /** What the watchers feed. */
 export interface Watcher extends ErrorSink {
   input(input: Input): void;
+  /** The socket's clock and timers. */
+  readonly time: Clock & Timers;
 }
 
 /** Where the sources first stand: offline or hidden only when a source says so. */
@@ -23,7 +26,8 @@ export function initialSignals(watcher: Watcher, options: ResolvedOptions): { re
 
 /** Subscribes `watcher` to every source `options` has; returns what ends each subscription, or undefined when there is none. */
 export function watch(watcher: Watcher, options: ResolvedOptions): (() => void)[] | undefined {
-  const { online, visibility, lifecycle, timers, clock } = options;
+  const { online, visibility, lifecycle } = options;
+  const { time } = watcher;
   const stops: (() => void)[] = [];
   const subscribe = (name: string, call: () => unknown): void => {
     const stop = callHook(watcher, name, call);
@@ -33,7 +37,7 @@ export function watch(watcher: Watcher, options: ResolvedOptions): (() => void)[
   if (visibility) subscribe('visibility.subscribe', () => visibility.subscribe((value) => watcher.input({ type: 'visible', visible: value !== false })));
   const page = lifecycle?.page;
   if (lifecycle && page) {
-    const now = (): number => clock.now();
+    const now = (): number => time.now();
     const { backForwardCache, checkOnResume } = lifecycle;
     subscribe('lifecycle.page.subscribe', () =>
       page.subscribe((event) => {
@@ -51,7 +55,7 @@ export function watch(watcher: Watcher, options: ResolvedOptions): (() => void)[
   if (driftMs !== undefined) {
     const pageVisibility = lifecycle?.visibility;
     const isVisible = (): boolean => pageVisibility === undefined || callHook(watcher, 'visibility.isVisible', () => pageVisibility.isVisible()) !== false;
-    stops.push(startWakeDetector(timers, clock, driftMs, isVisible, (sleptMs) => watcher.input({ type: 'wake', at: clock.now(), sleptMs })));
+    stops.push(startWakeDetector(time, time, driftMs, isVisible, (sleptMs) => watcher.input({ type: 'wake', at: time.now(), sleptMs })));
   }
   return stops.length > 0 ? stops : undefined;
 }
