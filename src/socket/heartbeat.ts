@@ -7,7 +7,6 @@ import { callHook, type ErrorSink, thrown } from './errors';
 import type { ResolvedHeartbeat } from './options';
 import type { SendData } from './types';
 
-
 /** What the heartbeat needs from the socket; `error` takes a hook or a write that failed (the heartbeat carries on). */
 export interface HeartbeatIo extends ErrorSink {
   /** Writes a ping (or an answer) on the open connection; false when there is none. */

@@ -41,7 +41,9 @@ export class SocketTime implements Clock, Timers {
       return this.clockFailed(thrown('hook-failed', 'clock.now threw', error));
     }
     if (typeof time === 'number' && Number.isFinite(time)) return (this.last = time);
-    return this.clockFailed(new SocketError('hook-failed', __DEV__ ? `clock.now returned ${show(time)}, not a finite number of ms; the socket goes on by Date.now() from its last reading.` : 'clock.now'));
+    return this.clockFailed(
+      new SocketError('hook-failed', __DEV__ ? `clock.now returned ${show(time)}, not a finite number of ms; the socket goes on by Date.now() from its last reading.` : 'clock.now'),
+    );
   }
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {

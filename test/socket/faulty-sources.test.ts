@@ -3,17 +3,25 @@
 // reported and the socket carries on. Each of these wedged the socket, or ended
 // a step half-way, before the fix.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createSocket, isSocketError, type SocketEvents } from '../../src/socket';
+import { createSocket, isSocketError, type SocketEvents, type SocketOptions } from '../../src/socket';
 import { createFakeClock, createFakeServer, type FakeClock } from '../../src/testing';
-import { compilePolicy } from '../support/policy';
+import { createPolicy } from '../../src/policy';
+
+/** Retries after 100 ms, always. */
+const retryAfter100ms = () => createPolicy({ backoff: { initialMs: 100, jitter: 'none' } });
 
 /** A socket on the fake server with the given sources, its events recorded by name. */
 function socketWith(options: Record<string, unknown>, clock: FakeClock = createFakeClock()) {
   const server = createFakeServer({ clock });
-  const socket = createSocket(
-    'ws://app.test/live',
-    compilePolicy({ WebSocket: server.WebSocket, clock, timers: clock, random: () => 0.5, pauseWhenOffline: false, policy: { backoff: { initialMs: 100, jitter: 'none' } }, ...options }),
-  );
+  const socket = createSocket('ws://app.test/live', {
+    WebSocket: server.WebSocket,
+    clock,
+    timers: clock,
+    random: () => 0.5,
+    pauseWhenOffline: false,
+    policy: retryAfter100ms(),
+    ...options,
+  } as SocketOptions);
   const seen: string[] = [];
   const errors: Error[] = [];
   for (const event of ['open', 'close', 'reconnecting', 'stopped'] as const) socket.on(event, () => seen.push(event));
@@ -174,7 +182,13 @@ describe('random that fails counts as a fixed draw', () => {
     let fail = false;
     const h = socketWith({
       pauseWhenOffline: true,
-      online: { isOnline: () => online, subscribe: (listener: (value: boolean) => void) => (listeners.push(listener), () => {}) },
+      online: {
+        isOnline: () => online,
+        subscribe: (listener: (value: boolean) => void) => {
+          listeners.push(listener);
+          return () => {};
+        },
+      },
       random: () => {
         if (fail) throw new Error('no entropy');
         return 0.5;
@@ -209,14 +223,12 @@ describe('a WebSocket that refuses its binaryType', () => {
         if (refuse) throw new Error('no binaryType for you');
         super.binaryType = value as never;
       }
-      override get binaryType(): string {
+      override get binaryType(): 'blob' | 'arraybuffer' {
         return super.binaryType;
       }
     };
-    const socket = createSocket(
-      'ws://app.test/live',
-      compilePolicy({ WebSocket: Picky, binaryType: 'arraybuffer', clock, timers: clock, random: () => 0.5, pauseWhenOffline: false, policy: { backoff: { initialMs: 100, jitter: 'none' } } }),
-    );
+    const socket = createSocket('ws://app.test/live', { WebSocket: Picky, binaryType: 'arraybuffer', clock, timers: clock, pauseWhenOffline: false, policy: retryAfter100ms() });
+
     const errors: Error[] = [];
     const closes: Parameters<SocketEvents['close']>[0][] = [];
     socket.on('error', (error) => errors.push(error));
