@@ -61,8 +61,10 @@ export interface ResolvedOptions {
   /** Undefined with `lifecycle: false`. */
   readonly lifecycle: ResolvedLifecycle | undefined;
   readonly startClosed: boolean;
-  readonly clock: Clock;
-  readonly timers: Timers;
+  /** The app's clock; undefined: `Date.now()`. */
+  readonly clock: Clock | undefined;
+  /** The app's timers; undefined: the global `setTimeout`/`clearTimeout`. */
+  readonly timers: Timers | undefined;
   /** Jitters the quick retries (the policy has its own). */
   readonly random: RandomSource | undefined;
 }
@@ -154,12 +156,6 @@ function resolvePolicy(given: Policy | undefined, random: RandomSource | undefin
     socketCheck.fail('preset.policy', undefined, __DEV__ ? "a policy for the preset's rules: pass policy: createPolicy({ preset }) (closekit/presets profiles bring theirs)" : '');
   return random === undefined ? defaultPolicy : defaultPolicyWith(random);
 }
-
-const defaultTimers: Timers = {
-  setTimeout: (callback, delayMs) => globalThis.setTimeout(callback, delayMs),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-const defaultClock: Clock = { now: () => Date.now() };
 
 /** The preset's heartbeat is the default; the app's fields are merged over it, and `false` turns it off. */
 function resolveHeartbeat(given: HeartbeatOptions | false | undefined, preset: SocketOptions['preset']): ResolvedHeartbeat | undefined {
@@ -254,8 +250,8 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
     visibility: o.pauseWhenHidden === true ? (o.visibility ?? browserVisibilitySource()) : undefined,
     lifecycle: resolveLifecycle(o),
     startClosed: o.startClosed === true,
-    clock: o.clock ?? defaultClock,
-    timers: o.timers ?? defaultTimers,
+    clock: o.clock,
+    timers: o.timers,
     random: o.random,
   };
 }

@@ -15,7 +15,7 @@ class GlobalTimer {
   constructor(readonly id: ReturnType<typeof setTimeout>) {}
 }
 
-/** One socket's clock and timers. */
+/** One socket's clock and timers: the app's, guarded, or the globals. */
 export class SocketTime implements Clock, Timers {
   /** Added to `Date.now()` once the app's clock failed; undefined while it works. */
   private offset: number | undefined;
@@ -23,20 +23,19 @@ export class SocketTime implements Clock, Timers {
   private timersFailed = false;
   private clearFailed = false;
   private released = false;
-  /** The global timers still pending, so that release() can clear one that its owner has not stored yet. */
-  private globals: Set<GlobalTimer> | undefined;
 
   constructor(
-    private readonly clock: Clock,
-    private readonly timers: Timers,
+    private readonly clock: Clock | undefined,
+    private readonly timers: Timers | undefined,
     private readonly sink: ErrorSink,
   ) {}
 
   now(): number {
-    if (this.offset !== undefined) return Date.now() + this.offset;
+    const clock = this.clock;
+    if (clock === undefined || this.offset !== undefined) return Date.now() + (this.offset ?? 0);
     let time: unknown;
     try {
-      time = this.clock.now();
+      time = clock.now();
     } catch (error) {
       return this.clockFailed(thrown('hook-failed', 'clock.now threw', error));
     }
@@ -48,34 +47,28 @@ export class SocketTime implements Clock, Timers {
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     if (this.released) return undefined;
-    let failure: unknown;
+    const timers = this.timers;
+    if (timers === undefined) return globalThis.setTimeout(callback, delayMs);
     if (!this.timersFailed) {
       try {
-        return this.timers.setTimeout(callback, delayMs);
+        return timers.setTimeout(callback, delayMs);
       } catch (error) {
         this.timersFailed = true;
-        failure = error;
+        const timer = new GlobalTimer(globalThis.setTimeout(callback, delayMs));
+        this.sink.error(thrown('hook-failed', 'timers.setTimeout threw', error));
+        // A listener of that error may have disposed the socket: this timer, not yet stored by its owner, goes too.
+        return this.released ? void globalThis.clearTimeout(timer.id) : timer;
       }
     }
-    const timer: GlobalTimer = new GlobalTimer(
-      globalThis.setTimeout(() => {
-        this.globals?.delete(timer);
-        callback();
-      }, delayMs),
-    );
-    (this.globals ??= new Set()).add(timer);
-    // Reported once the timer exists: a listener that disposes the socket clears it with the rest.
-    if (failure !== undefined) this.sink.error(thrown('hook-failed', 'timers.setTimeout threw', failure));
-    return timer;
+    return new GlobalTimer(globalThis.setTimeout(callback, delayMs));
   }
 
   clearTimeout(handle: TimerHandle): void {
-    if (handle instanceof GlobalTimer) {
-      this.globals?.delete(handle);
-      return globalThis.clearTimeout(handle.id);
-    }
+    const timers = this.timers;
+    if (timers === undefined) return globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>);
+    if (handle instanceof GlobalTimer) return globalThis.clearTimeout(handle.id);
     try {
-      this.timers.clearTimeout(handle);
+      timers.clearTimeout(handle);
     } catch (error) {
       // The timer may still fire: the machine ignores a timer that no longer fits its state.
       if (this.clearFailed) return;
@@ -84,11 +77,9 @@ export class SocketTime implements Clock, Timers {
     }
   }
 
-  /** dispose(): clears the global timers, and no timer can be set from here on. */
+  /** dispose(): no timer can be set from here on (each part clears its own). */
   release(): void {
     this.released = true;
-    for (const timer of this.globals ?? []) globalThis.clearTimeout(timer.id);
-    this.globals = undefined;
   }
 
   private clockFailed(error: SocketError): number {
