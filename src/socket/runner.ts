@@ -30,8 +30,16 @@ const DISPOSED = 2;
 // Effects that start something new: skipped once dispose() is under way, so a listener's dispose() opens nothing more.
 const STARTERS: readonly Effect['type'][] = ['resolve-url', 'connect', 'set-timer', 'refresh', 'flush'];
 
-/** The machine's timers, and `start`: the first connect, on the next tick. */
-type TimerSlot = TimerName | 'start';
+/** The machine's timers; `start`: the first connect, on the next tick; `drain`: the inbox, after a long burst. */
+type TimerSlot = TimerName | 'start' | 'drain';
+
+/**
+ * The most steps one synchronous burst runs. Ordinary work takes a handful; a
+ * listener loop (an `error` listener calling reconnect() while each attempt
+ * fails at once) would otherwise never give the page back. The rest of the
+ * inbox then runs on the next timer tick, in order.
+ */
+const MAX_BURST = 500;
 
 /** What a WebSocket can send: a string, an ArrayBuffer (shared too), a view of one, or a Blob. */
 function isSendable(data: unknown): boolean {
@@ -92,12 +100,23 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   /** Feeds an input to the machine; ignored after `dispose()`. */
   input(input: Input): void {
     if (this.phase !== LIVE) return;
-    const inbox = (this.inbox ??= []);
-    inbox.push(input);
-    if (this.busy) return;
+    (this.inbox ??= []).push(input);
+    if (!this.busy && this.handles?.drain === undefined) this.drain();
+  }
+
+  /** Runs the inbox's inputs one step at a time, up to MAX_BURST steps in one go. */
+  private drain(): void {
+    const inbox = this.inbox as Input[];
     this.busy = true;
     try {
-      for (let next = inbox.shift(); next !== undefined && this.phase === LIVE; next = inbox.shift()) this.step(next);
+      let steps = 0;
+      for (let next = inbox.shift(); next !== undefined && this.phase === LIVE; next = inbox.shift()) {
+        this.step(next);
+        if (++steps === MAX_BURST && inbox.length > 0) {
+          this.setTimer('drain', 0);
+          break;
+        }
+      }
     } finally {
       this.busy = false;
       // An idle socket keeps no empty inbox.
@@ -228,7 +247,8 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     this.clearTimer(name);
     const fire = (): void => {
       (this.handles as Partial<Record<TimerSlot, TimerHandle>>)[name] = undefined;
-      this.input(name === 'start' ? { type: 'start' } : { type: 'timer', timer: name, at: this.now() });
+      if (name === 'drain') this.drain();
+      else this.input(name === 'start' ? { type: 'start' } : { type: 'timer', timer: name, at: this.now() });
     };
     (this.handles ??= {})[name] = this.time.setTimeout(fire, delayMs);
   }

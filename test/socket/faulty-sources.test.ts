@@ -245,3 +245,36 @@ describe('a WebSocket that refuses its binaryType', () => {
     socket.dispose();
   });
 });
+
+describe('a listener loop cannot hang the page', () => {
+  it("'error' → reconnect() with an attempt that fails at once: the loop goes on timer by timer, not in one synchronous burst", () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const socket = createSocket(
+      () => {
+        throw new Error('no token yet');
+      },
+      { WebSocket: server.WebSocket, clock, timers: clock, pauseWhenOffline: false },
+    );
+    let errors = 0;
+    socket.on('error', () => {
+      errors++;
+      // A naive app: every error means "try again now". Bounded here so that the old code ends too.
+      if (errors < 100_000) socket.reconnect();
+    });
+    // One timer at a time, as a page's event loop runs them: the start timer, then whatever the burst left.
+    clock.next();
+    const firstBurst = errors;
+    expect(firstBurst).toBeGreaterThan(1);
+    expect(firstBurst).toBeLessThanOrEqual(1000);
+    // The loop is the app's to end, and it goes on, a burst per timer, until it does.
+    clock.next();
+    expect(errors).toBeGreaterThan(firstBurst);
+    expect(errors).toBeLessThanOrEqual(2 * firstBurst);
+    socket.dispose();
+    const atDispose = errors;
+    clock.runAll();
+    expect(errors).toBe(atDispose);
+    expect(clock.pending()).toBe(0);
+  });
+});
