@@ -95,7 +95,8 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
 
   /**
    * Starts a new attempt now: drops the current connection or wait if any,
-   * resets the attempt counters, and also restarts a stopped socket.
+   * resets the attempt counters, and also restarts a stopped socket. Throws
+   * a `SocketError` (`disposed`) after `dispose()`.
    */
   reconnect(): void {
     if (this.runner.isDisposed()) throw gone('reconnect');

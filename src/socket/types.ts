@@ -216,7 +216,7 @@ export interface AuthOptions<N extends string = string> {
  * is injectable.
  */
 export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
-  /** Subprotocols offered to the server. */
+  /** Subprotocols offered to the server. @default the preset's, with `preset` */
   readonly protocols?: string | readonly string[];
   /** The app's close-code contract from `defineCloseCodes`, so results and events carry its names. */
   readonly codes?: CloseCodeContract<M>;
@@ -250,7 +250,7 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly preset?: SocketPreset;
   /** Ping/pong dead-connection detection. @default off (the preset's, with `preset`) */
   readonly heartbeat?: HeartbeatOptions | false;
-  /** Buffer for `send()` while not open, or `false` to make such a `send()` throw (and track nothing, see `confirmAfterMs`). @default { max: 100, overflow: 'drop-oldest', confirmAfterMs: 1000 } */
+  /** Buffer for `send()` while not open, or `false` to make such a `send()` throw (and track nothing, see `confirmAfterMs`). @default { max: 100, overflow: 'drop-oldest', confirmAfterMs: 1000 } (the preset's, with `preset`) */
   readonly queue?: QueueOptions | false;
   /** Do not start attempts while offline; retry at once when back online. @default true where an online source exists (browsers) */
   readonly pauseWhenOffline?: boolean;
