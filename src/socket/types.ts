@@ -365,7 +365,7 @@ export interface SocketEvents<N extends string = string> {
   stopped: (info: StoppedInfo<N>) => void;
   /** Messages lost to queue overflow. */
   dropped: (info: DroppedInfo) => void;
-  /** `send()` queued a message because the connection is not open; `count` is how many wait now (a full `drop-newest` queue refuses it: see `dropped`). Other queue changes come with `open`, `state`, `dropped`, `stopped`. */
+  /** `send()` while not open: the message was queued, and `count` is how many wait now (when a full `drop-newest` queue refused it, `dropped` comes first and `count` is unchanged). Other queue changes come with `open`, `state`, `dropped`, `stopped`. */
   queued: (info: QueuedInfo) => void;
   /** A `SocketError` from a hook or listener, or a failing `url` function; the socket carries on. */
   error: (error: Error) => void;
