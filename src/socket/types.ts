@@ -329,7 +329,7 @@ export interface StoppedInfo<N extends string = string> {
 
 /** Payload of `dropped`. */
 export interface DroppedInfo {
-  /** Exactly the messages lost to queue overflow, in the order they were sent. */
+  /** Exactly the messages given up, in the order they were sent: lost to queue overflow, or queued and refused by the WebSocket when flushed (`send-failed`). */
   readonly messages: readonly SendData[];
 }
 
@@ -363,7 +363,7 @@ export interface SocketEvents<N extends string = string> {
   reauth: (info: ReauthInfo<N>) => void;
   /** The run is over; `reconnect()` starts a new one. */
   stopped: (info: StoppedInfo<N>) => void;
-  /** Messages lost to queue overflow. */
+  /** Messages given up: lost to queue overflow, or refused by the WebSocket when the queue was flushed. */
   dropped: (info: DroppedInfo) => void;
   /** `send()` while not open: the message was queued, and `count` is how many wait now (when a full `drop-newest` queue refused it, `dropped` comes first and `count` is unchanged). Other queue changes come with `open`, `state`, `dropped`, `stopped`. */
   queued: (info: QueuedInfo) => void;
