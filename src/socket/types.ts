@@ -71,7 +71,7 @@ export interface LifecycleOptions {
    * @default true
    */
   readonly backForwardCache?: boolean;
-  /** The code of that close: 1000 or an application code in 3000–4999. @default 1000 */
+  /** The code of that close: 1000 or a code in 3000–4999 (what a browser's `close()` accepts). @default 1000 */
   readonly closeCode?: number;
   /**
    * On Page Lifecycle `resume` after a `freeze`, check the connection at
@@ -258,7 +258,7 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly pauseWhenHidden?: boolean;
   /** The network source for `pauseWhenOffline`. @default navigator.onLine + window events */
   readonly online?: OnlineSource;
-  /** The visibility source for `pauseWhenHidden`. @default document.visibilityState */
+  /** The visibility source for `pauseWhenHidden` (and for the lifecycle's wake detector, which does not count time hidden). @default document.visibilityState */
   readonly visibility?: VisibilitySource;
   /** Following the page's life (back/forward cache, freeze/resume, sleep, quick retries after `online`); `false` turns all of it off. See {@link LifecycleOptions}. @default every behaviour on */
   readonly lifecycle?: LifecycleOptions | false;
