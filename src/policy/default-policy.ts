@@ -60,9 +60,11 @@ export function defaultPolicyWith(random: RandomSource): Policy {
 /**
  * closekit's default policy: the one a socket without a `policy` uses, and
  * what `createPolicy()` without options builds. It needs no rule compiler, so
- * a hand-written policy can fall back to it cheaply:
+ * a hand-written policy can fall back to it cheaply (spread it, so that its
+ * `explain`, `rules` and `resetAfterMs` come along: the socket resets its
+ * counters by that `resetAfterMs`):
  *
  * @example
- * const policy = { decide: (result, context) => (result.code === 4000 ? myDecision(result) : defaultPolicy.decide(result, context)), explain: defaultPolicy.explain, rules: defaultPolicy.rules };
+ * const policy = { ...defaultPolicy, decide: (result, context) => (result.code === 4000 ? myDecision(result) : defaultPolicy.decide(result, context)) };
  */
 export const defaultPolicy: Policy = /* @__PURE__ */ defaultPolicyWith(Math.random);

@@ -1,6 +1,6 @@
 // The runtime half of every policy: find the rule for a close and turn it into
-// a decision. Rules arrive already checked and resolved (compile.ts builds
-// them from the app's options; default-policy.ts holds closekit's table ready
+// a decision. Rules arrive already checked and resolved (createPolicy.ts and
+// normalize.ts build them from the app's options; default-policy.ts holds closekit's table ready
 // made), so this part never validates anything and a socket without rules
 // bundles only this file and the default table.
 import { computeDelay, count, type ResolvedBackoff } from '../backoff';

@@ -10,10 +10,10 @@ export type Action = 'reconnect' | 'reauth' | 'stop';
 
 /**
  * Why a run stopped:
- * - `policy`: the rule for this close says stop (a permanent code).
+ * - `policy`: the rule for this close says stop (a permanent code), or a hand-written policy failed to decide.
  * - `max-attempts`: too many consecutive failed attempts.
  * - `reauth-exhausted`: the server kept asking for re-authentication after `maxReauth` refreshes.
- * - `reauth-failed`: the `auth.refresh` hook failed (or none is configured).
+ * - `reauth-failed`: the `auth.refresh` hook failed or timed out (`auth.timeoutMs`), or none is configured.
  * - `client`: the app called `close()`.
  */
 export type StopCause = 'policy' | 'max-attempts' | 'reauth-exhausted' | 'reauth-failed' | 'client';
@@ -54,7 +54,7 @@ export interface MatchedRule {
   readonly source: RuleSource;
   /** The key it was found under, e.g. `'4001'`, `'TokenExpired'`, `'4100-4199'`, `'application'`. */
   readonly key: string;
-  /** Whose table it came from: the app's `rules`, the `preset`, or closekit's defaults. */
+  /** Whose table it came from: the app's `rules`, the `preset`, closekit's defaults, or `client` for the socket's own stop after `close()`. */
   readonly origin: 'app' | 'preset' | 'defaults' | 'client';
   /** The rule, normalised to object form. */
   readonly rule: RuleObject;
@@ -81,8 +81,9 @@ export interface PolicyContext {
 /**
  * Another protocol's conventions (see `closekit/presets`): its close-code
  * rules and the retry limit its own client uses. The policy reads `name`,
- * `rules`, `default` and `maxAttempts`; a socket also reads a preset's
- * `protocols` and `heartbeat` (see `Profile` in `closekit/presets`).
+ * `rules`, `default` and `maxAttempts`; a socket reads a profile's compiled
+ * `policy`, `protocols`, `queue` and `heartbeat` (see `Profile` in
+ * `closekit/presets` and `SocketPreset`).
  */
 export interface Preset {
   readonly name: string;

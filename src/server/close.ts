@@ -18,7 +18,7 @@ export interface CloseWithOptions<M extends CloseCodeMap = CloseCodeMap> {
    * Asks the client to wait this long before reconnecting: a retry hint is
    * added at the end of the reason (`'restarting retry-after=30s'`; see
    * docs/retry-hints.md), which closekit's classify reads as `retryAfterMs`
-   * and its default policy honours. A whole number of ms, 0 to 9999999, or
+   * and its policies honour. A whole number of ms, 0 to 9999999, or
    * whole seconds up to 9999999 s; anything else throws a `CloseCodeError`
    * (rule `retry-hint`).
    */

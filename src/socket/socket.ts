@@ -65,7 +65,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
     return state === 'open' || state === 'closing' ? (this.runner.connection.socket?.protocol ?? '') : '';
   }
 
-  /** The underlying WebSocket's `readyState` (`ReadyState.CLOSED` when there is none). */
+  /** The underlying WebSocket's `readyState`; without one, `ReadyState.CONNECTING` while an attempt resolves its `url`, else `ReadyState.CLOSED`. */
   get readyState(): number {
     return this.runner.connection.socket?.readyState ?? (this.state === 'connecting' ? ReadyState.CONNECTING : ReadyState.CLOSED);
   }
@@ -95,7 +95,8 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
 
   /**
    * Starts a new attempt now: drops the current connection or wait if any,
-   * resets the attempt counters, and also restarts a stopped socket.
+   * resets the attempt counters, and also restarts a stopped socket. Throws
+   * a `SocketError` (`disposed`) after `dispose()`.
    */
   reconnect(): void {
     if (this.runner.isDisposed()) throw gone('reconnect');

@@ -71,7 +71,7 @@ export interface LifecycleOptions {
    * @default true
    */
   readonly backForwardCache?: boolean;
-  /** The code of that close: 1000 or an application code in 3000–4999. @default 1000 */
+  /** The code of that close: 1000 or a code in 3000–4999 (what a browser's `close()` accepts). @default 1000 */
   readonly closeCode?: number;
   /**
    * On Page Lifecycle `resume` after a `freeze`, check the connection at
@@ -216,7 +216,7 @@ export interface AuthOptions<N extends string = string> {
  * is injectable.
  */
 export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
-  /** Subprotocols offered to the server. */
+  /** Subprotocols offered to the server. @default the preset's, with `preset` */
   readonly protocols?: string | readonly string[];
   /** The app's close-code contract from `defineCloseCodes`, so results and events carry its names. */
   readonly codes?: CloseCodeContract<M>;
@@ -250,7 +250,7 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly preset?: SocketPreset;
   /** Ping/pong dead-connection detection. @default off (the preset's, with `preset`) */
   readonly heartbeat?: HeartbeatOptions | false;
-  /** Buffer for `send()` while not open, or `false` to make such a `send()` throw (and track nothing, see `confirmAfterMs`). @default { max: 100, overflow: 'drop-oldest', confirmAfterMs: 1000 } */
+  /** Buffer for `send()` while not open, or `false` to make such a `send()` throw (and track nothing, see `confirmAfterMs`). @default { max: 100, overflow: 'drop-oldest', confirmAfterMs: 1000 } (the preset's, with `preset`) */
   readonly queue?: QueueOptions | false;
   /** Do not start attempts while offline; retry at once when back online. @default true where an online source exists (browsers) */
   readonly pauseWhenOffline?: boolean;
@@ -258,7 +258,7 @@ export interface SocketOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly pauseWhenHidden?: boolean;
   /** The network source for `pauseWhenOffline`. @default navigator.onLine + window events */
   readonly online?: OnlineSource;
-  /** The visibility source for `pauseWhenHidden`. @default document.visibilityState */
+  /** The visibility source for `pauseWhenHidden` (and for the lifecycle's wake detector, which does not count time hidden). @default document.visibilityState */
   readonly visibility?: VisibilitySource;
   /** Following the page's life (back/forward cache, freeze/resume, sleep, quick retries after `online`); `false` turns all of it off. See {@link LifecycleOptions}. @default every behaviour on */
   readonly lifecycle?: LifecycleOptions | false;
@@ -329,7 +329,7 @@ export interface StoppedInfo<N extends string = string> {
 
 /** Payload of `dropped`. */
 export interface DroppedInfo {
-  /** Exactly the messages lost to queue overflow, in the order they were sent. */
+  /** Exactly the messages given up, in the order they were sent: lost to queue overflow, or queued and refused by the WebSocket when flushed (`send-failed`). */
   readonly messages: readonly SendData[];
 }
 
@@ -363,9 +363,9 @@ export interface SocketEvents<N extends string = string> {
   reauth: (info: ReauthInfo<N>) => void;
   /** The run is over; `reconnect()` starts a new one. */
   stopped: (info: StoppedInfo<N>) => void;
-  /** Messages lost to queue overflow. */
+  /** Messages given up: lost to queue overflow, or refused by the WebSocket when the queue was flushed. */
   dropped: (info: DroppedInfo) => void;
-  /** `send()` queued a message because the connection is not open; `count` is how many wait now (a full `drop-newest` queue refuses it: see `dropped`). Other queue changes come with `open`, `state`, `dropped`, `stopped`. */
+  /** `send()` while not open: the message was queued, and `count` is how many wait now (when a full `drop-newest` queue refused it, `dropped` comes first and `count` is unchanged). Other queue changes come with `open`, `state`, `dropped`, `stopped`. */
   queued: (info: QueuedInfo) => void;
   /** A `SocketError` from a hook or listener, or a failing `url` function; the socket carries on. */
   error: (error: Error) => void;
