@@ -71,6 +71,11 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   private handles: Partial<Record<TimerSlot, TimerHandle>> | undefined;
   /** What ends each subscription to the outside world; undefined when there is none. */
   private readonly stops: (() => void)[] | undefined;
+  /**
+   * Errors reported before the first tick (a source that failed when the
+   * socket was made): emitted then, once the app's listeners are there.
+   */
+  private early: Error[] | undefined = [];
 
   constructor(
     private readonly emitter: GuardedEmitter<SocketEvents>,
@@ -86,7 +91,8 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     // Subscribed only now: a source may call back at once, and the machine must exist by then.
     this.stops = watch(this, options);
     // Connect on the next tick, so listeners added right after createSocket() see every event.
-    if (!options.startClosed) this.setTimer('start', 0);
+    if (!options.startClosed || (this.early as Error[]).length > 0) this.setTimer('start', 0);
+    else this.early = undefined;
   }
 
   now(): number {
@@ -153,7 +159,8 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
 
   /** Reports `error` through the socket's `error` event. */
   error(error: Error): void {
-    this.emit('error', error);
+    if (this.early) this.early.push(error);
+    else this.emit('error', error);
   }
 
   dropped(messages: SendData[]): void {
@@ -247,8 +254,12 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     this.clearTimer(name);
     const fire = (): void => {
       (this.handles as Partial<Record<TimerSlot, TimerHandle>>)[name] = undefined;
-      if (name === 'drain') this.drain();
-      else this.input(name === 'start' ? { type: 'start' } : { type: 'timer', timer: name, at: this.now() });
+      if (name === 'drain') return this.drain();
+      if (name === 'start') {
+        this.reportEarly();
+        if (this.options.startClosed) return;
+      }
+      this.input(name === 'start' ? { type: 'start' } : { type: 'timer', timer: name, at: this.now() });
     };
     (this.handles ??= {})[name] = this.time.setTimeout(fire, delayMs);
   }
@@ -275,7 +286,15 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   }
 
   /** The end of dispose(): the machine's own `dispose` step (a `stopped` unless already stopped), then every resource let go. */
+  /** Emits the errors held back until the first tick. */
+  private reportEarly(): void {
+    const early = this.early;
+    this.early = undefined;
+    for (const error of early ?? []) this.emit('error', error);
+  }
+
   private release(): void {
+    this.reportEarly();
     this.step({ type: 'dispose', at: this.now() });
     this.phase = DISPOSED;
     this.inbox = undefined;

@@ -278,3 +278,35 @@ describe('a listener loop cannot hang the page', () => {
     expect(clock.pending()).toBe(0);
   });
 });
+
+describe('a source that fails while the socket is being created', () => {
+  const broken = () => {
+    throw new Error('source broke');
+  };
+  for (const [what, options, hooks] of [
+    ['online', { pauseWhenOffline: true, online: { isOnline: broken, subscribe: broken } }, ['online.isOnline', 'online.subscribe']],
+    ['visibility', { pauseWhenHidden: true, visibility: { isVisible: broken, subscribe: broken } }, ['visibility.isVisible', 'visibility.subscribe']],
+    ['lifecycle.page', { lifecycle: { page: { subscribe: broken } } }, ['lifecycle.page.subscribe']],
+  ] as const) {
+    it(`${what}: reported on the first tick, once the app's listeners are there, and the socket connects`, () => {
+      const h = socketWith(options);
+      expect(h.errors).toEqual([]);
+      h.clock.runAll();
+      expect(h.errors.map((e) => (e as { code?: string }).code)).toEqual(hooks.map(() => 'hook-failed'));
+      for (const [i, hook] of hooks.entries()) expect(h.errors[i]?.message).toContain(hook);
+      expect(h.socket.state).toBe('open');
+      h.socket.dispose();
+    });
+  }
+
+  it('with startClosed too, and before a dispose() that comes first', () => {
+    const h = socketWith({ startClosed: true, pauseWhenOffline: true, online: { isOnline: broken, subscribe: () => () => {} } });
+    h.clock.runAll();
+    expect(hookFailures(h.errors, 'online.isOnline')).toHaveLength(1);
+    expect(h.socket.state).toBe('idle');
+    const g = socketWith({ pauseWhenOffline: true, online: { isOnline: broken, subscribe: () => () => {} } });
+    g.socket.dispose();
+    expect(hookFailures(g.errors, 'online.isOnline')).toHaveLength(1);
+    expect(g.seen).toEqual(['stopped']);
+  });
+});
