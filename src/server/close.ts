@@ -99,14 +99,15 @@ export function closeWith<M extends CloseCodeMap>(
   options: CloseWithOptions<M> & { readonly codes: CloseCodeContract<M> },
 ): SentClose;
 export function closeWith(ws: ClosableSocket, code: ServerCloseCode<string>, reason?: string, options?: CloseWithOptions): SentClose {
-  return sendClose(ws, code, reason, options?.codes, options?.retryAfterMs);
+  return sendClose('closeWith', ws, code, reason, options?.codes, options?.retryAfterMs);
 }
 
-function sendClose(ws: ClosableSocket, code: unknown, reason: string | undefined, codes: CloseCodeContract | undefined, retryAfterMs?: number): SentClose {
+/** `caller` is the public function's name, which a TypeError's message starts with. */
+function sendClose(caller: string, ws: ClosableSocket, code: unknown, reason: string | undefined, codes: CloseCodeContract | undefined, retryAfterMs?: number): SentClose {
   // Everything is checked before anything is sent: a bad code or hint leaves the socket open.
   const wireCode = resolveServerCode(code, codes);
   const text = retryAfterMs === undefined ? trimReason(reason ?? '') : reasonWithRetryHint(reason ?? '', retryAfterMs);
-  if (ws === null || typeof ws !== 'object' || typeof ws.close !== 'function') throw new TypeError(`closeWith expects a ws WebSocket (an object with close()), got ${show(ws)}.`);
+  if (ws === null || typeof ws !== 'object' || typeof ws.close !== 'function') throw new TypeError(`${caller} expects a ws WebSocket (an object with close()), got ${show(ws)}.`);
   ws.close(wireCode, text);
   return { code: wireCode, reason: text };
 }
@@ -134,7 +135,7 @@ export function rejectAfterAccept<M extends CloseCodeMap>(
   options: CloseWithOptions<M> & { readonly codes: CloseCodeContract<M> },
 ): SentClose;
 export function rejectAfterAccept(ws: ClosableSocket, code: ServerCloseCode<string>, reason?: string, options?: CloseWithOptions): SentClose {
-  return sendClose(ws, code, reason, options?.codes, options?.retryAfterMs);
+  return sendClose('rejectAfterAccept', ws, code, reason, options?.codes, options?.retryAfterMs);
 }
 
 /** {@link closeWith} and {@link rejectAfterAccept} bound to one contract. Made by {@link createCloser}. */
@@ -164,7 +165,8 @@ export function createCloser<M extends CloseCodeMap>(codes: CloseCodeContract<M>
   }
   return Object.freeze({
     codes,
-    closeWith: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) => sendClose(ws, code, reason, codes, options?.retryAfterMs),
-    rejectAfterAccept: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) => sendClose(ws, code, reason, codes, options?.retryAfterMs),
+    closeWith: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) => sendClose('closeWith', ws, code, reason, codes, options?.retryAfterMs),
+    rejectAfterAccept: (ws: ClosableSocket, code: ServerCloseCode<keyof M & string>, reason?: string, options?: RetryHintOptions) =>
+      sendClose('rejectAfterAccept', ws, code, reason, codes, options?.retryAfterMs),
   });
 }

@@ -50,8 +50,13 @@ function hasToken(header: string | string[] | undefined, token: string): boolean
  * 16-byte base64 `Sec-WebSocket-Key` and `Sec-WebSocket-Version` 13 (or 8).
  */
 export function whyNotWebSocket(request: UpgradeRequestLike): string | undefined {
+  return whyNot(request, 'whyNotWebSocket');
+}
+
+/** whyNotWebSocket, for `caller` (the public function's name, which a TypeError's message starts with). */
+function whyNot(request: UpgradeRequestLike, caller: string): string | undefined {
   if (request === null || typeof request !== 'object' || request.headers === null || typeof request.headers !== 'object') {
-    throw new TypeError(`whyNotWebSocket expects an http.IncomingMessage (an object with headers), got ${show(request)}.`);
+    throw new TypeError(`${caller} expects an http.IncomingMessage (an object with headers), got ${show(request)}.`);
   }
   const { headers } = request;
   const method: unknown = request.method;
@@ -130,8 +135,12 @@ export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message
  * });
  */
 export function guardUpgrade(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions): boolean {
-  if (options === null || typeof options !== 'object') throw new TypeError(`guardUpgrade: options must be an object { allowedOrigins }, got ${show(options)}.`);
-  const notWebSocket = whyNotWebSocket(request);
+  return guard(request, socket, options, 'guardUpgrade');
+}
+
+function guard(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions, caller: string): boolean {
+  if (options === null || typeof options !== 'object') throw new TypeError(`${caller}: options must be an object { allowedOrigins }, got ${show(options)}.`);
+  const notWebSocket = whyNot(request, caller);
   let status: 400 | 403 | undefined;
   let message = '';
   if (notWebSocket !== undefined) [status, message] = [400, `Not a WebSocket handshake: ${notWebSocket}.`];
@@ -166,7 +175,7 @@ export interface UpgradeHandlerOptions<W> extends UpgradeGuardOptions {
  */
 export function createUpgradeHandler<W>(wss: UpgradeServerLike<W>, options: UpgradeHandlerOptions<W>): (request: UpgradeRequestLike, socket: UpgradeSocketLike, head: unknown) => void {
   return (request, socket, head) => {
-    if (!guardUpgrade(request, socket, options)) return;
+    if (!guard(request, socket, options, 'createUpgradeHandler')) return;
     wss.handleUpgrade(request, socket, head, (ws) => {
       if (options.onConnection !== undefined) options.onConnection(ws, request);
       else wss.emit('connection', ws, request);

@@ -148,3 +148,16 @@ describe('rejectAfterAccept', () => {
     ]);
   });
 });
+
+describe('an argument of the wrong shape: a TypeError whose message starts with the function called', () => {
+  const closer = createCloser(AppCodes);
+  it.each([
+    ['closeWith', () => closeWith(null as never, 1000)],
+    ['rejectAfterAccept', () => rejectAfterAccept(null as never, 1000)],
+    ['closeWith', () => closer.closeWith(null as never, 1000)],
+    ['rejectAfterAccept', () => closer.rejectAfterAccept(null as never, 1000)],
+  ])('%s', (name, call) => {
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(new RegExp(`^${name} `));
+  });
+});

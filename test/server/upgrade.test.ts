@@ -231,3 +231,18 @@ describe('createUpgradeHandler over real HTTP on 127.0.0.1', () => {
     expect(server.rejections).toEqual([]);
   });
 });
+
+describe('an argument of the wrong shape: a TypeError whose message starts with the function called', () => {
+  const socket = { write: () => true, destroy: () => undefined, end: () => undefined } as never;
+  const wss = { handleUpgrade: () => undefined, emit: () => true };
+  it.each([
+    ['whyNotWebSocket', () => whyNotWebSocket(null as never)],
+    ['guardUpgrade', () => guardUpgrade(null as never, socket, { allowedOrigins: [] })],
+    ['guardUpgrade', () => guardUpgrade({ headers: {} } as never, socket, null as never)],
+    ['createUpgradeHandler', () => createUpgradeHandler(wss as never, { allowedOrigins: [] })(null as never, socket, undefined)],
+    ['createUpgradeHandler', () => createUpgradeHandler(wss as never, null as never)({ headers: {} } as never, socket, undefined)],
+  ])('%s', (name, call) => {
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(new RegExp(`^${name}[ :]`));
+  });
+});
