@@ -73,8 +73,25 @@ export function resolveBackoff(value: unknown, base: ResolvedBackoff = DEFAULT_B
   return Object.freeze(resolved);
 }
 
-/** Settings that are not an object (null, a number…) are closekit's defaults: the delay functions never throw. */
-const settings = (backoff: unknown): ResolvedBackoff => (isRecord(backoff) ? (backoff as unknown as ResolvedBackoff) : DEFAULT_BACKOFF);
+/**
+ * The settings the delay functions use: each field of `backoff` that
+ * resolveBackoff would accept, closekit's default for any other (missing,
+ * invalid, unreadable), so that they never throw and always answer a number.
+ */
+function settings(backoff: unknown): ResolvedBackoff {
+  if (backoff === DEFAULT_BACKOFF || !isRecord(backoff)) return DEFAULT_BACKOFF;
+  const read: Record<string, unknown> = {};
+  for (const key of Object.keys(backoffSpec) as (keyof ResolvedBackoff)[]) {
+    let value: unknown;
+    try {
+      value = backoff[key];
+    } catch {
+      // An unreadable field is a missing one.
+    }
+    read[key] = value !== undefined && backoffSpec[key][0](value) ? value : DEFAULT_BACKOFF[key];
+  }
+  return read as unknown as ResolvedBackoff;
+}
 
 /** A counter from the app's own bookkeeping, where anything odd counts as 0. */
 export function count(value: unknown): number {

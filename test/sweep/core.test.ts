@@ -192,15 +192,35 @@ suite(`sweep: backoff functions (seed ${SWEEP_SEED})`, () => {
     );
   });
 
-  it('computeDelay, baseDelayMs and expectedDelayMs work or throw a typed error for any argument', () => {
+  it('computeDelay, baseDelayMs and expectedDelayMs never throw, and answer a number of ms, for any argument', () => {
+    // Settings objects of the right shape with wrong, odd or unreadable fields, besides everything hostile.
+    const field = fc.oneof(fc.constant(undefined), hostile, fc.double(), fc.constantFrom('none', 'full', 'equal', 'decorrelated'));
+    const oddSettings = fc.record({ initialMs: field, maxMs: field, factor: field, jitter: field, minMs: field }, { requiredKeys: [] });
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 0, max: 50 }), hostile), fc.oneof(fc.constant(undefined), hostile), hostile, (attempt, backoff, random) => {
-        worksOrThrowsTyped('computeDelay', () => computeDelay(attempt as never, backoff as never, random as never), ['PolicyError']);
-        worksOrThrowsTyped('baseDelayMs', () => baseDelayMs(attempt as never, backoff as never), ['PolicyError']);
-        worksOrThrowsTyped('expectedDelayMs', () => expectedDelayMs(attempt as never, backoff as never), ['PolicyError']);
+      fc.property(fc.oneof(fc.integer({ min: 0, max: 50 }), hostile), fc.oneof(fc.constant(undefined), hostile, oddSettings), hostile, (attempt, backoff, random) => {
+        const delay = neverThrows('computeDelay', () => computeDelay(attempt as never, backoff as never, random as never));
+        expect(Number.isInteger(delay) && delay >= 0 && delay < 2 ** 31, `computeDelay answered ${delay}`).toBe(true);
+        for (const [name, value] of [
+          ['baseDelayMs', neverThrows('baseDelayMs', () => baseDelayMs(attempt as never, backoff as never))],
+          ['expectedDelayMs', neverThrows('expectedDelayMs', () => expectedDelayMs(attempt as never, backoff as never))],
+        ] as const) {
+          expect(Number.isFinite(value) && value >= 0, `${name} answered ${value}`).toBe(true);
+        }
       }),
       params(),
     );
+  });
+
+  it('the delay functions read settings with throwing getters as defaults', () => {
+    const trap = Object.defineProperty({}, 'jitter', {
+      get() {
+        throw new Error('x');
+      },
+    });
+    expect(computeDelay(1, trap as never, () => 0.5)).toBe(250);
+    expect(baseDelayMs(1, trap as never)).toBe(500);
+    expect(expectedDelayMs(1, trap as never)).toBe(250);
+    expect(computeDelay(1, { initialMs: 'x', maxMs: Number.NaN, factor: -1, jitter: 'none', minMs: null } as never)).toBe(500);
   });
 
   it('a random source that throws or answers nonsense never breaks a delay', () => {
