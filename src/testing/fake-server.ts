@@ -167,6 +167,17 @@ function resolveCode(code: unknown, codes: CloseCodeContract | undefined): numbe
   return code;
 }
 
+// What Connection.close sends, checked before anything changes: the code on
+// the wire (undefined for none) and the reason.
+function checkCloseFrame(code: unknown, reason: string | undefined, codes: CloseCodeContract | undefined): number | undefined {
+  const wireCode = code === undefined ? undefined : resolveCode(code, codes);
+  validateReason(reason);
+  if (wireCode === undefined && reason !== undefined && reason !== '') {
+    throw new CloseCodeError('not-sendable', reason, 'A close frame can carry a reason only together with a code.');
+  }
+  return wireCode;
+}
+
 function checkBehaviour(behaviour: unknown, codes: CloseCodeContract | undefined): void {
   if (behaviour === 'accept' || behaviour === 'refuse' || behaviour === 'hang') return;
   if (behaviour !== null && typeof behaviour === 'object' && 'reject' in behaviour) {
@@ -311,11 +322,7 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
     }
 
     close(code?: number | N, reason?: string): void {
-      const wireCode = code === undefined ? undefined : resolveCode(code, codes);
-      validateReason(reason);
-      if (wireCode === undefined && reason !== undefined && reason !== '') {
-        throw new CloseCodeError('not-sendable', reason, 'A close frame can carry a reason only together with a code.');
-      }
+      const wireCode = checkCloseFrame(code, reason, codes);
       if (this.state === 'connecting') this.accept();
       if (this.state !== 'open') return;
       const text = reason ?? '';
@@ -325,6 +332,9 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
       this.closeReason = text;
       this.deliver((driver) => driver.closing());
       this.deliver((driver) => {
+        // A client that closed while CONNECTING failed the connection before this
+        // frame arrived: it sees error and 1006, not the server's code.
+        if (this.closedBy === 'client') return;
         this.finish('server', wireCode, text);
         // RFC 6455 §7.4.1: 1005, 1006 and 1015 never appear in a frame; a browser
         // that receives one fails the connection.
@@ -449,6 +459,7 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
       return open.length;
     },
     closeAll(code, reason) {
+      checkCloseFrame(code, reason, codes);
       const open = server.openConnections;
       for (const connection of open) connection.close(code, reason);
       return open.length;
@@ -464,6 +475,7 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
         throw new TypeError(`restart: downForMs must be a number ≥ 0, got ${show(downForMs)}.`);
       }
       const code = restartOptions.code ?? 1012;
+      checkCloseFrame(code, restartOptions.reason, codes);
       for (const connection of connections) {
         if (connection.state === 'open') connection.close(code, restartOptions.reason);
         else if (connection.state === 'connecting') connection.refuse();
