@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle, Timers } from '../environment';
+import { createTimerQueue, type TimerQueue } from './timer-queue';
 
 /**
  * A virtual clock that is also a timer source, for tests. Time only moves
@@ -51,18 +52,84 @@ export interface FakeClock extends Clock, Timers {
   pendingTimes(): number[];
 }
 
-interface ScheduledTimer {
-  readonly id: number;
-  readonly dueMs: number;
-  readonly callback: () => void;
-}
-
 const DEFAULT_RUN_LIMIT = 10_000;
 // Enough turns of the microtask queue for a chain of a few dozen awaits.
 const MICROTASK_TURNS = 100;
 
 async function settlePromises(): Promise<void> {
   for (let turn = 0; turn < MICROTASK_TURNS; turn++) await Promise.resolve();
+}
+
+// Error texts name the method (and print the bad value) so a failing test says what it did wrong.
+const shown = (value: unknown): unknown => (typeof value === 'number' ? value : typeof value);
+
+function checkDuration(ms: number, method: string): void {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
+    throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${shown(ms)}.`);
+  }
+}
+
+// NaN would never stop a run that keeps scheduling; a symbol or a string is a mistake.
+function checkLimit(limit: number, method: string): void {
+  if (typeof limit !== 'number' || !(limit >= 1)) throw new TypeError(`clock.${method} expects a limit of timers ≥ 1 (or Infinity), got ${shown(limit)}.`);
+}
+
+const tooMany = (limit: number): Error => new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
+
+/** What a fake clock is: the virtual time and the timers waiting for it. */
+interface ClockState {
+  nowMs: number;
+  readonly timers: TimerQueue;
+}
+
+// Runs the earliest timer due by `limitMs`, first moving time to its due time;
+// false when none is due.
+function runFirstDueBy(state: ClockState, limitMs: number): boolean {
+  const timer = state.timers.takeDueBy(limitMs);
+  if (timer === undefined) return false;
+  state.nowMs = Math.max(state.nowMs, timer.dueMs);
+  timer.callback();
+  return true;
+}
+
+function advanceTime(state: ClockState, ms: number): number {
+  checkDuration(ms, 'advance');
+  const targetMs = state.nowMs + ms;
+  let ran = 0;
+  while (runFirstDueBy(state, targetMs)) ran++;
+  state.nowMs = Math.max(state.nowMs, targetMs);
+  return ran;
+}
+
+async function advanceTimeAsync(state: ClockState, ms: number): Promise<number> {
+  checkDuration(ms, 'advanceAsync');
+  const targetMs = state.nowMs + ms;
+  let ran = 0;
+  await settlePromises();
+  while (runFirstDueBy(state, targetMs)) {
+    ran++;
+    await settlePromises();
+  }
+  state.nowMs = Math.max(state.nowMs, targetMs);
+  return ran;
+}
+
+function runAllTimers(state: ClockState, limit: number): number {
+  checkLimit(limit, 'runAll');
+  let ran = 0;
+  while (runFirstDueBy(state, Infinity)) if (++ran >= limit && state.timers.size() > 0) throw tooMany(limit);
+  return ran;
+}
+
+async function runAllTimersAsync(state: ClockState, limit: number): Promise<number> {
+  checkLimit(limit, 'runAllAsync');
+  let ran = 0;
+  await settlePromises();
+  while (runFirstDueBy(state, Infinity)) {
+    await settlePromises();
+    if (++ran >= limit && state.timers.size() > 0) throw tooMany(limit);
+  }
+  return ran;
 }
 
 /**
@@ -79,138 +146,26 @@ async function settlePromises(): Promise<void> {
  */
 export function createFakeClock(startMs = 0): FakeClock {
   if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
-    throw new TypeError(`createFakeClock expects a finite start time in ms, got ${typeof startMs === 'number' ? startMs : typeof startMs}.`);
+    throw new TypeError(`createFakeClock expects a finite start time in ms, got ${shown(startMs)}.`);
   }
-  let nowMs = startMs;
-  let nextId = 1;
-  // A binary heap ordered by (dueMs, id), so ties run in scheduling order.
-  // clearTimeout only forgets the id; cancelled entries are skipped when they
-  // reach the top, and the heap is rebuilt when they pile up.
-  const heap: ScheduledTimer[] = [];
-  const live = new Map<number, ScheduledTimer>();
-
-  const before = (a: ScheduledTimer, b: ScheduledTimer): boolean => a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.id < b.id);
-  const at = (index: number): ScheduledTimer => heap[index] as ScheduledTimer;
-  const swap = (i: number, j: number): void => {
-    [heap[i], heap[j]] = [at(j), at(i)];
-  };
-  const siftUp = (index: number): void => {
-    for (let i = index; i > 0; ) {
-      const parent = (i - 1) >> 1;
-      if (!before(at(i), at(parent))) return;
-      swap(i, parent);
-      i = parent;
-    }
-  };
-  const siftDown = (index: number): void => {
-    for (let i = index; ; ) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let first = i;
-      if (left < heap.length && before(at(left), at(first))) first = left;
-      if (right < heap.length && before(at(right), at(first))) first = right;
-      if (first === i) return;
-      swap(i, first);
-      i = first;
-    }
-  };
-  const popTop = (): void => {
-    const last = heap.pop();
-    if (last !== undefined && heap.length > 0) {
-      heap[0] = last;
-      siftDown(0);
-    }
-  };
-  const insert = (timer: ScheduledTimer): void => {
-    live.set(timer.id, timer);
-    heap.push(timer);
-    siftUp(heap.length - 1);
-  };
-  const earliest = (): ScheduledTimer | undefined => {
-    while (heap.length > 0 && !live.has(at(0).id)) popTop();
-    return heap[0];
-  };
-
-  const runFirstDueBy = (limitMs: number): boolean => {
-    const first = earliest();
-    if (first === undefined || first.dueMs > limitMs) return false;
-    popTop();
-    live.delete(first.id);
-    nowMs = Math.max(nowMs, first.dueMs);
-    first.callback();
-    return true;
-  };
-
-  const checkMs = (ms: number, method: string): void => {
-    if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-      throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
-    }
-  };
-
-  // NaN would never stop a run that keeps scheduling; a symbol or a string is a mistake.
-  const checkLimit = (limit: number, method: string): void => {
-    if (typeof limit !== 'number' || !(limit >= 1)) throw new TypeError(`clock.${method} expects a limit of timers ≥ 1 (or Infinity), got ${typeof limit === 'number' ? limit : typeof limit}.`);
-  };
-
-  const tooMany = (limit: number): Error => new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
-
+  const state: ClockState = { nowMs: startMs, timers: createTimerQueue() };
+  // Every method closes over `state` rather than using `this`, so each works detached.
   return {
-    now: () => nowMs,
+    now: () => state.nowMs,
     setTimeout(callback, delayMs) {
       if (typeof callback !== 'function') throw new TypeError('clock.setTimeout expects a function.');
       const delay = typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-      const timer = { id: nextId++, dueMs: nowMs + delay, callback };
-      insert(timer);
-      return timer.id;
+      return state.timers.add(state.nowMs + delay, callback);
     },
     clearTimeout(handle) {
-      if (typeof handle !== 'number' || !live.delete(handle)) return;
-      if (heap.length > 64 && heap.length > 2 * live.size) {
-        heap.length = 0;
-        for (const timer of live.values()) heap.push(timer);
-        for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
-      }
+      state.timers.cancel(handle);
     },
-    advance(ms) {
-      checkMs(ms, 'advance');
-      const targetMs = nowMs + ms;
-      let ran = 0;
-      while (runFirstDueBy(targetMs)) ran++;
-      nowMs = Math.max(nowMs, targetMs);
-      return ran;
-    },
-    async advanceAsync(ms) {
-      checkMs(ms, 'advanceAsync');
-      const targetMs = nowMs + ms;
-      let ran = 0;
-      await settlePromises();
-      while (runFirstDueBy(targetMs)) {
-        ran++;
-        await settlePromises();
-      }
-      nowMs = Math.max(nowMs, targetMs);
-      return ran;
-    },
-    next() {
-      return runFirstDueBy(Infinity);
-    },
-    runAll(limit = DEFAULT_RUN_LIMIT) {
-      checkLimit(limit, 'runAll');
-      let ran = 0;
-      while (runFirstDueBy(Infinity)) if (++ran >= limit && live.size > 0) throw tooMany(limit);
-      return ran;
-    },
-    async runAllAsync(limit = DEFAULT_RUN_LIMIT) {
-      checkLimit(limit, 'runAllAsync');
-      let ran = 0;
-      await settlePromises();
-      while (runFirstDueBy(Infinity)) {
-        await settlePromises();
-        if (++ran >= limit && live.size > 0) throw tooMany(limit);
-      }
-      return ran;
-    },
-    pending: () => live.size,
-    pendingTimes: () => [...live.values()].sort((a, b) => (before(a, b) ? -1 : 1)).map((timer) => timer.dueMs),
+    advance: (ms) => advanceTime(state, ms),
+    advanceAsync: (ms) => advanceTimeAsync(state, ms),
+    next: () => runFirstDueBy(state, Infinity),
+    runAll: (limit = DEFAULT_RUN_LIMIT) => runAllTimers(state, limit),
+    runAllAsync: (limit = DEFAULT_RUN_LIMIT) => runAllTimersAsync(state, limit),
+    pending: () => state.timers.size(),
+    pendingTimes: () => state.timers.dueTimes(),
   };
 }
