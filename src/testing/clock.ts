@@ -1,5 +1,5 @@
 import type { Clock, TimerHandle, Timers } from '../environment';
-import { createTimerQueue, type TimerQueue } from './timer-queue';
+import { createTimerQueue } from './timer-queue';
 
 /**
  * A virtual clock that is also a timer source, for tests. Time only moves
@@ -76,61 +76,8 @@ function checkLimit(limit: number, method: string): void {
 
 const tooMany = (limit: number): Error => new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
 
-/** What a fake clock is: the virtual time and the timers waiting for it. */
-interface ClockState {
-  nowMs: number;
-  readonly timers: TimerQueue;
-}
-
-// Runs the earliest timer due by `limitMs`, first moving time to its due time;
-// false when none is due.
-function runFirstDueBy(state: ClockState, limitMs: number): boolean {
-  const timer = state.timers.takeDueBy(limitMs);
-  if (timer === undefined) return false;
-  state.nowMs = Math.max(state.nowMs, timer.dueMs);
-  timer.callback();
-  return true;
-}
-
-function advanceTime(state: ClockState, ms: number): number {
-  checkDuration(ms, 'advance');
-  const targetMs = state.nowMs + ms;
-  let ran = 0;
-  while (runFirstDueBy(state, targetMs)) ran++;
-  state.nowMs = Math.max(state.nowMs, targetMs);
-  return ran;
-}
-
-async function advanceTimeAsync(state: ClockState, ms: number): Promise<number> {
-  checkDuration(ms, 'advanceAsync');
-  const targetMs = state.nowMs + ms;
-  let ran = 0;
-  await settlePromises();
-  while (runFirstDueBy(state, targetMs)) {
-    ran++;
-    await settlePromises();
-  }
-  state.nowMs = Math.max(state.nowMs, targetMs);
-  return ran;
-}
-
-function runAllTimers(state: ClockState, limit: number): number {
-  checkLimit(limit, 'runAll');
-  let ran = 0;
-  while (runFirstDueBy(state, Infinity)) if (++ran >= limit && state.timers.size() > 0) throw tooMany(limit);
-  return ran;
-}
-
-async function runAllTimersAsync(state: ClockState, limit: number): Promise<number> {
-  checkLimit(limit, 'runAllAsync');
-  let ran = 0;
-  await settlePromises();
-  while (runFirstDueBy(state, Infinity)) {
-    await settlePromises();
-    if (++ran >= limit && state.timers.size() > 0) throw tooMany(limit);
-  }
-  return ran;
-}
+// A negative or non-finite delay counts as 0, as in a browser.
+const delayOrZero = (delayMs: unknown): number => (typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0);
 
 /**
  * Creates a {@link FakeClock} starting at `startMs` (default 0).
@@ -145,27 +92,62 @@ async function runAllTimersAsync(state: ClockState, limit: number): Promise<numb
  * clock.advance(0); // deliver the open event
  */
 export function createFakeClock(startMs = 0): FakeClock {
-  if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
-    throw new TypeError(`createFakeClock expects a finite start time in ms, got ${shown(startMs)}.`);
-  }
-  const state: ClockState = { nowMs: startMs, timers: createTimerQueue() };
-  // Every method closes over `state` rather than using `this`, so each works detached.
+  if (typeof startMs !== 'number' || !Number.isFinite(startMs)) throw new TypeError(`createFakeClock expects a finite start time in ms, got ${shown(startMs)}.`);
+  let nowMs = startMs;
+  const { add, cancel, takeDueBy, size, dueTimes } = createTimerQueue();
+  // Runs the earliest timer due by `limitMs`, first moving time to its due time; false when none is due.
+  const runFirstDueBy = (limitMs: number): boolean => {
+    const timer = takeDueBy(limitMs);
+    if (timer === undefined) return false;
+    nowMs = Math.max(nowMs, timer.dueMs);
+    timer.callback();
+    return true;
+  };
   return {
-    now: () => state.nowMs,
+    now: () => nowMs,
     setTimeout(callback, delayMs) {
       if (typeof callback !== 'function') throw new TypeError('clock.setTimeout expects a function.');
-      const delay = typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-      return state.timers.add(state.nowMs + delay, callback);
+      return add(nowMs + delayOrZero(delayMs), callback);
     },
-    clearTimeout(handle) {
-      state.timers.cancel(handle);
+    clearTimeout: (handle) => void cancel(handle),
+    advance(ms) {
+      checkDuration(ms, 'advance');
+      const targetMs = nowMs + ms;
+      let ran = 0;
+      while (runFirstDueBy(targetMs)) ran++;
+      nowMs = Math.max(nowMs, targetMs);
+      return ran;
     },
-    advance: (ms) => advanceTime(state, ms),
-    advanceAsync: (ms) => advanceTimeAsync(state, ms),
-    next: () => runFirstDueBy(state, Infinity),
-    runAll: (limit = DEFAULT_RUN_LIMIT) => runAllTimers(state, limit),
-    runAllAsync: (limit = DEFAULT_RUN_LIMIT) => runAllTimersAsync(state, limit),
-    pending: () => state.timers.size(),
-    pendingTimes: () => state.timers.dueTimes(),
+    async advanceAsync(ms) {
+      checkDuration(ms, 'advanceAsync');
+      const targetMs = nowMs + ms;
+      let ran = 0;
+      await settlePromises();
+      while (runFirstDueBy(targetMs)) {
+        ran++;
+        await settlePromises();
+      }
+      nowMs = Math.max(nowMs, targetMs);
+      return ran;
+    },
+    next: () => runFirstDueBy(Infinity),
+    runAll(limit = DEFAULT_RUN_LIMIT) {
+      checkLimit(limit, 'runAll');
+      let ran = 0;
+      while (runFirstDueBy(Infinity)) if (++ran >= limit && size() > 0) throw tooMany(limit);
+      return ran;
+    },
+    async runAllAsync(limit = DEFAULT_RUN_LIMIT) {
+      checkLimit(limit, 'runAllAsync');
+      let ran = 0;
+      await settlePromises();
+      while (runFirstDueBy(Infinity)) {
+        await settlePromises();
+        if (++ran >= limit && size() > 0) throw tooMany(limit);
+      }
+      return ran;
+    },
+    pending: size,
+    pendingTimes: dueTimes,
   };
 }
