@@ -35,6 +35,7 @@ export interface HandshakeScript<N extends string> {
   onConnection(handler: (connection: FakeConnection<N>) => void): () => void;
   /** Refuses every handshake until the clock reaches `untilMs`. */
   downUntil(untilMs: number): void;
+  /** True while the clock is before the time given to `downUntil`. */
   isDown(): boolean;
   /** Answers `connection` if it is still waiting; a 'hang' leaves it waiting. */
   answer(connection: ServerConnection<N>): void;
