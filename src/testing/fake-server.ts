@@ -4,7 +4,7 @@ import { show } from '../errors';
 import { createFakeClock, type FakeClock } from './clock';
 import { createWebSocketClass, type FakeWebSocket, type FakeWebSocketConstructor } from './fake-websocket';
 import { createHandshakeScript, type HandshakeScript } from './handshake-script';
-import { createInbox, type Inbox } from './inbox';
+import { createInbox } from './inbox';
 import { type ConnectionContext, checkCloseFrame, ServerConnection } from './server-connection';
 
 /**
@@ -153,10 +153,28 @@ export interface FakeServer<N extends string = never, C extends Clock & Timers =
   restart(options?: RestartOptions<N>): void;
 }
 
-// Each bulk action picks its connections first, then acts on them: the count it returns is of those.
+// Every `new server.WebSocket()` becomes a ServerConnection; its handshake
+// reaches the script after the latency, as a real one would cross the network.
+function createServerWebSocket<N extends string>(connections: ServerConnection<N>[], context: ConnectionContext<N>, script: HandshakeScript<N>): FakeWebSocketConstructor {
+  return createWebSocketClass((driver, url, protocols) => {
+    const connection = new ServerConnection<N>(connections.length + 1, driver, url, protocols, context);
+    connections.push(connection);
+    context.clock.setTimeout(() => script.answer(connection), context.latencyMs);
+    return connection.link;
+  });
+}
+
+// The bulk actions pick their connections first, then act on them: the count they return is of those.
 const openOf = <N extends string>(connections: readonly ServerConnection<N>[]): ServerConnection<N>[] => connections.filter((connection) => connection.state === 'open');
 
-function closeEach<N extends string>(connections: readonly ServerConnection<N>[], code: number | N | undefined, reason: string | undefined): number {
+function sendEach<N extends string>(connections: readonly ServerConnection<N>[], data: unknown): number {
+  for (const connection of connections) connection.send(data);
+  return connections.length;
+}
+
+// The frame is checked first, so a bad one throws even when no connection is open.
+function closeEach<N extends string>(connections: readonly ServerConnection<N>[], code: number | N | undefined, reason: string | undefined, codes: CloseCodeContract | undefined): number {
+  checkCloseFrame(code, reason, codes);
   for (const connection of connections) connection.close(code, reason);
   return connections.length;
 }
@@ -182,21 +200,32 @@ function restartServer<N extends string>(connections: readonly ServerConnection<
   script.downUntil(context.clock.now() + downForMs);
 }
 
-/** The parts a fake server is made of, wired by {@link createFakeServer}. */
-interface ServerParts<N extends string, C extends Clock & Timers> {
-  readonly WebSocket: FakeWebSocketConstructor;
-  readonly clock: C;
-  /** Every connection ever attempted, in order; connection `id` is its place in it, from 1. */
-  readonly connections: ServerConnection<N>[];
-  readonly script: HandshakeScript<N>;
-  readonly inbox: Inbox<N>;
-  readonly context: ConnectionContext<N>;
-}
-
-// The FakeServer a test holds: reads of the parts, and actions that delegate to
-// them. Every method closes over `parts` rather than using `this`, so it works detached.
-function createPublicFace<N extends string, C extends Clock & Timers>(parts: ServerParts<N, C>): FakeServer<N, C> {
-  const { WebSocket, clock, connections, script, inbox, context } = parts;
+/**
+ * Creates a scripted in-memory WebSocket server. Its `WebSocket` class
+ * behaves like a browser's (event order, ready states, `close()` validation,
+ * 1006 for every failure) and delivers every event through the clock, so
+ * nothing happens until the test moves time (`clock.advance(0)` delivers what
+ * is due now).
+ *
+ * @example
+ * const clock = createFakeClock();
+ * const server = createFakeServer({ clock, codes: AppCodes });
+ * server.rejectNext('TokenExpired', 'token expired'); // first attempt: open, then close 4001
+ * const socket = createSocket(url, { WebSocket: server.WebSocket, clock, timers: clock, codes: AppCodes, auth: { refresh } });
+ * await clock.runAllAsync();
+ * expect(server.attempts).toBe(2);
+ */
+export function createFakeServer<const M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = FakeClock>(options: FakeServerOptions<M, C> = {}): FakeServer<keyof M & string, C> {
+  type N = keyof M & string;
+  const clock = (options.clock ?? createFakeClock()) as C;
+  const codes = options.codes as CloseCodeContract | undefined;
+  const latencyMs = options.latencyMs ?? 0;
+  if (typeof latencyMs !== 'number' || !(latencyMs >= 0)) throw new TypeError(`createFakeServer: latencyMs must be a number ≥ 0, got ${show(latencyMs)}.`);
+  const script = createHandshakeScript<N>(clock, codes, options.default ?? 'accept');
+  const inbox = createInbox<N>(options.autoPong ?? false);
+  const context: ConnectionContext<N> = { clock, latencyMs, codes, options, receive: inbox.receive };
+  const connections: ServerConnection<N>[] = [];
+  const WebSocket = createServerWebSocket(connections, context, script);
   // Scripting methods return the server, so calls chain: acceptNext().rejectNext(4001).
   const chained =
     <A extends unknown[]>(action: (...args: A) => void) =>
@@ -204,7 +233,6 @@ function createPublicFace<N extends string, C extends Clock & Timers>(parts: Ser
       action(...args);
       return server;
     };
-
   const server: FakeServer<N, C> = {
     WebSocket,
     clock,
@@ -237,53 +265,10 @@ function createPublicFace<N extends string, C extends Clock & Timers>(parts: Ser
     onConnection: script.onConnection,
     onMessage: inbox.onMessage,
     setAutoPong: inbox.setAutoPong,
-    send(data) {
-      const open = openOf(connections);
-      for (const connection of open) connection.send(data);
-      return open.length;
-    },
-    closeAll(code, reason) {
-      checkCloseFrame(code, reason, context.codes);
-      return closeEach(openOf(connections), code, reason);
-    },
+    send: (data) => sendEach(openOf(connections), data),
+    closeAll: (code, reason) => closeEach(openOf(connections), code, reason, codes),
     dropAll: () => dropEach(connections),
     restart: (restartOptions = {}) => restartServer(connections, script, context, restartOptions),
   };
   return server;
-}
-
-/**
- * Creates a scripted in-memory WebSocket server. Its `WebSocket` class
- * behaves like a browser's (event order, ready states, `close()` validation,
- * 1006 for every failure) and delivers every event through the clock, so
- * nothing happens until the test moves time (`clock.advance(0)` delivers what
- * is due now).
- *
- * @example
- * const clock = createFakeClock();
- * const server = createFakeServer({ clock, codes: AppCodes });
- * server.rejectNext('TokenExpired', 'token expired'); // first attempt: open, then close 4001
- * const socket = createSocket(url, { WebSocket: server.WebSocket, clock, timers: clock, codes: AppCodes, auth: { refresh } });
- * await clock.runAllAsync();
- * expect(server.attempts).toBe(2);
- */
-export function createFakeServer<const M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = FakeClock>(options: FakeServerOptions<M, C> = {}): FakeServer<keyof M & string, C> {
-  type N = keyof M & string;
-  const clock = (options.clock ?? createFakeClock()) as C;
-  const codes = options.codes as CloseCodeContract | undefined;
-  const latencyMs = options.latencyMs ?? 0;
-  if (typeof latencyMs !== 'number' || !(latencyMs >= 0)) {
-    throw new TypeError(`createFakeServer: latencyMs must be a number ≥ 0, got ${show(latencyMs)}.`);
-  }
-  const script = createHandshakeScript<N>(clock, codes, options.default ?? 'accept');
-  const inbox = createInbox<N>(options.autoPong ?? false);
-  const context: ConnectionContext<N> = { clock, latencyMs, codes, options, receive: inbox.receive };
-  const connections: ServerConnection<N>[] = [];
-  const WebSocket = createWebSocketClass((driver, url, protocols) => {
-    const connection = new ServerConnection<N>(connections.length + 1, driver, url, protocols, context);
-    connections.push(connection);
-    clock.setTimeout(() => script.answer(connection), latencyMs);
-    return connection.link;
-  });
-  return createPublicFace<N, C>({ WebSocket, clock, connections, script, inbox, context });
 }
