@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle, Timers } from '../environment';
+import { createTimerQueue } from './timer-queue';
 
 /**
  * A virtual clock that is also a timer source, for tests. Time only moves
@@ -51,12 +52,6 @@ export interface FakeClock extends Clock, Timers {
   pendingTimes(): number[];
 }
 
-interface ScheduledTimer {
-  readonly id: number;
-  readonly dueMs: number;
-  readonly callback: () => void;
-}
-
 const DEFAULT_RUN_LIMIT = 10_000;
 // Enough turns of the microtask queue for a chain of a few dozen awaits.
 const MICROTASK_TURNS = 100;
@@ -64,6 +59,25 @@ const MICROTASK_TURNS = 100;
 async function settlePromises(): Promise<void> {
   for (let turn = 0; turn < MICROTASK_TURNS; turn++) await Promise.resolve();
 }
+
+// Error texts name the method (and print the bad value) so a failing test says what it did wrong.
+const shown = (value: unknown): unknown => (typeof value === 'number' ? value : typeof value);
+
+function checkDuration(ms: number, method: string): void {
+  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
+    throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${shown(ms)}.`);
+  }
+}
+
+// NaN would never stop a run that keeps scheduling; a symbol or a string is a mistake.
+function checkLimit(limit: number, method: string): void {
+  if (typeof limit !== 'number' || !(limit >= 1)) throw new TypeError(`clock.${method} expects a limit of timers ≥ 1 (or Infinity), got ${shown(limit)}.`);
+}
+
+const tooMany = (limit: number): Error => new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
+
+// A negative or non-finite delay counts as 0, as in a browser.
+const delayOrZero = (delayMs: unknown): number => (typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0);
 
 /**
  * Creates a {@link FakeClock} starting at `startMs` (default 0).
@@ -78,101 +92,26 @@ async function settlePromises(): Promise<void> {
  * clock.advance(0); // deliver the open event
  */
 export function createFakeClock(startMs = 0): FakeClock {
-  if (typeof startMs !== 'number' || !Number.isFinite(startMs)) {
-    throw new TypeError(`createFakeClock expects a finite start time in ms, got ${typeof startMs === 'number' ? startMs : typeof startMs}.`);
-  }
+  if (typeof startMs !== 'number' || !Number.isFinite(startMs)) throw new TypeError(`createFakeClock expects a finite start time in ms, got ${shown(startMs)}.`);
   let nowMs = startMs;
-  let nextId = 1;
-  // A binary heap ordered by (dueMs, id), so ties run in scheduling order.
-  // clearTimeout only forgets the id; cancelled entries are skipped when they
-  // reach the top, and the heap is rebuilt when they pile up.
-  const heap: ScheduledTimer[] = [];
-  const live = new Map<number, ScheduledTimer>();
-
-  const before = (a: ScheduledTimer, b: ScheduledTimer): boolean => a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.id < b.id);
-  const at = (index: number): ScheduledTimer => heap[index] as ScheduledTimer;
-  const swap = (i: number, j: number): void => {
-    [heap[i], heap[j]] = [at(j), at(i)];
-  };
-  const siftUp = (index: number): void => {
-    for (let i = index; i > 0; ) {
-      const parent = (i - 1) >> 1;
-      if (!before(at(i), at(parent))) return;
-      swap(i, parent);
-      i = parent;
-    }
-  };
-  const siftDown = (index: number): void => {
-    for (let i = index; ; ) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let first = i;
-      if (left < heap.length && before(at(left), at(first))) first = left;
-      if (right < heap.length && before(at(right), at(first))) first = right;
-      if (first === i) return;
-      swap(i, first);
-      i = first;
-    }
-  };
-  const popTop = (): void => {
-    const last = heap.pop();
-    if (last !== undefined && heap.length > 0) {
-      heap[0] = last;
-      siftDown(0);
-    }
-  };
-  const insert = (timer: ScheduledTimer): void => {
-    live.set(timer.id, timer);
-    heap.push(timer);
-    siftUp(heap.length - 1);
-  };
-  const earliest = (): ScheduledTimer | undefined => {
-    while (heap.length > 0 && !live.has(at(0).id)) popTop();
-    return heap[0];
-  };
-
+  const { add, cancel, takeDueBy, size, dueTimes } = createTimerQueue();
+  // Runs the earliest timer due by `limitMs`, first moving time to its due time; false when none is due.
   const runFirstDueBy = (limitMs: number): boolean => {
-    const first = earliest();
-    if (first === undefined || first.dueMs > limitMs) return false;
-    popTop();
-    live.delete(first.id);
-    nowMs = Math.max(nowMs, first.dueMs);
-    first.callback();
+    const timer = takeDueBy(limitMs);
+    if (timer === undefined) return false;
+    nowMs = Math.max(nowMs, timer.dueMs);
+    timer.callback();
     return true;
   };
-
-  const checkMs = (ms: number, method: string): void => {
-    if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-      throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${typeof ms === 'number' ? ms : typeof ms}.`);
-    }
-  };
-
-  // NaN would never stop a run that keeps scheduling; a symbol or a string is a mistake.
-  const checkLimit = (limit: number, method: string): void => {
-    if (typeof limit !== 'number' || !(limit >= 1)) throw new TypeError(`clock.${method} expects a limit of timers ≥ 1 (or Infinity), got ${typeof limit === 'number' ? limit : typeof limit}.`);
-  };
-
-  const tooMany = (limit: number): Error => new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
-
   return {
     now: () => nowMs,
     setTimeout(callback, delayMs) {
       if (typeof callback !== 'function') throw new TypeError('clock.setTimeout expects a function.');
-      const delay = typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
-      const timer = { id: nextId++, dueMs: nowMs + delay, callback };
-      insert(timer);
-      return timer.id;
+      return add(nowMs + delayOrZero(delayMs), callback);
     },
-    clearTimeout(handle) {
-      if (typeof handle !== 'number' || !live.delete(handle)) return;
-      if (heap.length > 64 && heap.length > 2 * live.size) {
-        heap.length = 0;
-        for (const timer of live.values()) heap.push(timer);
-        for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(i);
-      }
-    },
+    clearTimeout: (handle) => void cancel(handle),
     advance(ms) {
-      checkMs(ms, 'advance');
+      checkDuration(ms, 'advance');
       const targetMs = nowMs + ms;
       let ran = 0;
       while (runFirstDueBy(targetMs)) ran++;
@@ -180,7 +119,7 @@ export function createFakeClock(startMs = 0): FakeClock {
       return ran;
     },
     async advanceAsync(ms) {
-      checkMs(ms, 'advanceAsync');
+      checkDuration(ms, 'advanceAsync');
       const targetMs = nowMs + ms;
       let ran = 0;
       await settlePromises();
@@ -191,13 +130,11 @@ export function createFakeClock(startMs = 0): FakeClock {
       nowMs = Math.max(nowMs, targetMs);
       return ran;
     },
-    next() {
-      return runFirstDueBy(Infinity);
-    },
+    next: () => runFirstDueBy(Infinity),
     runAll(limit = DEFAULT_RUN_LIMIT) {
       checkLimit(limit, 'runAll');
       let ran = 0;
-      while (runFirstDueBy(Infinity)) if (++ran >= limit && live.size > 0) throw tooMany(limit);
+      while (runFirstDueBy(Infinity)) if (++ran >= limit && size() > 0) throw tooMany(limit);
       return ran;
     },
     async runAllAsync(limit = DEFAULT_RUN_LIMIT) {
@@ -206,11 +143,11 @@ export function createFakeClock(startMs = 0): FakeClock {
       await settlePromises();
       while (runFirstDueBy(Infinity)) {
         await settlePromises();
-        if (++ran >= limit && live.size > 0) throw tooMany(limit);
+        if (++ran >= limit && size() > 0) throw tooMany(limit);
       }
       return ran;
     },
-    pending: () => live.size,
-    pendingTimes: () => [...live.values()].sort((a, b) => (before(a, b) ? -1 : 1)).map((timer) => timer.dueMs),
+    pending: size,
+    pendingTimes: dueTimes,
   };
 }

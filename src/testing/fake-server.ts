@@ -1,9 +1,11 @@
 import type { CloseCodeContract, CloseCodeMap } from '../codes';
 import type { Clock, Timers } from '../environment';
-import { CloseCodeError, show } from '../errors';
-import { validateReason } from '../validate';
+import { show } from '../errors';
 import { createFakeClock, type FakeClock } from './clock';
-import { createWebSocketClass, type FakeLink, type FakeSocketDriver, type FakeWebSocket, type FakeWebSocketConstructor } from './fake-websocket';
+import { createWebSocketClass, type FakeWebSocket, type FakeWebSocketConstructor } from './fake-websocket';
+import { createHandshakeScript, type HandshakeScript } from './handshake-script';
+import { createInbox } from './inbox';
+import { type ConnectionContext, checkCloseFrame, ServerConnection } from './server-connection';
 
 /**
  * What the fake server does with a new connection:
@@ -151,34 +153,51 @@ export interface FakeServer<N extends string = never, C extends Clock & Timers =
   restart(options?: RestartOptions<N>): void;
 }
 
-function resolveCode(code: unknown, codes: CloseCodeContract | undefined): number {
-  if (typeof code === 'string') {
-    if (codes === undefined) {
-      throw new CloseCodeError('unknown-name', code, `Close code ${show(code)} is a name, but the fake server has no \`codes\` contract to look it up in.`);
-    }
-    return codes.codeOf(code);
-  }
-  if (typeof code !== 'number' || !Number.isInteger(code)) {
-    throw new CloseCodeError('not-integer', code, `A close frame carries an integer code, got ${show(code)}.`);
-  }
-  if (code < 0 || code > 65535) {
-    throw new CloseCodeError('not-sendable', code, `A close frame carries a 16-bit code (0–65535), got ${code}.`);
-  }
-  return code;
+// Every `new server.WebSocket()` becomes a ServerConnection; its handshake
+// reaches the script after the latency, as a real one would cross the network.
+function createServerWebSocket<N extends string>(connections: ServerConnection<N>[], context: ConnectionContext<N>, script: HandshakeScript<N>): FakeWebSocketConstructor {
+  return createWebSocketClass((driver, url, protocols) => {
+    const connection = new ServerConnection<N>(connections.length + 1, driver, url, protocols, context);
+    connections.push(connection);
+    context.clock.setTimeout(() => script.answer(connection), context.latencyMs);
+    return connection.link;
+  });
 }
 
-function checkBehaviour(behaviour: unknown, codes: CloseCodeContract | undefined): void {
-  if (behaviour === 'accept' || behaviour === 'refuse' || behaviour === 'hang') return;
-  if (behaviour !== null && typeof behaviour === 'object' && 'reject' in behaviour) {
-    resolveCode((behaviour as { reject: unknown }).reject, codes);
-    validateReason((behaviour as { reason?: unknown }).reason);
-    return;
-  }
-  throw new TypeError(`A fake server behaviour is 'accept', 'refuse', 'hang' or { reject: code, reason? }, got ${show(behaviour)}.`);
+// The bulk actions pick their connections first, then act on them: the count they return is of those.
+const openOf = <N extends string>(connections: readonly ServerConnection<N>[]): ServerConnection<N>[] => connections.filter((connection) => connection.state === 'open');
+
+function sendEach<N extends string>(connections: readonly ServerConnection<N>[], data: unknown): number {
+  for (const connection of connections) connection.send(data);
+  return connections.length;
 }
 
-function matchesPing(ping: unknown, data: unknown): boolean {
-  return typeof ping === 'function' ? Boolean((ping as (data: unknown) => unknown)(data)) : Object.is(ping, data);
+// The frame is checked first, so a bad one throws even when no connection is open.
+function closeEach<N extends string>(connections: readonly ServerConnection<N>[], code: number | N | undefined, reason: string | undefined, codes: CloseCodeContract | undefined): number {
+  checkCloseFrame(code, reason, codes);
+  for (const connection of connections) connection.close(code, reason);
+  return connections.length;
+}
+
+function dropEach<N extends string>(connections: readonly ServerConnection<N>[]): number {
+  const live = connections.filter((connection) => connection.state !== 'closed');
+  for (const connection of live) connection.drop();
+  return live.length;
+}
+
+// Closes the open connections, refuses the pending ones; the script refuses new ones while down.
+function restartServer<N extends string>(connections: readonly ServerConnection<N>[], script: HandshakeScript<N>, context: ConnectionContext<N>, options: RestartOptions<N>): void {
+  const downForMs = options.downForMs ?? 0;
+  if (typeof downForMs !== 'number' || !(downForMs >= 0)) {
+    throw new TypeError(`restart: downForMs must be a number ≥ 0, got ${show(downForMs)}.`);
+  }
+  const code = options.code ?? 1012;
+  checkCloseFrame(code, options.reason, context.codes);
+  for (const connection of connections) {
+    if (connection.state === 'open') connection.close(code, options.reason);
+    else if (connection.state === 'connecting') connection.refuse();
+  }
+  script.downUntil(context.clock.now() + downForMs);
 }
 
 /**
@@ -201,192 +220,19 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
   const clock = (options.clock ?? createFakeClock()) as C;
   const codes = options.codes as CloseCodeContract | undefined;
   const latencyMs = options.latencyMs ?? 0;
-  if (typeof latencyMs !== 'number' || !(latencyMs >= 0)) {
-    throw new TypeError(`createFakeServer: latencyMs must be a number ≥ 0, got ${show(latencyMs)}.`);
-  }
-  let fallback: FakeBehaviour<N> = options.default ?? 'accept';
-  checkBehaviour(fallback, codes);
-  let autoPong: Required<AutoPongOptions> | undefined;
-  const setAutoPong = (value: boolean | AutoPongOptions): void => {
-    autoPong = value === false ? undefined : { ping: 'ping', pong: 'pong', ...(value === true ? {} : value) };
-  };
-  setAutoPong(options.autoPong ?? false);
-
-  const connections: Connection[] = [];
-  const received: unknown[] = [];
-  const script: FakeBehaviour<N>[] = [];
-  const connectionHandlers = new Set<(connection: FakeConnection<N>) => void>();
-  const messageHandlers = new Set<(data: unknown, connection: FakeConnection<N>) => void>();
-  let downUntilMs = -Infinity;
-  const isDown = (): boolean => clock.now() < downUntilMs;
-
-  class Connection implements FakeConnection<N> {
-    readonly id: number;
-    readonly received: unknown[] = [];
-    readonly createdAtMs = clock.now();
-    state: FakeConnection<N>['state'] = 'connecting';
-    protocol = '';
-    openedAtMs: number | undefined = undefined;
-    closedAtMs: number | undefined = undefined;
-    closedBy: FakeConnection<N>['closedBy'] = undefined;
-    closeCode: number | undefined = undefined;
-    closeReason = '';
-
-    constructor(
-      private readonly driver: FakeSocketDriver,
-      readonly url: string,
-      readonly protocols: readonly string[],
-    ) {
-      this.id = connections.length + 1;
-    }
-
-    get socket(): FakeWebSocket {
-      return this.driver.socket;
-    }
-
-    // Everything the client sees goes through the clock, in order.
-    private deliver(effect: (driver: FakeSocketDriver) => void): void {
-      clock.setTimeout(() => effect(this.driver), latencyMs);
-    }
-
-    private finish(by: NonNullable<FakeConnection<N>['closedBy']>, code: number | undefined, reason: string): void {
-      this.state = 'closed';
-      this.closedAtMs = clock.now();
-      this.closedBy = by;
-      this.closeCode = code;
-      this.closeReason = reason;
-    }
-
-    private expectConnecting(action: string): void {
-      if (this.state !== 'connecting') throw new Error(`Fake connection #${this.id} cannot ${action}: it is already ${this.state}.`);
-    }
-
-    handshake(): void {
-      if (this.state !== 'connecting') return;
-      if (isDown()) return this.refuse();
-      const next = script.shift();
-      if (next !== undefined) return this.apply(next);
-      for (const handler of [...connectionHandlers]) {
-        handler(this);
-        if (this.state !== 'connecting') return;
-      }
-      this.apply(fallback);
-    }
-
-    apply(behaviour: FakeBehaviour<N>): void {
-      if (behaviour === 'accept') this.accept();
-      else if (behaviour === 'refuse') this.refuse();
-      else if (behaviour !== 'hang') this.reject(behaviour.reject, behaviour.reason);
-    }
-
-    accept(): void {
-      this.expectConnecting('accept');
-      this.protocol = options.selectProtocol?.(this.protocols, this) ?? this.protocols[0] ?? '';
-      this.state = 'open';
-      this.openedAtMs = clock.now();
-      const protocol = this.protocol;
-      this.deliver((driver) => driver.open(protocol));
-    }
-
-    reject(code: number | N, reason?: string): void {
-      this.expectConnecting('reject');
-      const wireCode = resolveCode(code, codes);
-      validateReason(reason);
-      this.accept();
-      this.close(wireCode, reason);
-    }
-
-    refuse(): void {
-      this.expectConnecting('refuse');
-      this.finish('network', undefined, '');
-      this.deliver((driver) => {
-        driver.error();
-        driver.close(1006, '', false);
-      });
-    }
-
-    send(data: unknown): void {
-      if (this.state !== 'open') throw new Error(`Fake connection #${this.id} cannot send: it is ${this.state}.`);
-      this.deliver((driver) => driver.message(data));
-    }
-
-    close(code?: number | N, reason?: string): void {
-      const wireCode = code === undefined ? undefined : resolveCode(code, codes);
-      validateReason(reason);
-      if (wireCode === undefined && reason !== undefined && reason !== '') {
-        throw new CloseCodeError('not-sendable', reason, 'A close frame can carry a reason only together with a code.');
-      }
-      if (this.state === 'connecting') this.accept();
-      if (this.state !== 'open') return;
-      const text = reason ?? '';
-      this.state = 'closing';
-      this.closedBy = 'server';
-      this.closeCode = wireCode;
-      this.closeReason = text;
-      this.deliver((driver) => driver.closing());
-      this.deliver((driver) => {
-        this.finish('server', wireCode, text);
-        // RFC 6455 §7.4.1: 1005, 1006 and 1015 never appear in a frame; a browser
-        // that receives one fails the connection.
-        if (wireCode === 1005 || wireCode === 1006 || wireCode === 1015) {
-          driver.error();
-          driver.close(1006, '', false);
-        } else driver.close(wireCode ?? 1005, text, true);
-      });
-    }
-
-    drop(): void {
-      if (this.state === 'closed') return;
-      const opened = this.openedAtMs !== undefined;
-      this.finish('network', undefined, '');
-      this.deliver((driver) => {
-        // A socket that never opened reports the failure with an error event; an
-        // open one that loses its TCP connection does not.
-        if (!opened || driver.readyState === 0) driver.error();
-        driver.close(1006, '', false);
-      });
-    }
-
-    // ---- what the client end does ----------------------------------------
-
-    readonly link: FakeLink = {
-      send: (data) => {
-        this.received.push(data);
-        received.push(data);
-        for (const handler of [...messageHandlers]) handler(data, this);
-        if (autoPong !== undefined && this.state === 'open' && matchesPing(autoPong.ping, data)) {
-          const pong = autoPong.pong;
-          this.send(typeof pong === 'function' ? (pong as (data: unknown) => unknown)(data) : pong);
-        }
-      },
-      close: (code, reason, connecting) => {
-        if (connecting) {
-          // Closing before open fails the connection, as a browser does.
-          if (this.state !== 'closed') this.finish('client', code, reason);
-          this.deliver((driver) => {
-            driver.error();
-            driver.close(1006, '', false);
-          });
-          return;
-        }
-        // The server's own close is already on its way: that is what the client will see.
-        if (this.state !== 'open') return;
-        this.state = 'closing';
-        this.deliver((driver) => {
-          this.finish('client', code, reason);
-          driver.close(code ?? 1005, reason, true);
-        });
-      },
+  if (typeof latencyMs !== 'number' || !(latencyMs >= 0)) throw new TypeError(`createFakeServer: latencyMs must be a number ≥ 0, got ${show(latencyMs)}.`);
+  const script = createHandshakeScript<N>(clock, codes, options.default ?? 'accept');
+  const inbox = createInbox<N>(options.autoPong ?? false);
+  const context: ConnectionContext<N> = { clock, latencyMs, codes, options, receive: inbox.receive };
+  const connections: ServerConnection<N>[] = [];
+  const WebSocket = createServerWebSocket(connections, context, script);
+  // Scripting methods return the server, so calls chain: acceptNext().rejectNext(4001).
+  const chained =
+    <A extends unknown[]>(action: (...args: A) => void) =>
+    (...args: A): FakeServer<N, C> => {
+      action(...args);
+      return server;
     };
-  }
-
-  const WebSocket = createWebSocketClass((driver, url, protocols) => {
-    const connection = new Connection(driver, url, protocols);
-    connections.push(connection);
-    clock.setTimeout(() => connection.handshake(), latencyMs);
-    return connection.link;
-  });
-
   const server: FakeServer<N, C> = {
     WebSocket,
     clock,
@@ -394,7 +240,7 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
       return connections;
     },
     get openConnections() {
-      return connections.filter((connection) => connection.state === 'open');
+      return openOf(connections);
     },
     get lastConnection() {
       return connections[connections.length - 1];
@@ -406,70 +252,23 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
       return connections.map((connection) => connection.url);
     },
     get received() {
-      return received;
+      return inbox.received;
     },
     get isDown() {
-      return isDown();
+      return script.isDown();
     },
-    acceptNext() {
-      script.push('accept');
-      return server;
-    },
-    rejectNext(code, reason) {
-      const behaviour: FakeBehaviour<N> = reason === undefined ? { reject: code } : { reject: code, reason };
-      checkBehaviour(behaviour, codes);
-      script.push(behaviour);
-      return server;
-    },
-    refuseNext() {
-      script.push('refuse');
-      return server;
-    },
-    hangNext() {
-      script.push('hang');
-      return server;
-    },
-    setDefault(behaviour) {
-      checkBehaviour(behaviour, codes);
-      fallback = behaviour;
-      return server;
-    },
-    onConnection(handler) {
-      connectionHandlers.add(handler);
-      return () => void connectionHandlers.delete(handler);
-    },
-    onMessage(handler) {
-      messageHandlers.add(handler);
-      return () => void messageHandlers.delete(handler);
-    },
-    setAutoPong,
-    send(data) {
-      const open = server.openConnections;
-      for (const connection of open) connection.send(data);
-      return open.length;
-    },
-    closeAll(code, reason) {
-      const open = server.openConnections;
-      for (const connection of open) connection.close(code, reason);
-      return open.length;
-    },
-    dropAll() {
-      const live = connections.filter((connection) => connection.state !== 'closed');
-      for (const connection of live) connection.drop();
-      return live.length;
-    },
-    restart(restartOptions = {}) {
-      const downForMs = restartOptions.downForMs ?? 0;
-      if (typeof downForMs !== 'number' || !(downForMs >= 0)) {
-        throw new TypeError(`restart: downForMs must be a number ≥ 0, got ${show(downForMs)}.`);
-      }
-      const code = restartOptions.code ?? 1012;
-      for (const connection of connections) {
-        if (connection.state === 'open') connection.close(code, restartOptions.reason);
-        else if (connection.state === 'connecting') connection.refuse();
-      }
-      downUntilMs = clock.now() + downForMs;
-    },
+    acceptNext: chained(() => script.push('accept')),
+    rejectNext: chained((code: number | N, reason?: string) => script.push(reason === undefined ? { reject: code } : { reject: code, reason })),
+    refuseNext: chained(() => script.push('refuse')),
+    hangNext: chained(() => script.push('hang')),
+    setDefault: chained(script.setDefault),
+    onConnection: script.onConnection,
+    onMessage: inbox.onMessage,
+    setAutoPong: inbox.setAutoPong,
+    send: (data) => sendEach(openOf(connections), data),
+    closeAll: (code, reason) => closeEach(openOf(connections), code, reason, codes),
+    dropAll: () => dropEach(connections),
+    restart: (restartOptions = {}) => restartServer(connections, script, context, restartOptions),
   };
   return server;
 }

@@ -132,6 +132,17 @@ describe('createFakeClock', () => {
     expect(log).toEqual([1_005]);
   });
 
+  it('its methods work detached, so they can be handed over as plain functions', () => {
+    const clock = createFakeClock(100);
+    const { now, setTimeout, clearTimeout, advance, pending } = clock;
+    const log: number[] = [];
+    setTimeout(() => log.push(now()), 10);
+    clearTimeout(setTimeout(() => log.push(-1), 5));
+    expect(pending()).toBe(1);
+    expect(advance(20)).toBe(1);
+    expect(log).toEqual([110]);
+  });
+
   it('rejects bad arguments with a clear message', () => {
     const clock = createFakeClock();
     expect(() => createFakeClock(Number.NaN)).toThrow(TypeError);

@@ -328,6 +328,18 @@ describe('fake server: closes and failures', () => {
     expect(server.lastConnection).toMatchObject({ state: 'closed', closedBy: 'client' });
   });
 
+  it('client close while CONNECTING wins over a server close still on its way: error, close 1006', () => {
+    const { clock, server, connect } = setup({ latencyMs: 10 });
+    server.rejectNext('TokenExpired', 'token expired');
+    const { socket, log } = connect();
+    clock.advance(10); // the server accepts and closes; open and close are 10 ms away
+    expect(server.lastConnection?.state).toBe('closing');
+    socket.close();
+    clock.advance(20);
+    expect(log).toEqual(['error', 'close 1006 "" unclean']);
+    expect(server.lastConnection).toMatchObject({ state: 'closed', closedBy: 'client' });
+  });
+
   it('dropAll: open sockets see 1006 unclean with no error; pending ones error first', () => {
     const { clock, server, connect } = setup();
     const open = connect();
@@ -412,6 +424,29 @@ describe('fake server: closes and failures', () => {
     expect(after.log).toEqual(['open']);
   });
 
+  it('closeAll and restart refuse a bad close frame even when no connection is open', () => {
+    const { server } = setup();
+    expect(() => server.closeAll(70_000)).toThrow(expect.objectContaining({ name: 'CloseCodeError', rule: 'not-sendable' }));
+    expect(() => server.closeAll(undefined, 'why')).toThrow(expect.objectContaining({ rule: 'not-sendable' }));
+    expect(() => server.restart({ code: 'Nope' as 'TokenExpired' })).toThrow(expect.objectContaining({ rule: 'unknown-name' }));
+    expect(() => server.restart({ reason: 'x'.repeat(124) })).toThrow(expect.objectContaining({ rule: 'reason-too-long' }));
+    expect(server.isDown).toBe(false);
+  });
+
+  it('a restart with a bad code changes nothing: pending connections are not refused', () => {
+    const { clock, server, connect } = setup();
+    server.hangNext();
+    const pending = connect();
+    clock.advance(0);
+    const open = connect();
+    clock.advance(0);
+    expect(() => server.restart({ code: 70_000, downForMs: 100 })).toThrow(expect.objectContaining({ rule: 'not-sendable' }));
+    clock.advance(0);
+    expect(pending.log).toEqual([]);
+    expect(open.log).toEqual(['open']);
+    expect(server.isDown).toBe(false);
+  });
+
   it('a script step waits out the downtime instead of being used up', () => {
     const { clock, server, connect } = setup();
     server.restart({ downForMs: 100 });
@@ -431,6 +466,20 @@ describe('fake server: closes and failures', () => {
     server.closeAll(1000);
     clock.runAll();
     expect(clock.pending()).toBe(0);
+  });
+
+  it('its methods work detached from the server, as the returned functions close over it', () => {
+    const { clock, server, connect } = setup();
+    const { rejectNext, send, closeAll } = server;
+    expect(rejectNext('TokenExpired')).toBe(server);
+    const rejected = connect();
+    const kept = connect();
+    clock.advance(0);
+    expect(send('hi')).toBe(1);
+    expect(closeAll(1000)).toBe(1);
+    clock.advance(0);
+    expect(rejected.log).toEqual(['open', 'close 4001 "" clean']);
+    expect(kept.log).toEqual(['open', 'message hi', 'close 1000 "" clean']);
   });
 
   it('without a clock option it brings its own fake clock', () => {
