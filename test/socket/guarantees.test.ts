@@ -2,10 +2,11 @@
 // pinned against the fake server and fake clock. Every test here failed before
 // its fix.
 import { describe, expect, it } from 'vitest';
-import { classify } from '../../src/classify';
+import { type CloseResult, classify } from '../../src/classify';
 import { defineCloseCodes } from '../../src/codes';
 import { isPolicyError } from '../../src/errors';
 import { createPolicy } from '../../src/policy';
+import type { PolicyContext } from '../../src/policy/types';
 import { createSocket, isSocketError, type SendData, type SocketEvents } from '../../src/socket';
 import { createFakeServer } from '../../src/testing';
 import { compilePolicy } from '../support/policy';
@@ -276,11 +277,17 @@ describe('#11.5 an auth.refresh that never settles times out', () => {
   });
 });
 
-describe('#11.6 resetAfterMs has one owner: a prebuilt policy behaves as its options do', () => {
+describe("#11.6 resetAfterMs has one owner: the socket resets its counters by the policy's figure, whoever wrote the policy", () => {
   const options = { resetAfterMs: 60_000, maxAttempts: 3, backoff: { initialMs: 10, jitter: 'none' } } as const;
+  const compiled = () => createPolicy(options);
+  // An app's own policy that delegates, spread so that resetAfterMs comes along (as docs/policy.md shows).
+  const wrapped = () => {
+    const inner = createPolicy(options);
+    return { ...inner, decide: (result: CloseResult, context: PolicyContext) => inner.decide(result, context) };
+  };
   it.each([
-    ['policy options', () => options],
-    ['a prebuilt policy', () => createPolicy(options)],
+    ['createPolicy(options)', compiled],
+    ['a hand-written policy carrying its resetAfterMs', wrapped],
   ])('%s: connections living 10 s each stop after 3 sockets', (_, policy) => {
     const h = setup({ policy: policy() });
     for (let i = 0; i < 10; i++) {
@@ -292,17 +299,37 @@ describe('#11.6 resetAfterMs has one owner: a prebuilt policy behaves as its opt
     expect(h.of('stopped')).toMatchObject([{ cause: 'max-attempts' }]);
   });
 
-  it('with a stable open (past resetAfterMs) the counters start again, either way', () => {
-    for (const policy of [options, createPolicy(options)]) {
-      const h = setup({ policy });
-      for (let i = 0; i < 5; i++) {
-        h.clock.advance(70_000);
-        h.server.closeAll(1011);
-      }
-      h.clock.advance(100);
-      expect(h.of('stopped')).toEqual([]);
-      expect(h.server.attempts).toBe(6);
+  it.each([
+    ['createPolicy(options)', compiled],
+    ['a hand-written policy carrying its resetAfterMs', wrapped],
+  ])('%s: with a stable open (past resetAfterMs) the counters start again', (_, policy) => {
+    const h = setup({ policy: policy() });
+    for (let i = 0; i < 5; i++) {
+      h.clock.advance(70_000);
+      h.server.closeAll(1011);
     }
+    h.clock.advance(100);
+    expect(h.of('stopped')).toEqual([]);
+    expect(h.server.attempts).toBe(6);
+    expect(h.of('reconnecting').map((r) => r.attempt)).toEqual([1, 1, 1, 1, 1]);
+  });
+
+  it('a hand-written policy without resetAfterMs gets the raw counts and the uptime: the socket resets nothing', () => {
+    const seen: PolicyContext[] = [];
+    const policy = {
+      decide: (_result: CloseResult, context: PolicyContext) => {
+        seen.push(context);
+        return { action: 'reconnect' as const, delayMs: 10, attempt: (context.attempt ?? 0) + 1 };
+      },
+    };
+    const h = setup({ policy: policy as never });
+    for (let i = 0; i < 3; i++) {
+      h.clock.advance(70_000);
+      h.server.closeAll(1011);
+    }
+    h.clock.advance(100);
+    expect(seen.map((c) => c.attempt)).toEqual([0, 1, 2]);
+    expect(seen.every((c) => (c.uptimeMs ?? 0) > 60_000)).toBe(true);
   });
 });
 
