@@ -29,7 +29,10 @@ export const sizeLimits: Readonly<Record<string, SizeLimit>> = {
   // Target (issue #13): createSocket with defaults, eventemitter3 included, at most 6,000 bytes. Missed: 12,539 B
   // after the page lifecycle of issue #15 (+1.2 kB, on by default); 11,444 B once the rule compiler left the default
   // path (the socket takes a compiled policy, defaultPolicy without rules). What is left is the socket itself.
-  'closekit:createSocket': { budget: 11_800, target: CLIENT_TARGET_BYTES },
+  // Raised on purpose to 12,150: 11,950 B once the socket survives the app's failing clock, timers, random and
+  // WebSocket setup, listener loops, and odd backoff settings (about +490 B, guarantees.md; docs/design.md has
+  // what each part weighs).
+  'closekit:createSocket': { budget: 12_150, target: CLIENT_TARGET_BYTES },
   // Presets are protocol profiles since issue #12 (rules, retry limit, subprotocol, keep-alive frames), and carry their
   // rules compiled (profile.policy) since issue #13: importing one brings the rule compiler (about 3 kB of these).
   'closekit:preset:graphqlWs': { budget: 3650 },
