@@ -54,8 +54,8 @@ export const missNotes: Readonly<Record<string, (figures: BenchFigures) => strin
     text +=
       'These are production-build sizes already: esbuild, minifying for the browser, defines `process.env.NODE_ENV` as "production", so development-only text is gone. ' +
       'Done under issue #13: the default policy is ready-made and shared (`defaultPolicy`), and the rule compiler is bundled only by apps that call `createPolicy` (about 1.1 kB gzip off this figure). ' +
-      'What the optional parts add (measured by bundling a copy of src/ with each cut out; docs/design.md has the table): the page lifecycle about 830 B gzip, the option checks about 510 B, the heartbeat about 310 B, the guarded clock and timers about 270 B, the online/visibility pause about 90 B. ' +
-      'With all of them cut out the client is still about 9.8 kB: the machine, the runner and its parts, the default policy with classification and backoff, and eventemitter3 (1.3 kB). ' +
+      'What the optional parts add (measured by bundling a copy of src/ with each cut out; docs/design.md has the table): the page lifecycle about 810 B gzip, the option checks about 450 B, the heartbeat about 290 B, the guarded clock and timers about 240 B, the online/visibility pause about 90 B. ' +
+      'With all of them cut out the client is still about 10 kB: the machine, the runner and its parts, the default policy with classification and backoff, and eventemitter3 (1.3 kB). ' +
       'So no choice of separate imports reaches the target while eventemitter3 and every feature stay, as #13 decided: it needs a smaller core architecture, not a trim.';
     return text;
   },
