@@ -211,9 +211,11 @@ function restartServer<N extends string>(connections: readonly ServerConnection<
  * const clock = createFakeClock();
  * const server = createFakeServer({ clock, codes: AppCodes });
  * server.rejectNext('TokenExpired', 'token expired'); // first attempt: open, then close 4001
- * const socket = createSocket(url, { WebSocket: server.WebSocket, clock, timers: clock, codes: AppCodes, auth: { refresh } });
+ * // 4001 means "refresh the token, then reconnect": the app's rule for it, and the refresh hook.
+ * const policy = createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' } });
+ * const socket = createSocket(url, { WebSocket: server.WebSocket, clock, timers: clock, codes: AppCodes, policy, auth: { refresh } });
  * await clock.runAllAsync();
- * expect(server.attempts).toBe(2);
+ * expect(server.attempts).toBe(2); // the rejected attempt, then the one after the refresh
  */
 export function createFakeServer<const M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = FakeClock>(options: FakeServerOptions<M, C> = {}): FakeServer<keyof M & string, C> {
   type N = keyof M & string;
