@@ -12,6 +12,7 @@ import type { RandomSource } from '../environment';
  */
 export function delayForHint(hintMs: unknown, delayMs: number, backoff: ResolvedBackoff, random: RandomSource): number {
   // Not trusted (a result may be built by hand): only a number above 0 is a hint, never NaN or a negative.
-  // Equal jitter on d = min(2 × hint, cap) is exactly uniform in [d / 2, d].
-  return typeof hintMs === 'number' && hintMs > 0 ? Math.max(delayMs, computeDelay(1, { ...backoff, initialMs: 2 * hintMs, minMs: 0, jitter: 'equal' }, random)) : delayMs;
+  // Equal jitter on d = min(2 × hint, cap) is exactly uniform in [d / 2, d]. The cap is applied here: computeDelay
+  // takes only settings resolveBackoff would accept, and an Infinity hint is not one.
+  return typeof hintMs === 'number' && hintMs > 0 ? Math.max(delayMs, computeDelay(1, { ...backoff, initialMs: Math.min(2 * hintMs, backoff.maxMs), minMs: 0, jitter: 'equal' }, random)) : delayMs;
 }
