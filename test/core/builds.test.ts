@@ -23,6 +23,13 @@ const probe = `
   grab('closeCode', () => m.validateClientClose(1001));
   grab('send', () => { const s = m.createSocket('ws://x.test', { WebSocket: class { close() {} }, startClosed: true }); try { s.send(42); } finally { s.dispose(); } });
   out.classify = m.classify({ code: 4001 }, { codes: {} }).kind;
+  {
+    // An injected clock that answers nonsense: reported once, as an error event (not thrown).
+    const s = m.createSocket('ws://x.test', { WebSocket: class { close() {} }, startClosed: true, clock: { now: () => NaN } });
+    s.on('error', (e) => { out.clock = { name: e.name, code: e.code, message: e.message }; });
+    s.reconnect();
+    s.dispose();
+  }
 `;
 
 /** Runs `probe` against `specifier` in a fresh Node process; `noProcess` removes the global `process` first, as in a browser. */
@@ -64,6 +71,7 @@ describe('development build (Node, NODE_ENV unset)', () => {
     expect(r['closeCode']).toMatchObject({ name: 'CloseCodeError', rule: 'client-range', message: expect.stringMatching(/1000 or 3000–4999/) });
     expect(r['send']).toMatchObject({ name: 'SocketError', code: 'invalid-data', message: expect.stringMatching(/send\(\) takes/) });
     expect(r['classify']).toBe('application');
+    expect(r['clock']).toMatchObject({ name: 'SocketError', code: 'hook-failed', message: expect.stringMatching(/^clock\.now returned NaN, not a finite number/) });
   });
 });
 
@@ -80,10 +88,11 @@ describe('production build', () => {
     expect(r['closeCode']).toMatchObject({ name: 'CloseCodeError', rule: 'client-range', message: 'client-range' });
     expect(r['send']).toMatchObject({ name: 'SocketError', code: 'invalid-data', message: 'invalid-data' });
     expect(r['classify']).toBe('application');
+    expect(r['clock']).toEqual({ name: 'SocketError', code: 'hook-failed', message: 'clock.now' });
   });
 
   it('leaves the development text out of the bundle', () => {
-    const dev = ['Did you mean', 'is not an option here', 'the longest a timer can wait', 'send() takes', 'which is not a decision'];
+    const dev = ['Did you mean', 'is not an option here', 'the longest a timer can wait', 'send() takes', 'which is not a decision', 'not a finite number of ms'];
     const code = readFileSync(production, 'utf8');
     const browser = readFileSync(join(root, 'dist', 'closekit.browser.js'), 'utf8');
     expect(dev.filter((text) => code.includes(text))).toEqual([]);
