@@ -67,8 +67,9 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: Cl
       return io.dead();
     }
     const quietMs = time.now() - lastActivityMs;
-    // Messages came in meanwhile: wait out the rest of a quiet interval.
-    if (quietMs < intervalMs) return schedule(intervalMs - quietMs);
+    // Messages came in meanwhile: wait out the rest of a quiet interval. A negative quiet time is a clock set
+    // back: how long it was quiet is unknown, so ping now rather than wait as long as the clock went back.
+    if (quietMs >= 0 && quietMs < intervalMs) return schedule(intervalMs - quietMs);
     // The deadline is set before the ping: a ping that throws is still detected as dead.
     awaitingPong = true;
     schedule(timeoutMs);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicy } from '../../src/policy';
 import { createSocket, type SocketOptions } from '../../src/socket';
-import { createFakeClock } from '../../src/testing';
+import { createFakeClock, createFakeServer } from '../../src/testing';
 
 /** A WebSocket driven by hand, for events no well-behaved WebSocket (or the fake server) would fire. */
 class HandSocket {
@@ -81,4 +81,29 @@ describe('a close event the socket cannot read is still a close', () => {
       h.socket.dispose();
     });
   }
+});
+
+describe('a clock that goes back (the system time set back, an NTP step) delays nothing', () => {
+  it('with a heartbeat, a silent connection is still declared dead within intervalMs + timeoutMs', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    let setBackMs = 0;
+    const socket = createSocket('ws://app.test/live', {
+      WebSocket: server.WebSocket,
+      clock: { now: () => clock.now() - setBackMs },
+      timers: clock,
+      pauseWhenOffline: false,
+      heartbeat: { intervalMs: 1000, timeoutMs: 500 },
+    });
+    const reasons: string[] = [];
+    socket.on('close', ({ result }) => reasons.push(result.reason));
+    clock.advance(0);
+    expect(socket.state).toBe('open');
+    clock.advance(400);
+    // The wall clock is set back an hour; the server stays silent.
+    setBackMs = 3_600_000;
+    clock.advance(1100);
+    expect(reasons).toEqual(['heartbeat timeout']);
+    socket.dispose();
+  });
 });
