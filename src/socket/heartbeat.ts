@@ -38,16 +38,20 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: Cl
   if (options === undefined) return NO_HEARTBEAT;
   const { intervalMs, timeoutMs, message, isPong, answer } = options;
   let handle: TimerHandle | undefined;
+  // Bumped by every clear: a timer whose clearTimeout failed may still fire, and then does nothing.
+  let generation = 0;
   let awaitingPong = false;
   let lastActivityMs = 0;
   let running = false;
 
   function schedule(delayMs: number): void {
     clear();
-    handle = time.setTimeout(beat, delayMs);
+    const mine = generation;
+    handle = time.setTimeout(() => mine === generation && beat(), delayMs);
   }
 
   function clear(): void {
+    generation++;
     if (handle !== undefined) time.clearTimeout(handle);
     handle = undefined;
   }

@@ -107,3 +107,33 @@ describe('a clock that goes back (the system time set back, an NTP step) delays 
     socket.dispose();
   });
 });
+
+describe('timers whose clearTimeout throws: a timer that could not be cleared changes nothing when it fires', () => {
+  const stubborn = (clock: ReturnType<typeof createFakeClock>) => ({
+    setTimeout: (callback: () => void, delayMs: number) => clock.setTimeout(callback, delayMs),
+    clearTimeout: () => {
+      throw new Error('cannot clear');
+    },
+  });
+
+  it('the heartbeat keeps an answering connection: no heartbeat timeout', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock, autoPong: true });
+    const socket = createSocket('ws://app.test/live', {
+      WebSocket: server.WebSocket,
+      clock,
+      timers: stubborn(clock),
+      pauseWhenOffline: false,
+      heartbeat: { intervalMs: 1000, timeoutMs: 500 },
+    });
+    const closes: string[] = [];
+    socket.on('close', ({ result }) => closes.push(result.reason));
+    clock.advance(0);
+    clock.advance(10_000);
+    expect(closes).toEqual([]);
+    expect(server.connections).toHaveLength(1);
+    // One ping per quiet interval, each answered.
+    expect(server.received).toEqual(Array(10).fill('ping'));
+    socket.dispose();
+  });
+});
