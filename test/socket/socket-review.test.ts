@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPolicy } from '../../src/policy';
 import { createSocket, type SocketOptions } from '../../src/socket';
-import { createFakeClock, createFakeServer } from '../../src/testing';
+import { createFakeClock, createFakeServer, type FakeClock } from '../../src/testing';
 
 /** A WebSocket driven by hand, for events no well-behaved WebSocket (or the fake server) would fire. */
 class HandSocket {
@@ -108,14 +108,15 @@ describe('a clock that goes back (the system time set back, an NTP step) delays 
   });
 });
 
-describe('timers whose clearTimeout throws: a timer that could not be cleared changes nothing when it fires', () => {
-  const stubborn = (clock: ReturnType<typeof createFakeClock>) => ({
-    setTimeout: (callback: () => void, delayMs: number) => clock.setTimeout(callback, delayMs),
-    clearTimeout: () => {
-      throw new Error('cannot clear');
-    },
-  });
+/** The fake clock's timers, with a clearTimeout that always throws. */
+const stubborn = (clock: FakeClock) => ({
+  setTimeout: (callback: () => void, delayMs: number) => clock.setTimeout(callback, delayMs),
+  clearTimeout: () => {
+    throw new Error('cannot clear');
+  },
+});
 
+describe('timers whose clearTimeout throws: a timer that could not be cleared changes nothing when it fires', () => {
   it('the heartbeat keeps an answering connection: no heartbeat timeout', () => {
     const clock = createFakeClock();
     const server = createFakeServer({ clock, autoPong: true });
@@ -135,5 +136,42 @@ describe('timers whose clearTimeout throws: a timer that could not be cleared ch
     // One ping per quiet interval, each answered.
     expect(server.received).toEqual(Array(10).fill('ping'));
     socket.dispose();
+  });
+
+  it("the attempt after a quick failure still gets connectTimeoutMs: the first attempt's connect timer does not cut it short", () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const socket = createSocket('ws://app.test/live', {
+      WebSocket: server.WebSocket,
+      clock,
+      timers: stubborn(clock),
+      pauseWhenOffline: false,
+      connectTimeoutMs: 10_000,
+      policy: createPolicy({ backoff: { initialMs: 1000, jitter: 'none' } }),
+    });
+    const closes: string[] = [];
+    socket.on('close', ({ result }) => closes.push(`${result.reason || result.code} at ${clock.now()}`));
+    server.refuseNext().hangNext();
+    clock.advance(0);
+    clock.advance(20_000);
+    // Refused at once; the retry at 1 s hangs and is abandoned at 11 s, not at 10 s.
+    expect(closes).toEqual(['1006 at 0', 'connect timeout at 11000']);
+    socket.dispose();
+  });
+
+  it('a burst cut short by dispose(): its drain timer fires later without throwing', () => {
+    const clock = createFakeClock();
+    const socket = createSocket(
+      () => {
+        throw new Error('no url');
+      },
+      { WebSocket: createFakeServer({ clock }).WebSocket, clock, timers: stubborn(clock), pauseWhenOffline: false },
+    );
+    // An error listener that reconnects: the loop the socket runs 500 steps at a time.
+    socket.on('error', () => socket.reconnect());
+    clock.next();
+    expect(clock.pending()).toBeGreaterThan(0);
+    socket.dispose();
+    expect(() => clock.runAll()).not.toThrow();
   });
 });
