@@ -2,7 +2,7 @@
 // docs/guarantees.md or docs/socket.md before its fix.
 import { describe, expect, it } from 'vitest';
 import { createPolicy } from '../../src/policy';
-import { createSocket, type SocketOptions } from '../../src/socket';
+import { createSocket, isSocketError, type SocketOptions } from '../../src/socket';
 import { createFakeClock, createFakeServer, type FakeClock } from '../../src/testing';
 
 /** A WebSocket driven by hand, for events no well-behaved WebSocket (or the fake server) would fire. */
@@ -173,5 +173,31 @@ describe('timers whose clearTimeout throws: a timer that could not be cleared ch
     expect(clock.pending()).toBeGreaterThan(0);
     socket.dispose();
     expect(() => clock.runAll()).not.toThrow();
+  });
+});
+
+describe('a url function whose answer cannot be read is a failing hook, reported', () => {
+  it('an object whose `then` getter throws: the attempt fails at once with url-failed, and the policy retries', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const broken = {
+      get then(): unknown {
+        throw new Error('unreadable then');
+      },
+    };
+    const socket = createSocket(() => broken as unknown as string, {
+      WebSocket: server.WebSocket,
+      clock,
+      timers: clock,
+      pauseWhenOffline: false,
+      policy: createPolicy({ backoff: { initialMs: 100, jitter: 'none' } }),
+    });
+    const seen: string[] = [];
+    socket.on('error', (error) => seen.push(`error ${isSocketError(error) ? error.code : ''}`));
+    socket.on('close', ({ result }) => seen.push(`close ${result.reason}`));
+    expect(() => clock.advance(0)).not.toThrow();
+    expect(seen).toEqual(['error url-failed', 'close url failed']);
+    expect(socket.state).toBe('waiting');
+    socket.dispose();
   });
 });
