@@ -180,11 +180,11 @@ describe('a url function whose answer cannot be read is a failing hook, reported
   it('an object whose `then` getter throws: the attempt fails at once with url-failed, and the policy retries', () => {
     const clock = createFakeClock();
     const server = createFakeServer({ clock });
-    const broken = {
-      get then(): unknown {
+    const broken = Object.defineProperty({}, 'then', {
+      get() {
         throw new Error('unreadable then');
       },
-    };
+    });
     const socket = createSocket(() => broken as unknown as string, {
       WebSocket: server.WebSocket,
       clock,
