@@ -201,3 +201,32 @@ describe('a url function whose answer cannot be read is a failing hook, reported
     socket.dispose();
   });
 });
+
+describe('timers that fire each callback twice', () => {
+  it('the wake detector keeps one timer: the second call of a tick arms nothing (it doubled every tick, hanging the page within a minute)', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock, autoPong: true });
+    const twice = {
+      setTimeout: (callback: () => void, delayMs: number) => [clock.setTimeout(callback, delayMs), clock.setTimeout(callback, delayMs)],
+      clearTimeout: (handle: unknown) => {
+        for (const one of handle as unknown[]) clock.clearTimeout(one);
+      },
+    };
+    const socket = createSocket('ws://app.test/live', {
+      WebSocket: server.WebSocket,
+      clock,
+      timers: twice,
+      pauseWhenOffline: false,
+      heartbeat: { intervalMs: 1000, timeoutMs: 500 },
+      lifecycle: { wakeDriftMs: 2000 },
+    });
+    const closes: string[] = [];
+    socket.on('close', ({ result }) => closes.push(result.reason));
+    clock.advance(0);
+    for (let second = 0; second < 20; second++) clock.advance(1000);
+    expect(closes).toEqual([]);
+    // The wake detector's and the heartbeat's timers, each set twice, and the duplicates of those that fired.
+    expect(clock.pending()).toBeLessThanOrEqual(8);
+    socket.dispose();
+  });
+});
