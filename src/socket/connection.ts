@@ -110,12 +110,14 @@ export function resolveUrl(source: UrlSource, resolved: (url: string) => void, f
   };
   if (typeof source !== 'function') return accept(source);
   let value: unknown;
+  let thenable: boolean;
   try {
     value = source();
+    // Read inside the guard: an answer whose `then` getter throws is the url function failing too.
+    thenable = typeof (value as Partial<PromiseLike<unknown>> | undefined)?.then === 'function';
   } catch (error) {
     return fail(error);
   }
-  if (typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function') {
-    Promise.resolve(value as PromiseLike<unknown>).then(accept, fail);
-  } else accept(value);
+  if (thenable) Promise.resolve(value).then(accept, fail);
+  else accept(value);
 }

@@ -38,16 +38,20 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: Cl
   if (options === undefined) return NO_HEARTBEAT;
   const { intervalMs, timeoutMs, message, isPong, answer } = options;
   let handle: TimerHandle | undefined;
+  // Bumped by every clear: a timer whose clearTimeout failed may still fire, and then does nothing.
+  let generation = 0;
   let awaitingPong = false;
   let lastActivityMs = 0;
   let running = false;
 
   function schedule(delayMs: number): void {
     clear();
-    handle = time.setTimeout(beat, delayMs);
+    const mine = generation;
+    handle = time.setTimeout(() => mine === generation && beat(), delayMs);
   }
 
   function clear(): void {
+    generation++;
     if (handle !== undefined) time.clearTimeout(handle);
     handle = undefined;
   }
@@ -67,8 +71,9 @@ export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: Cl
       return io.dead();
     }
     const quietMs = time.now() - lastActivityMs;
-    // Messages came in meanwhile: wait out the rest of a quiet interval.
-    if (quietMs < intervalMs) return schedule(intervalMs - quietMs);
+    // Messages came in meanwhile: wait out the rest of a quiet interval. A negative quiet time is a clock set
+    // back: how long it was quiet is unknown, so ping now rather than wait as long as the clock went back.
+    if (quietMs >= 0 && quietMs < intervalMs) return schedule(intervalMs - quietMs);
     // The deadline is set before the ping: a ping that throws is still detected as dead.
     awaitingPong = true;
     schedule(timeoutMs);

@@ -42,11 +42,15 @@ export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number,
   const periodMs = Math.max(1, Math.floor(driftMs / 2));
   let handle: TimerHandle | undefined;
   let stopped = false;
+  // Each tick's number: a timer that fires again (timers that misbehave) arms nothing, rather than a second chain.
+  let ticks = 0;
   const arm = (): void => {
     if (stopped) return;
     const due = clock.now() + periodMs;
     const visibleAtStart = isVisible();
+    const tick = ++ticks;
     handle = timers.setTimeout(() => {
+      if (tick !== ticks) return;
       handle = undefined;
       const lateMs = clock.now() - due;
       const counted = visibleAtStart && isVisible();

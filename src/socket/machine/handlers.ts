@@ -39,7 +39,13 @@ export type Handler<T extends Input['type']> = (context: Draft, effects: Effect[
  * close with that code. Handled the way the majority reports it, so a 1015
  * from a broken server does not stop the run in Firefox alone.
  */
-const asEngines = (event: CloseEventLike): CloseEventLike => (event.wasClean === true && (event.code === 1006 || event.code === 1015) ? { code: 1006, reason: event.reason, wasClean: false } : event);
+function asEngines(event: CloseEventLike): CloseEventLike {
+  // An event that cannot be read (none, or getters that throw) goes to classify as it is: its fields count as missing.
+  try {
+    if (event.wasClean === true && (event.code === 1006 || event.code === 1015)) return { code: 1006, reason: event.reason, wasClean: false };
+  } catch {}
+  return event;
+}
 
 export const handlers: { readonly [T in Input['type']]: Handler<T> } = {
   start(context, effects, config) {
