@@ -2,7 +2,7 @@
 // docs/server.md, docs/retry-hints.md or guarantees.md that an edge case once broke.
 import { describe, expect, it } from 'vitest';
 import { isCloseCodeError } from '../../src/errors';
-import { closeWith, reasonWithRetryHint } from '../../src/server/index';
+import { closeWith, createUpgradeHandler, guardUpgrade, reasonWithRetryHint } from '../../src/server/index';
 
 describe('a reason that already holds retry-after= is refused, wherever it holds it', () => {
   // retry-hints.md: "a reason that already contains `retry-after=` throws a CloseCodeError with rule retry-hint, and nothing is sent".
@@ -23,5 +23,37 @@ describe('a reason that already holds retry-after= is refused, wherever it holds
     }
     expect(isCloseCodeError(error) && error.rule).toBe('retry-hint');
     expect(sent).toEqual([]);
+  });
+});
+
+describe('the upgrade helpers name themselves in a TypeError, for every request, before writing anything', () => {
+  // guarantees.md: "a TypeError or RangeError whose message starts with the function's name … thrown before anything is written or sent".
+  const handshake = (origin?: string) => ({
+    method: 'GET',
+    headers: {
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      'sec-websocket-version': '13',
+      ...(origin === undefined ? {} : { origin }),
+    },
+  });
+  const socket = () => {
+    const written: string[] = [];
+    return { written, write: (chunk: string) => written.push(chunk), destroy: () => undefined };
+  };
+  const wss = { handleUpgrade: () => undefined, emit: () => true };
+
+  it.each([
+    ['guardUpgrade', 'with an Origin', (s: ReturnType<typeof socket>) => guardUpgrade(handshake('https://app.test'), s, {} as never)],
+    ['guardUpgrade', 'without an Origin', (s: ReturnType<typeof socket>) => guardUpgrade(handshake(), s, { allowedOrigins: undefined } as never)],
+    ['guardUpgrade', 'not a handshake', (s: ReturnType<typeof socket>) => guardUpgrade({ headers: {} }, s, { allowedOrigins: 42 } as never)],
+    ['createUpgradeHandler', 'with an Origin', (s: ReturnType<typeof socket>) => createUpgradeHandler(wss, {} as never)(handshake('https://app.test'), s, undefined)],
+    ['createUpgradeHandler', 'without a WebSocketServer', (s: ReturnType<typeof socket>) => createUpgradeHandler(null as never, { allowedOrigins: ['https://app.test'] })(handshake('https://app.test'), s, undefined)],
+  ])('%s: allowedOrigins or the server of the wrong shape (%s)', (name, _case, call) => {
+    const s = socket();
+    expect(() => call(s)).toThrow(TypeError);
+    expect(() => call(s)).toThrow(new RegExp(`^${name}[ :]`));
+    expect(s.written).toEqual([]);
   });
 });
