@@ -49,7 +49,11 @@ describe('the upgrade helpers name themselves in a TypeError, for every request,
     ['guardUpgrade', 'without an Origin', (s: ReturnType<typeof socket>) => guardUpgrade(handshake(), s, { allowedOrigins: undefined } as never)],
     ['guardUpgrade', 'not a handshake', (s: ReturnType<typeof socket>) => guardUpgrade({ headers: {} }, s, { allowedOrigins: 42 } as never)],
     ['createUpgradeHandler', 'with an Origin', (s: ReturnType<typeof socket>) => createUpgradeHandler(wss, {} as never)(handshake('https://app.test'), s, undefined)],
-    ['createUpgradeHandler', 'without a WebSocketServer', (s: ReturnType<typeof socket>) => createUpgradeHandler(null as never, { allowedOrigins: ['https://app.test'] })(handshake('https://app.test'), s, undefined)],
+    [
+      'createUpgradeHandler',
+      'without a WebSocketServer',
+      (s: ReturnType<typeof socket>) => createUpgradeHandler(null as never, { allowedOrigins: ['https://app.test'] })(handshake('https://app.test'), s, undefined),
+    ],
   ])('%s: allowedOrigins or the server of the wrong shape (%s)', (name, _case, call) => {
     const s = socket();
     expect(() => call(s)).toThrow(TypeError);
