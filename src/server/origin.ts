@@ -63,11 +63,9 @@ export function checkOrigin(request: UpgradeRequestLike, allowedOrigins: Allowed
   checkAllowed(allowedOrigins, 'checkOrigin: allowedOrigins');
   if (origin === undefined) return options?.allowMissing === true && request.headers['origin'] === undefined;
   if (typeof allowedOrigins === 'function') return allowedOrigins(origin, request) === true;
-  if (allowedOrigins instanceof RegExp) {
-    // A global or sticky expression keeps state between calls; start fresh each time.
-    allowedOrigins.lastIndex = 0;
-    return allowedOrigins.test(origin);
-  }
+  // search() starts at 0 whatever the flags and puts lastIndex back: a g or y expression keeps no state
+  // between calls, and a frozen one (whose lastIndex cannot be written) works.
+  if (allowedOrigins instanceof RegExp) return origin.search(allowedOrigins) >= 0;
   const list: readonly unknown[] = typeof allowedOrigins === 'string' ? [allowedOrigins] : allowedOrigins;
   const wanted = normaliseOrigin(origin);
   return list.some((entry) => typeof entry === 'string' && normaliseOrigin(entry) === wanted);

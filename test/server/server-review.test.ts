@@ -2,7 +2,7 @@
 // docs/server.md, docs/retry-hints.md or guarantees.md that an edge case once broke.
 import { describe, expect, it } from 'vitest';
 import { isCloseCodeError } from '../../src/errors';
-import { closeWith, createUpgradeHandler, guardUpgrade, reasonWithRetryHint } from '../../src/server/index';
+import { checkOrigin, closeWith, createUpgradeHandler, guardUpgrade, reasonWithRetryHint } from '../../src/server/index';
 
 describe('a reason that already holds retry-after= is refused, wherever it holds it', () => {
   // retry-hints.md: "a reason that already contains `retry-after=` throws a CloseCodeError with rule retry-hint, and nothing is sent".
@@ -59,5 +59,22 @@ describe('the upgrade helpers name themselves in a TypeError, for every request,
     expect(() => call(s)).toThrow(TypeError);
     expect(() => call(s)).toThrow(new RegExp(`^${name}[ :]`));
     expect(s.written).toEqual([]);
+  });
+});
+
+describe('checkOrigin with a RegExp', () => {
+  const from = (origin: string) => ({ headers: { origin } });
+
+  it('takes a frozen RegExp (a constant hardened with Object.freeze) and answers without throwing', () => {
+    const allowed = Object.freeze(/^https:\/\/app\.example\.com$/);
+    expect(checkOrigin(from('https://app.example.com'), allowed)).toBe(true);
+    expect(checkOrigin(from('https://evil.example'), allowed)).toBe(false);
+  });
+
+  it("leaves the app's RegExp as it was (a g or y flag's lastIndex included)", () => {
+    const allowed = /app\.example\.com/g;
+    allowed.lastIndex = 3;
+    expect(checkOrigin(from('https://app.example.com'), allowed)).toBe(true);
+    expect(allowed.lastIndex).toBe(3);
   });
 });
