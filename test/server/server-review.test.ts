@@ -1,9 +1,12 @@
 // Adversarial review of closekit/server: each test holds one promise of
 // docs/server.md, docs/retry-hints.md or guarantees.md that an edge case once broke.
 import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket as WsClient, WebSocketServer } from 'ws';
 import { isCloseCodeError } from '../../src/errors';
 import { answerHeartbeats, checkOrigin, closeWith, createUpgradeHandler, guardUpgrade, reasonWithRetryHint } from '../../src/server/index';
 
@@ -136,5 +139,76 @@ describe('answerHeartbeats on a long-running server', () => {
       expect(ws.listenerCount('message')).toBe(0);
     }
     expect(server.listenerCount('connection')).toBe(0);
+  });
+});
+
+describe('on the wire (a real http + ws server on 127.0.0.1)', () => {
+  const servers: Server[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  async function start(setup: (http: Server, wss: WebSocketServer) => void): Promise<number> {
+    const http = createServer((_request, response) => response.writeHead(426).end());
+    const wss = new WebSocketServer({ noServer: true });
+    setup(http, wss);
+    servers.push(http);
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    return (http.address() as AddressInfo).port;
+  }
+
+  /** Sends a raw handshake with these extra header lines and answers the response's status code. */
+  function handshakeStatus(port: number, extra: string[]): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      let head = '';
+      socket.on('data', (chunk) => {
+        head += chunk.toString('latin1');
+        const status = /^HTTP\/1\.1 (\d{3})/.exec(head);
+        if (status) {
+          socket.destroy();
+          resolve(Number(status[1]));
+        }
+      });
+      socket.on('error', reject);
+      const lines = ['GET /live HTTP/1.1', 'Host: 127.0.0.1', 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version: 13', ...extra];
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+    });
+  }
+
+  it('a repeated, empty or null Origin is refused (403), whichever copy comes first', async () => {
+    const port = await start((http, wss) => {
+      wss.on('connection', (ws) => ws.close(1000));
+      http.on('upgrade', createUpgradeHandler(wss, { allowedOrigins: ['http://app.test'] }));
+    });
+    expect(await handshakeStatus(port, ['Origin: http://app.test'])).toBe(101);
+    expect(await handshakeStatus(port, ['Origin: http://app.test', 'Origin: http://evil.test'])).toBe(403);
+    expect(await handshakeStatus(port, ['Origin: http://evil.test', 'Origin: http://app.test'])).toBe(403);
+    expect(await handshakeStatus(port, ['Origin: '])).toBe(403);
+    expect(await handshakeStatus(port, ['Origin: null'])).toBe(403);
+  });
+
+  it('answerHeartbeats: a client that pings and closes at once gets a clean close, and the server carries on', async () => {
+    const port = await start((http, wss) => {
+      answerHeartbeats(wss);
+      http.on('upgrade', (request, socket, head) => wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request)));
+    });
+    for (let i = 0; i < 5; i++) {
+      const client = new WsClient(`ws://127.0.0.1:${port}/live`);
+      const closed = new Promise<number>((resolve) => client.on('close', (code) => resolve(code)));
+      client.on('open', () => {
+        client.send('ping');
+        client.close(1000);
+      });
+      expect(await closed).toBe(1000);
+    }
+    const client = new WsClient(`ws://127.0.0.1:${port}/live`);
+    const answer = new Promise<string>((resolve) => client.on('message', (data) => resolve(String(data))));
+    client.on('open', () => client.send('ping'));
+    expect(await answer).toBe('pong');
+    client.close();
   });
 });
