@@ -42,3 +42,46 @@ describe('subscribe', () => {
     expect(heard).toEqual(['idle']);
   });
 });
+
+describe('deliveries under bursts and re-entrant calls (held)', () => {
+  it('a listener that unsubscribes another during a delivery: that one hears nothing more, at once', async () => {
+    const { clock, store } = setup();
+    const heard: string[] = [];
+    let offOther: () => void = () => undefined;
+    store.subscribe((s) => {
+      if (s.state !== 'idle') offOther();
+    });
+    offOther = store.subscribe((s) => heard.push(s.state));
+    clock.advance(0);
+    await settle();
+    expect(heard).toEqual(['idle']);
+  });
+
+  it('a listener that unsubscribes itself and subscribes a new one: the new one hears the current snapshot once, at once', async () => {
+    const { clock, store } = setup();
+    const fresh: string[] = [];
+    const off = store.subscribe((s) => {
+      if (s.state === 'idle') return;
+      off();
+      store.subscribe((next) => fresh.push(next.state));
+    });
+    clock.advance(0);
+    await settle();
+    await settle();
+    expect(fresh).toEqual(['open']);
+  });
+
+  it('100 sends while offline and a network flap in one step are one notification', async () => {
+    const { store, socket, net } = setup();
+    const seen: SocketSnapshot[] = [];
+    store.subscribe((s) => seen.push(s));
+    net.set(false);
+    for (let i = 0; i < 100; i++) socket.send(`m${i}`);
+    net.set(true);
+    net.set(false);
+    await settle();
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toMatchObject({ queued: 100, online: false });
+    expect(store.getSnapshot()).toBe(seen[1]);
+  });
+});
