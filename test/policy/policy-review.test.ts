@@ -44,3 +44,16 @@ describe("closekit's and a preset's per-code tuning never fail the app's own val
     );
   });
 });
+
+describe('an unknown option named like an Object.prototype member', () => {
+  // guarantees.md: unknown keys are refused "with a 'did you mean' in development builds"; a hint must point somewhere real.
+  it.each([
+    ['constructor', { constructor: 1 }],
+    ['backoff.toString', { backoff: { toString: 1 } }],
+    ['hasOwnProperty', { hasOwnProperty: 1 }],
+  ])('%s is refused with a PolicyError whose hint lists the valid options', (option, given) => {
+    const options = JSON.parse(JSON.stringify(given)) as never;
+    expect(() => createPolicy(options)).toThrow(expect.objectContaining({ name: 'PolicyError', option }));
+    expect(() => createPolicy(options)).toThrow(/is not an option here\. Valid: /);
+  });
+});
