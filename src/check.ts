@@ -56,7 +56,9 @@ export function validator(error: OptionError): Validator {
         if (__DEV__) {
           const lower = key.toLowerCase();
           const near = valid.find((option) => option.toLowerCase().startsWith(lower.slice(0, 4)) || lower.startsWith(option.toLowerCase()));
-          hint = `${elsewhere[key] ? `It belongs in ${elsewhere[key]}. ` : near ? `Did you mean '${near}'? ` : ''}Valid: ${valid.join(', ')}.`;
+          // Own keys only: 'constructor' or 'toString' would find Object.prototype's.
+          const where = Object.prototype.hasOwnProperty.call(elsewhere, key) && elsewhere[key];
+          hint = `${where ? `It belongs in ${where}. ` : near ? `Did you mean '${near}'? ` : ''}Valid: ${valid.join(', ')}.`;
         }
         throw error(prefix + key, given[key], __DEV__ ? `${prefix}${key} is not an option here. ${hint}` : prefix + key);
       }

@@ -1,5 +1,5 @@
 import { classify, type CloseEventLike, type CloseResult } from './classify';
-import type { CloseCodeName } from './codes';
+import { nameOfCode, type CloseCodeName } from './codes';
 
 // Registry titles (IANA's wording) and a plain-English account of each named code.
 const titles: Record<CloseCodeName, readonly [title: string, sentence: string]> = {
@@ -57,9 +57,10 @@ function sentence(result: CloseResult): string {
       return `${sentence} (${result.code} ${title})${reason}.`;
     }
     case 'library': {
-      const known = result.name === undefined ? undefined : titles[result.name as CloseCodeName];
-      if (known !== undefined && (result.code === 3000 || result.code === 3003 || result.code === 3008)) {
-        return `${known[1]} (${result.code} ${known[0]})${reason}.`;
+      // Only closekit's own name for 3000, 3003 or 3008 has a title: an app may name them otherwise (even 'constructor').
+      if (result.name !== undefined && result.name === nameOfCode(result.code)) {
+        const [title, sentence] = titles[result.name];
+        return `${sentence} (${result.code} ${title})${reason}.`;
       }
       const label = result.name === undefined ? '' : ` ${result.name}`;
       return `The server closed the connection with library code ${result.code}${label}${reason}.`;

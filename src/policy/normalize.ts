@@ -59,7 +59,8 @@ function normalizeRule(value: unknown, path: string, source: RuleSource, key: st
     // app's backoff instead of failing it: closekit's fields yield to those the app set (already checked,
     // and already in `backoff`), and a floor or first delay never exceeds the cap in force.
     const tuned: Record<string, unknown> = { ...own, ...(origin === 'defaults' && (settings.appBackoff as object)) };
-    const cap = typeof tuned['maxMs'] === 'number' ? tuned['maxMs'] : backoff.maxMs;
+    // Whole milliseconds: a floor must leave one up to a fractional cap (resolveBackoff's rule).
+    const cap = Math.floor(typeof tuned['maxMs'] === 'number' ? tuned['maxMs'] : backoff.maxMs);
     if (origin !== 'app') for (const field of ['minMs', 'initialMs']) if (typeof tuned[field] === 'number') tuned[field] = Math.min(tuned[field] as number, cap);
     backoff = resolveBackoff(tuned, backoff, at);
     rule['backoff'] = Object.freeze({ ...own });

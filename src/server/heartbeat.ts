@@ -57,29 +57,39 @@ export function answerHeartbeats<W extends HeartbeatSocketLike>(target: Heartbea
   if (typeof pong !== 'string' && typeof pong !== 'function') throw new TypeError(`answerHeartbeats: options.pong must be a string or a function, got ${show(pong)}.`);
   const isPing = typeof ping === 'string' ? (text: string) => text === ping : ping;
   const answerTo = typeof pong === 'string' ? () => pong : pong;
-  const stops: (() => void)[] = [];
+  // Nothing is kept per connection but in a WeakMap: a server answers for its whole life, and a closed
+  // connection must be free to go. stop() unhooks the open ones (`clients`); any other (a server with
+  // clientTracking off) keeps a listener that answers nothing any more.
+  let stopped = false;
+  const listeners = new WeakMap<W, (data: unknown, isBinary?: boolean) => void>();
+  let server: HeartbeatServerLike<W> | undefined;
 
   const watch = (ws: W): void => {
     const listener = (data: unknown, isBinary?: boolean): void => {
       // `ws` hands text over as a Buffer with isBinary false; other servers pass a string.
-      if (isBinary === true || ws.readyState !== 1) return;
+      if (stopped || isBinary === true || ws.readyState !== 1) return;
       const text = typeof data === 'string' ? data : String(data);
       if (isPing(text)) ws.send(answerTo(text));
     };
+    listeners.set(ws, listener);
     ws.on('message', listener);
-    stops.push(() => ws.off('message', listener));
   };
 
   if (target !== null && typeof target === 'object' && typeof (target as W).send === 'function') watch(target as W);
   else if (target !== null && typeof target === 'object' && typeof (target as HeartbeatServerLike<W>).on === 'function') {
-    const server = target as HeartbeatServerLike<W>;
+    server = target as HeartbeatServerLike<W>;
     for (const ws of server.clients ?? []) watch(ws);
     server.on('connection', watch);
-    stops.push(() => server.off('connection', watch));
   } else {
     throw new TypeError(`answerHeartbeats expects a ws WebSocketServer or WebSocket, got ${show(target)}.`);
   }
   return () => {
-    for (const stop of stops.splice(0)) stop();
+    if (stopped) return;
+    stopped = true;
+    server?.off('connection', watch);
+    for (const ws of server ? (server.clients ?? []) : [target as W]) {
+      const listener = listeners.get(ws);
+      if (listener) ws.off('message', listener);
+    }
   };
 }

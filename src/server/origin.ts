@@ -31,6 +31,13 @@ function normaliseOrigin(origin: string): string {
   }
 }
 
+/** Throws a TypeError starting with `what` (the caller's name and the option) unless `allowed` is an {@link AllowedOrigins}. */
+export function checkAllowed(allowed: unknown, what: string): void {
+  if (typeof allowed !== 'string' && typeof allowed !== 'function' && !(allowed instanceof RegExp) && !Array.isArray(allowed)) {
+    throw new TypeError(`${what} must be a string, an array of strings, a RegExp or a function, got ${show(allowed)}.`);
+  }
+}
+
 /** The request's `Origin` header, or undefined when absent or repeated. */
 export function originOf(request: UpgradeRequestLike): string | undefined {
   if (request === null || typeof request !== 'object' || request.headers === null || typeof request.headers !== 'object') {
@@ -53,17 +60,13 @@ export function originOf(request: UpgradeRequestLike): string | undefined {
  */
 export function checkOrigin(request: UpgradeRequestLike, allowedOrigins: AllowedOrigins, options: CheckOriginOptions = {}): boolean {
   const origin = originOf(request);
+  checkAllowed(allowedOrigins, 'checkOrigin: allowedOrigins');
   if (origin === undefined) return options?.allowMissing === true && request.headers['origin'] === undefined;
   if (typeof allowedOrigins === 'function') return allowedOrigins(origin, request) === true;
-  if (allowedOrigins instanceof RegExp) {
-    // A global or sticky expression keeps state between calls; start fresh each time.
-    allowedOrigins.lastIndex = 0;
-    return allowedOrigins.test(origin);
-  }
+  // search() starts at 0 whatever the flags and puts lastIndex back: a g or y expression keeps no state
+  // between calls, and a frozen one (whose lastIndex cannot be written) works.
+  if (allowedOrigins instanceof RegExp) return origin.search(allowedOrigins) >= 0;
   const list: readonly unknown[] = typeof allowedOrigins === 'string' ? [allowedOrigins] : allowedOrigins;
-  if (!Array.isArray(list)) {
-    throw new TypeError(`checkOrigin: allowedOrigins must be a string, an array of strings, a RegExp or a function, got ${show(allowedOrigins)}.`);
-  }
   const wanted = normaliseOrigin(origin);
   return list.some((entry) => typeof entry === 'string' && normaliseOrigin(entry) === wanted);
 }

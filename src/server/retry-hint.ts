@@ -31,7 +31,8 @@ function hintFor(retryAfterMs: unknown): string {
 export function reasonWithRetryHint(reason: string, retryAfterMs: number): string {
   const hint = hintFor(retryAfterMs);
   const text = trimReason(reason, MAX_REASON_BYTES - hint.length - 1).trimEnd();
-  if (text.includes('retry-after=')) {
+  // The whole reason, not what is left of it: the part the trim cuts off holds the app's intent too.
+  if (reason.includes('retry-after=')) {
     throw new CloseCodeError('retry-hint', reason, `The close reason ${show(reason)} already contains 'retry-after='; pass the wait as retryAfterMs only.`);
   }
   return text === '' ? hint : `${text} ${hint}`;

@@ -1,5 +1,5 @@
 import { show } from '../errors';
-import { checkOrigin, originOf, type AllowedOrigins } from './origin';
+import { checkAllowed, checkOrigin, originOf, type AllowedOrigins } from './origin';
 import type { UpgradeRequestLike, UpgradeServerLike, UpgradeSocketLike } from './types';
 
 const STATUS_TEXT: Readonly<Record<number, string>> = {
@@ -135,11 +135,17 @@ export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message
  * });
  */
 export function guardUpgrade(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions): boolean {
+  checkOptions(options, 'guardUpgrade');
   return guard(request, socket, options, 'guardUpgrade');
 }
 
-function guard(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions, caller: string): boolean {
+// Checked whatever the request: a misconfigured guard fails on every request alike (not only on those with an Origin).
+function checkOptions(options: UpgradeGuardOptions, caller: string): void {
   if (options === null || typeof options !== 'object') throw new TypeError(`${caller}: options must be an object { allowedOrigins }, got ${show(options)}.`);
+  checkAllowed(options.allowedOrigins, `${caller}: options.allowedOrigins`);
+}
+
+function guard(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions, caller: string): boolean {
   const notWebSocket = whyNot(request, caller);
   let status: 400 | 403 | undefined;
   let message = '';
@@ -174,6 +180,11 @@ export interface UpgradeHandlerOptions<W> extends UpgradeGuardOptions {
  * wss.on('connection', (ws, request) => { ... });
  */
 export function createUpgradeHandler<W>(wss: UpgradeServerLike<W>, options: UpgradeHandlerOptions<W>): (request: UpgradeRequestLike, socket: UpgradeSocketLike, head: unknown) => void {
+  // Checked once, when the server is set up, rather than on the first request.
+  if (wss === null || typeof wss !== 'object' || typeof wss.handleUpgrade !== 'function') {
+    throw new TypeError(`createUpgradeHandler expects a ws WebSocketServer (an object with handleUpgrade()), got ${show(wss)}.`);
+  }
+  checkOptions(options, 'createUpgradeHandler');
   return (request, socket, head) => {
     if (!guard(request, socket, options, 'createUpgradeHandler')) return;
     wss.handleUpgrade(request, socket, head, (ws) => {

@@ -60,12 +60,19 @@ export function createBroadcast<T>(read: () => T, watch: () => () => void): Broa
     // A value read live (a network source) may have changed with no event: the others hear of it too.
     for (const other of listeners) if (other.seen !== current) changed();
     listeners.add(entry);
-    listener(current);
-    return () => {
+    const unsubscribe = (): void => {
       if (!listeners.delete(entry) || listeners.size > 0) return;
       unwatch?.();
       unwatch = undefined;
     };
+    // A first call that throws makes subscribe throw, and the app never gets `unsubscribe`: nothing may stay.
+    try {
+      listener(current);
+    } catch (error) {
+      unsubscribe();
+      throw error;
+    }
+    return unsubscribe;
   }
 
   function close(): void {

@@ -1,0 +1,87 @@
+// Adversarial review of createSocketStore: each test holds one promise of
+// docs/ui-state.md that an edge case once broke.
+import { describe, expect, it } from 'vitest';
+import { defineCloseCodes } from '../../src/codes';
+import { createSocket, type OnlineSource, type VisibilitySource } from '../../src/socket';
+import { createSocketStore, type SocketSnapshot } from '../../src/store';
+import { createFakeClock, createFakeServer } from '../../src/testing';
+import { toggle } from '../support/toggle';
+
+const AppCodes = defineCloseCodes({ TokenExpired: 4001 });
+
+/** Lets the store's microtask run. */
+const settle = () => Promise.resolve().then(() => undefined);
+
+function setup() {
+  const clock = createFakeClock();
+  const server = createFakeServer({ clock, codes: AppCodes });
+  const net = toggle(true);
+  const page = toggle(true);
+  const online: OnlineSource = { isOnline: net.get, subscribe: net.subscribe };
+  const visibility: VisibilitySource = { isVisible: page.get, subscribe: page.subscribe };
+  const socket = createSocket('ws://app.test/live', { codes: AppCodes, WebSocket: server.WebSocket, clock, timers: clock, random: () => 0.5, online });
+  const store = createSocketStore(socket, { clock, online, visibility });
+  return { clock, server, socket, store, net, page };
+}
+
+describe('subscribe', () => {
+  // ui-state.md: subscribe calls the listener at once and "returns the function that unsubscribes". When that first
+  // call throws, subscribe throws and the app never gets the function: nothing may stay subscribed.
+  it('a listener that throws when subscribe calls it is not left subscribed', async () => {
+    const { clock, store, net, page } = setup();
+    const heard: string[] = [];
+    expect(() =>
+      store.subscribe((s) => {
+        heard.push(s.state);
+        throw new Error('first render failed');
+      }),
+    ).toThrow('first render failed');
+    expect(net.listeners.size + page.listeners.size).toBe(1); // the socket's own network listener only
+    clock.advance(0);
+    await settle();
+    expect(heard).toEqual(['idle']);
+  });
+});
+
+describe('deliveries under bursts and re-entrant calls (held)', () => {
+  it('a listener that unsubscribes another during a delivery: that one hears nothing more, at once', async () => {
+    const { clock, store } = setup();
+    const heard: string[] = [];
+    let offOther: () => void = () => undefined;
+    store.subscribe((s) => {
+      if (s.state !== 'idle') offOther();
+    });
+    offOther = store.subscribe((s) => heard.push(s.state));
+    clock.advance(0);
+    await settle();
+    expect(heard).toEqual(['idle']);
+  });
+
+  it('a listener that unsubscribes itself and subscribes a new one: the new one hears the current snapshot once, at once', async () => {
+    const { clock, store } = setup();
+    const fresh: string[] = [];
+    const off = store.subscribe((s) => {
+      if (s.state === 'idle') return;
+      off();
+      store.subscribe((next) => fresh.push(next.state));
+    });
+    clock.advance(0);
+    await settle();
+    await settle();
+    expect(fresh).toEqual(['open']);
+  });
+
+  it('100 sends while offline and a network flap in one step are one notification', async () => {
+    const { store, socket, net } = setup();
+    const seen: SocketSnapshot[] = [];
+    store.subscribe((s) => seen.push(s));
+    net.set(false);
+    for (let i = 0; i < 100; i++) socket.send(`m${i}`);
+    net.set(true);
+    net.set(false);
+    await settle();
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toMatchObject({ queued: 100, online: false });
+    expect(store.getSnapshot()).toBe(seen[1]);
+  });
+});
