@@ -92,6 +92,9 @@ export class Connection {
       socket.onopen = socket.onmessage = socket.onclose = socket.onerror = noop;
       if (socket.readyState === ReadyState.OPEN) socket.close(code, reason);
       else if (socket.readyState === ReadyState.CONNECTING) socket.close();
+      // A closing handshake no longer waited for: the `ws` package would keep the socket (and a 30 s timer) until the
+      // server answers; its terminate() lets go now. Other classes have none, and a closed `ws` socket ignores it.
+      else (socket as { terminate?: () => void }).terminate?.();
     } catch {
       // Already closing or closed under us; nothing left to release.
     }
