@@ -192,7 +192,8 @@ export function defineCloseCodes<const M extends CloseCodeMap>(map: M & { readon
     }
     byCode.set(code, name);
   }
-  const codes = Object.freeze({ ...map }) as Readonly<M>;
+  // From the values checked above, not a second read of `map` (a getter or Proxy may answer otherwise).
+  const codes = Object.freeze(Object.fromEntries(Array.from(byCode, ([code, name]) => [name, code]))) as Readonly<M>;
   return Object.freeze({
     codes,
     names: Object.freeze(names),

@@ -85,8 +85,9 @@ export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message
   if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`rejectUpgrade: status must be an HTTP error status, 400–599, got ${show(status)}.`);
   if (headers === null || typeof headers !== 'object') throw new TypeError(`rejectUpgrade: headers must be an object of name → value, got ${show(headers)}.`);
   for (const [name, value] of Object.entries(headers)) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) {
-      throw new TypeError(`rejectUpgrade: header ${show(name)} must be a token name with a string value free of CR, LF and NUL, got ${show(value)}.`);
+    // The value's characters are those Node's setHeader takes (RFC 9110 field-content): no control character but HTAB, Latin-1 only.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new TypeError(`rejectUpgrade: header ${show(name)} must be a token name with a Latin-1 string value free of CR, LF and other control characters, got ${show(value)}.`);
     }
   }
   if (message !== undefined && typeof message !== 'string') throw new TypeError(`rejectUpgrade: message must be a string, got ${show(message)}.`);

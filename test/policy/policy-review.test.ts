@@ -3,8 +3,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveBackoff } from '../../src/backoff';
-import { classify } from '../../src/classify';
-import { createPolicy } from '../../src/policy';
+import { classify, type CloseResult } from '../../src/classify';
+import { defineCloseCodes } from '../../src/codes';
+import { createPolicy, type MatchedRule } from '../../src/policy';
 import { centrifugo, graphqlWs, pusher } from '../../src/presets';
 
 const presets = { none: undefined, graphqlWs, centrifugo, pusher };
@@ -55,5 +56,47 @@ describe('an unknown option named like an Object.prototype member', () => {
     const options = JSON.parse(JSON.stringify(given)) as never;
     expect(() => createPolicy(options)).toThrow(expect.objectContaining({ name: 'PolicyError', option }));
     expect(() => createPolicy(options)).toThrow(/is not an option here\. Valid: /);
+  });
+});
+
+describe('policy.rules is the lookup order (held)', () => {
+  // policy.md: "policy.rules lists the effective rules in this order, and policy.explain(code) says … which one applies".
+  const AppCodes = defineCloseCodes({ TokenExpired: 4001, Busy: 4100, Lib: 3500 });
+  const action = fc.constantFrom('reconnect', 'reauth', 'stop' as const);
+  const key = fc.oneof(
+    fc.integer({ min: 0, max: 65_535 }).map(String),
+    fc.constantFrom('4001', '4100', '3500', '1000', '1013'),
+    fc.tuple(fc.integer({ min: 0, max: 4999 }), fc.integer({ min: 0, max: 4999 })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+    fc.constantFrom('standard', 'library', 'application', 'reserved', 'invalid', 'TokenExpired', 'Busy', 'Lib'),
+  );
+  const matches = (rule: MatchedRule, code: number, result: CloseResult): boolean => {
+    if (rule.source === 'range') {
+      const [low, high] = rule.key.split('-').map(Number) as [number, number];
+      return code >= low && code <= high;
+    }
+    return (
+      rule.source === 'default' || (rule.source === 'code' && Number(rule.key) === code) || (rule.source === 'name' && rule.key === result.name) || (rule.source === 'kind' && rule.key === result.kind)
+    );
+  };
+
+  it('the first listed rule that matches a code is the one decide uses and explain names, for app rules over any preset', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(key, action, { maxKeys: 8 }),
+        fc.option(action, { nil: undefined }),
+        fc.constantFrom(...Object.values(presets)),
+        fc.array(fc.integer({ min: 0, max: 65_535 }), { minLength: 20, maxLength: 20 }),
+        (rules, fallback, preset, codes) => {
+          const policy = createPolicy({ codes: AppCodes, rules: rules as never, ...(fallback && { default: fallback }), ...(preset && { preset }) });
+          for (const code of [...codes, 4001, 4100, 3500, 1000, 1004, 1013, 3000, 5000, 999, 1016, 2000]) {
+            const result = classify({ code }, { codes: AppCodes });
+            const decision = policy.decide(result, {});
+            expect(policy.rules.find((rule) => matches(rule, code, result))).toBe(decision.rule);
+            expect(policy.explain(code)).toContain(`→ ${decision.action}`);
+          }
+        },
+      ),
+      { seed: 20261127, numRuns: 500 },
+    );
   });
 });

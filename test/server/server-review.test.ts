@@ -1,14 +1,14 @@
 // Adversarial review of closekit/server: each test holds one promise of
 // docs/server.md, docs/retry-hints.md or guarantees.md that an edge case once broke.
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
+import { connect, Socket, type AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket as WsClient, WebSocketServer } from 'ws';
 import { isCloseCodeError } from '../../src/errors';
-import { answerHeartbeats, checkOrigin, closeWith, createUpgradeHandler, guardUpgrade, reasonWithRetryHint } from '../../src/server/index';
+import { answerHeartbeats, checkOrigin, closeWith, createUpgradeHandler, guardUpgrade, reasonWithRetryHint, rejectUpgrade } from '../../src/server/index';
 
 describe('a reason that already holds retry-after= is refused, wherever it holds it', () => {
   // retry-hints.md: "a reason that already contains `retry-after=` throws a CloseCodeError with rule retry-hint, and nothing is sent".
@@ -210,5 +210,29 @@ describe('on the wire (a real http + ws server on 127.0.0.1)', () => {
     client.on('open', () => client.send('ping'));
     expect(await answer).toBe('pong');
     client.close();
+  });
+});
+
+describe('rejectUpgrade refuses a header value Node itself would refuse', () => {
+  // guarantees.md: a header the response cannot carry is answered "as Node's own APIs do: a TypeError … thrown before
+  // anything is written". Node's setHeader refuses any control character but HTAB, and anything outside Latin-1.
+  it.each([
+    ['a vertical tab', 'a\u000bb'],
+    ['an escape', 'a\u001b[2Jb'],
+    ['DEL', 'a\u007fb'],
+    ['a character outside Latin-1', 'caf€'],
+  ])('%s', (_label, value) => {
+    const written: string[] = [];
+    const socket = { write: (chunk: string) => written.push(chunk), destroy: () => undefined };
+    expect(() => rejectUpgrade(socket, 403, 'no', { 'X-Why': value })).toThrow(/^rejectUpgrade[ :]/);
+    expect(written).toEqual([]);
+    expect(() => new ServerResponse(new IncomingMessage(new Socket())).setHeader('X-Why', value), 'Node refuses it too').toThrow(TypeError);
+  });
+
+  it('takes what Node takes: a tab, Latin-1, plain text', () => {
+    const written: string[] = [];
+    const socket = { write: (chunk: string) => written.push(chunk), destroy: () => undefined };
+    rejectUpgrade(socket, 403, 'no', { 'X-Why': 'a\tcafé b' });
+    expect(written.join('')).toContain('X-Why: a\tcafé b\r\n');
   });
 });
