@@ -79,6 +79,22 @@ describe('back/forward cache', () => {
     expect(h.of('stopped')).toEqual([]);
   });
 
+  it('a connection open confirmAfterMs or longer is confirmed at pagehide: what was written on it is not sent again', () => {
+    const page = fakePage();
+    const h = setup({ lifecycle: { page: page.source } });
+    h.clock.advance(0);
+    h.socket.send('m1');
+    // Open 5 s with nothing from the server: confirmed by the default window (1 s), as docs/socket.md defines it.
+    h.clock.advance(5_000);
+    page.fire(page.hide());
+    h.clock.advance(0);
+    expect(h.socket.queued).toBe(0);
+    page.fire(page.show());
+    h.clock.advance(0);
+    expect(h.server.connections[0]?.received).toEqual(['m1']);
+    expect(h.server.connections[1]?.received).toEqual([]);
+  });
+
   it('uses the configured close code, and resets the counters on pageshow', () => {
     const page = fakePage();
     const h = setup({ lifecycle: { page: page.source, closeCode: 4100 }, policy: fixed });

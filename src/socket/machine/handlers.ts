@@ -149,11 +149,8 @@ export const handlers: { readonly [T in Input['type']]: Handler<T> } = {
     // An open WebSocket keeps a page out of the back/forward cache: close it cleanly, keep the run and the queue.
     context.epoch++;
     effects.push(...CLEAR_ALL_TIMERS, HEARTBEAT_OFF, { type: 'abandon', reason: BFCACHE_REASON, code: lifecycle.closeCode });
-    // What was written and not confirmed goes back to the queue, whatever the uptime: nothing is lost.
-    if (context.confirming) {
-      context.confirming = false;
-      effects.push({ type: 'requeue' });
-    }
+    // What was written and not yet confirmed (the uptime decides, as at any close) goes back to the queue: nothing is lost.
+    settle(context, effects, config, uptime(context, input.at));
     context.openedAt = undefined;
     context.quick = 0;
     moveTo(context, effects, 'suspended');
