@@ -54,9 +54,9 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
     };
   }
 
-  /** Adds a listener; a throw inside it is reported through `error`. */
+  /** Adds a listener; a throw inside it is reported through `error`. Nothing, once no event can come (see `accepts`). */
   override on<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>, context?: unknown): this {
-    return super.on(event, this.guard(event, fn), context);
+    return this.accepts() ? super.on(event, this.guard(event, fn), context) : this;
   }
 
   /** Same as `on`. */
@@ -64,9 +64,14 @@ export class GuardedEmitter<Events extends ErrorEvents> extends EventEmitter<Eve
     return this.on(event, fn, context);
   }
 
-  /** Adds a listener that runs once; a throw inside it is reported through `error`. */
+  /** Adds a listener that runs once; a throw inside it is reported through `error`. Nothing, once no event can come. */
   override once<E extends Names<Events>>(event: E, fn: ListenerOf<Events, E>, context?: unknown): this {
-    return super.once(event, this.guard(event, fn), context);
+    return this.accepts() ? super.once(event, this.guard(event, fn), context) : this;
+  }
+
+  /** False once nothing will be emitted again: a listener added then would only be held for nothing. */
+  protected accepts(): boolean {
+    return true;
   }
 
   /** Removes a listener added with `on`, `once` or `subscribe` (all of them when `fn` is left out). */

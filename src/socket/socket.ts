@@ -31,6 +31,11 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
     this.runner = new Runner(this as unknown as GuardedEmitter<SocketEvents>, resolveOptions(url, options));
   }
 
+  /** After `dispose()` no event comes: `on`, `once` and `subscribe` then add nothing (a store made later holds no listener). */
+  protected override accepts(): boolean {
+    return !this.runner.isDisposed();
+  }
+
   /** Where the socket is in its life. */
   get state(): SocketState {
     return this.runner.context.state;

@@ -85,3 +85,23 @@ describe('deliveries under bursts and re-entrant calls (held)', () => {
     expect(store.getSnapshot()).toBe(seen[1]);
   });
 });
+
+// ui-state.md: "The store follows the socket's events from its creation (those listeners go when the socket is disposed)".
+describe('a store made after its socket was disposed', () => {
+  it('leaves no listener on the socket, and shows it stopped', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const socket = createSocket('ws://app.test/live', { WebSocket: server.WebSocket, clock, timers: clock });
+    clock.advance(0);
+    socket.dispose();
+    clock.runAll();
+    const store = createSocketStore(socket, { clock, online: false, visibility: false });
+    expect(store.getSnapshot().state).toBe('stopped');
+    expect(socket.eventNames()).toEqual([]);
+    // on/once/subscribe after dispose() add nothing; the unsubscribe function still works.
+    socket.on('open', () => {});
+    socket.once('close', () => {});
+    socket.subscribe('state', () => {})();
+    expect(socket.eventNames()).toEqual([]);
+  });
+});
