@@ -7,18 +7,9 @@
 // those, are sent again (or handed back in dropped/stopped).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { setup } from './harness';
+import { runServerStep, type ServerStep, setup } from './harness';
 
-type Step =
-  | { kind: 'advance'; ms: number }
-  | { kind: 'drop' }
-  | { kind: 'restart'; downForMs: number }
-  | { kind: 'serverClose'; code: number }
-  | { kind: 'script'; behaviour: 'refuse' | 'hang' | 'accept' | number }
-  | { kind: 'send' }
-  | { kind: 'reconnect' }
-  | { kind: 'close' }
-  | { kind: 'network'; online: boolean };
+type Step = ServerStep | { kind: 'advance'; ms: number } | { kind: 'send' } | { kind: 'reconnect' } | { kind: 'close' } | { kind: 'network'; online: boolean };
 
 const CODES = [1000, 1001, 1008, 1011, 1012, 1013, 3000, 3003, 4000, 4001, 4003, 4029, 4999];
 
@@ -65,19 +56,10 @@ describe('socket properties', () => {
               await h.clock.advanceAsync(s.ms);
               break;
             case 'drop':
-              h.server.dropAll();
-              break;
             case 'restart':
-              h.server.restart({ downForMs: s.downForMs });
-              break;
             case 'serverClose':
-              h.server.closeAll(s.code);
-              break;
             case 'script':
-              if (s.behaviour === 'refuse') h.server.refuseNext();
-              else if (s.behaviour === 'hang') h.server.hangNext();
-              else if (s.behaviour === 'accept') h.server.acceptNext();
-              else h.server.rejectNext(s.behaviour);
+              runServerStep(h.server, s);
               break;
             case 'send': {
               if (h.socket.state === 'stopped') {

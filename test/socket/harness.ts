@@ -76,3 +76,26 @@ export function setup(options: WithPolicyOptions<Omit<SocketOptions<typeof AppCo
     of: <E extends keyof SocketEvents>(event: E) => events.filter((e) => e.event === event).map((e) => e.payload) as Parameters<SocketEvents<AppNames>[E]>[0][],
   };
 }
+
+/** What a random program of steps can make the fake server do. */
+export type ServerStep = { kind: 'drop' } | { kind: 'restart'; downForMs: number } | { kind: 'serverClose'; code: number } | { kind: 'script'; behaviour: 'refuse' | 'hang' | 'accept' | number };
+
+/** Makes `server` do `step`: drop every connection, restart, close the open ones with a code, or script the next handshake. */
+export function runServerStep(server: FakeServer<AppNames>, step: ServerStep): void {
+  switch (step.kind) {
+    case 'drop':
+      server.dropAll();
+      return;
+    case 'restart':
+      server.restart({ downForMs: step.downForMs });
+      return;
+    case 'serverClose':
+      server.closeAll(step.code);
+      return;
+    case 'script':
+      if (step.behaviour === 'refuse') server.refuseNext();
+      else if (step.behaviour === 'hang') server.hangNext();
+      else if (step.behaviour === 'accept') server.acceptNext();
+      else server.rejectNext(step.behaviour);
+  }
+}

@@ -6,60 +6,9 @@
 // every message passed to send() is written, dropped or handed back.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { HandSocket, handSocket, type Quirk } from '../support/hand-socket';
 import { createPolicy } from '../../src/policy';
-import { createSocket, isSocketError, type SocketEvents, type SocketOptions } from '../../src/socket';
-import { createFakeClock } from '../../src/testing';
-
-type Quirk = 'none' | 'closeOnSend' | 'closeOnClose' | 'throwOnSend' | 'throwOnClose' | 'openOnSet' | 'messageOnSend';
-class HandSocket {
-  static made: HandSocket[] = [];
-  static quirk: Quirk = 'none';
-  readyState = 0;
-  protocol = '';
-  binaryType = 'blob';
-  quirk: Quirk;
-  private _onopen: ((event: unknown) => void) | null = null;
-  get onopen() {
-    return this._onopen;
-  }
-  set onopen(f) {
-    this._onopen = f;
-    if (this.quirk === 'openOnSet' && f) {
-      this.readyState = 1;
-      f({});
-    }
-  }
-  onmessage: ((event: unknown) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  onclose: ((event: unknown) => void) | null = null;
-  readonly sent: unknown[] = [];
-  constructor(readonly url: string) {
-    this.quirk = HandSocket.quirk;
-    HandSocket.made.push(this);
-  }
-  send(data: unknown): void {
-    if (this.quirk === 'throwOnSend') throw new Error('send refused');
-    this.sent.push(data);
-    if (this.quirk === 'closeOnSend') this.fire('close', 1006);
-    if (this.quirk === 'messageOnSend') this.onmessage?.({ data: 'echo' });
-  }
-  close(): void {
-    if (this.quirk === 'throwOnClose') throw new Error('close refused');
-    this.readyState = 2;
-    if (this.quirk === 'closeOnClose') this.fire('close', 1000);
-  }
-  fire(kind: string, code: unknown): void {
-    if (kind === 'open') {
-      this.readyState = 1;
-      this.onopen?.({});
-    } else if (kind === 'message') this.onmessage?.({ data: 'hello' });
-    else if (kind === 'error') this.onerror?.({});
-    else if (kind === 'close') {
-      this.readyState = 3;
-      this.onclose?.(code === 'none' ? undefined : { code, reason: 'r', wasClean: code === 1000 });
-    }
-  }
-}
+import { isSocketError, type SocketEvents } from '../../src/socket';
 
 type Step =
   | { kind: 'advance'; ms: number }
@@ -90,20 +39,13 @@ describe('a misbehaving WebSocket', () => {
   it('cannot wedge the socket, leave anything behind, stop a run twice or lose a message silently', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), fc.boolean(), (steps, heartbeat) => {
-        HandSocket.made = [];
-        HandSocket.quirk = 'none';
-        const clock = createFakeClock();
-        const socket = createSocket('ws://app.test/live', {
-          WebSocket: HandSocket,
-          clock,
-          timers: clock,
-          pauseWhenOffline: false,
+        const { clock, socket } = handSocket({
           connectTimeoutMs: 1000,
           heartbeat: heartbeat ? { intervalMs: 500, timeoutMs: 300 } : false,
           queue: { max: 5 },
           policy: createPolicy({ rules: { 4001: 'reauth' }, backoff: { initialMs: 50, maxMs: 1000 }, maxAttempts: 6 }),
           auth: { refresh: () => undefined },
-        } as unknown as SocketOptions);
+        });
         let disposed = false;
         let next = 0;
         const sent: string[] = [];

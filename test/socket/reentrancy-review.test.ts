@@ -8,14 +8,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PageEvent, SocketEvents } from '../../src/socket';
 import { isSocketError } from '../../src/socket';
-import { setup } from './harness';
+import { runServerStep, type ServerStep, setup } from './harness';
 
 type Action = 'send' | 'close' | 'reconnect' | 'dispose' | 'none';
 type Step =
+  | Exclude<ServerStep, { kind: 'restart' }>
   | { kind: 'advance'; ms: number }
-  | { kind: 'drop' }
-  | { kind: 'serverClose'; code: number }
-  | { kind: 'script'; behaviour: 'refuse' | 'hang' | 'accept' | number }
   | { kind: 'call'; action: Action }
   | { kind: 'page'; event: PageEvent['type']; persisted: boolean }
   | { kind: 'listen'; event: keyof SocketEvents; action: Action; times: number }
@@ -134,16 +132,9 @@ describe('re-entrant listeners and the page life, in ack mode', () => {
               await h.clock.advanceAsync(s.ms);
               break;
             case 'drop':
-              h.server.dropAll();
-              break;
             case 'serverClose':
-              h.server.closeAll(s.code);
-              break;
             case 'script':
-              if (s.behaviour === 'refuse') h.server.refuseNext();
-              else if (s.behaviour === 'hang') h.server.hangNext();
-              else if (s.behaviour === 'accept') h.server.acceptNext();
-              else h.server.rejectNext(s.behaviour);
+              runServerStep(h.server, s);
               break;
             case 'call':
               act(s.action);

@@ -1,52 +1,15 @@
 // Adversarial review of the socket: each test here broke a promise of
 // docs/guarantees.md or docs/socket.md before its fix.
 import { describe, expect, it } from 'vitest';
+import { HandSocket, handSocket } from '../support/hand-socket';
 import { createPolicy } from '../../src/policy';
-import { createSocket, isSocketError, type SocketOptions } from '../../src/socket';
+import { createSocket, isSocketError } from '../../src/socket';
 import { createFakeClock, createFakeServer, type FakeClock } from '../../src/testing';
 
 /** A WebSocket driven by hand, for events no well-behaved WebSocket (or the fake server) would fire. */
-class HandSocket {
-  static made: HandSocket[] = [];
-  readyState = 0;
-  protocol = '';
-  binaryType = 'blob';
-  onopen: ((event: unknown) => void) | null = null;
-  onmessage: ((event: unknown) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-  onclose: ((event: unknown) => void) | null = null;
-  readonly sent: unknown[] = [];
-  constructor(readonly url: string) {
-    HandSocket.made.push(this);
-  }
-  send(data: unknown): void {
-    this.sent.push(data);
-  }
-  close(): void {
-    this.readyState = 2;
-  }
-  open(): void {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  shut(event: unknown): void {
-    this.readyState = 3;
-    this.onclose?.(event);
-  }
-}
-
-/** A socket on HandSocket with the fake clock, retrying after 100 ms; its events recorded by name. */
-function handSocket(options: Record<string, unknown> = {}) {
-  HandSocket.made = [];
-  const clock = createFakeClock();
-  const socket = createSocket('ws://app.test/live', {
-    WebSocket: HandSocket,
-    clock,
-    timers: clock,
-    pauseWhenOffline: false,
-    policy: createPolicy({ backoff: { initialMs: 100, jitter: 'none' } }),
-    ...options,
-  } as unknown as SocketOptions);
+/** A socket on HandSocket retrying after 100 ms; its events recorded by name. */
+function retrying(options: Record<string, unknown> = {}) {
+  const { clock, socket } = handSocket({ policy: createPolicy({ backoff: { initialMs: 100, jitter: 'none' } }), ...options });
   const seen: string[] = [];
   for (const event of ['open', 'close', 'reconnecting', 'stopped', 'error'] as const) socket.on(event, () => seen.push(event));
   return { clock, socket, seen, made: HandSocket.made };
@@ -68,7 +31,7 @@ describe('a close event the socket cannot read is still a close', () => {
     ],
   ] as const) {
     it(`${what}: the connection ends (its code unreadable: NaN) and the policy reconnects`, () => {
-      const h = handSocket();
+      const h = retrying();
       h.clock.advance(0);
       h.made[0]?.open();
       expect(h.socket.state).toBe('open');

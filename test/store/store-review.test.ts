@@ -2,10 +2,10 @@
 // docs/ui-state.md that an edge case once broke.
 import { describe, expect, it } from 'vitest';
 import { defineCloseCodes } from '../../src/codes';
-import { createSocket, type OnlineSource, type VisibilitySource } from '../../src/socket';
+import { createSocket } from '../../src/socket';
 import { createSocketStore, type SocketSnapshot } from '../../src/store';
 import { createFakeClock, createFakeServer } from '../../src/testing';
-import { toggle } from '../support/toggle';
+import { storeWorld } from './world';
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001 });
 
@@ -13,12 +13,7 @@ const AppCodes = defineCloseCodes({ TokenExpired: 4001 });
 const settle = () => Promise.resolve().then(() => undefined);
 
 function setup() {
-  const clock = createFakeClock();
-  const server = createFakeServer({ clock, codes: AppCodes });
-  const net = toggle(true);
-  const page = toggle(true);
-  const online: OnlineSource = { isOnline: net.get, subscribe: net.subscribe };
-  const visibility: VisibilitySource = { isVisible: page.get, subscribe: page.subscribe };
+  const { clock, server, net, page, online, visibility } = storeWorld(AppCodes);
   const socket = createSocket('ws://app.test/live', { codes: AppCodes, WebSocket: server.WebSocket, clock, timers: clock, random: () => 0.5, online });
   const store = createSocketStore(socket, { clock, online, visibility });
   return { clock, server, socket, store, net, page };

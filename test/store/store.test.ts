@@ -3,11 +3,11 @@
 // and nothing left behind after dispose.
 import { describe, expect, it } from 'vitest';
 import { defineCloseCodes } from '../../src/codes';
-import { createSocket, type OnlineSource, type SocketOptions, type VisibilitySource } from '../../src/socket';
+import { createSocket, type SocketOptions } from '../../src/socket';
 import { compilePolicy, type WithPolicyOptions } from '../support/policy';
 import { createSocketStore, type SocketSnapshot, type SocketStoreOptions } from '../../src/store';
 import { createFakeClock, createFakeServer } from '../../src/testing';
-import { toggle } from '../support/toggle';
+import { storeWorld } from './world';
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003 });
 type Names = keyof typeof AppCodes.codes & string;
@@ -16,12 +16,7 @@ type Names = keyof typeof AppCodes.codes & string;
 const settle = () => Promise.resolve().then(() => undefined);
 
 function setup(options: WithPolicyOptions<Omit<SocketOptions<typeof AppCodes.codes>, 'codes'>> = {}, storeOptions: SocketStoreOptions = {}) {
-  const clock = createFakeClock();
-  const server = createFakeServer({ clock, codes: AppCodes });
-  const net = toggle(true);
-  const page = toggle(true);
-  const online: OnlineSource = { isOnline: net.get, subscribe: net.subscribe };
-  const visibility: VisibilitySource = { isVisible: page.get, subscribe: page.subscribe };
+  const { clock, server, net, page, online, visibility } = storeWorld(AppCodes);
   const socket = createSocket(
     'ws://app.test/live',
     compilePolicy({
