@@ -37,21 +37,18 @@ const NO_HEARTBEAT: Heartbeat = Object.freeze({ start() {}, stop() {}, probe() {
 export function createHeartbeat(options: ResolvedHeartbeat | undefined, time: Clock & Timers, io: HeartbeatIo): Heartbeat {
   if (options === undefined) return NO_HEARTBEAT;
   const { intervalMs, timeoutMs, message, isPong, answer } = options;
+  // Set through the socket's time, which runs a timer at most once and never once cleared.
   let handle: TimerHandle | undefined;
-  // Bumped by every clear: a timer whose clearTimeout failed may still fire, and then does nothing.
-  let generation = 0;
   let awaitingPong = false;
   let lastActivityMs = 0;
   let running = false;
 
   function schedule(delayMs: number): void {
     clear();
-    const mine = generation;
-    handle = time.setTimeout(() => mine === generation && beat(), delayMs);
+    handle = time.setTimeout(beat, delayMs);
   }
 
   function clear(): void {
-    generation++;
     if (handle !== undefined) time.clearTimeout(handle);
     handle = undefined;
   }

@@ -36,21 +36,18 @@ export function browserPageSource(): PageSource | undefined {
  * `woke` is called with how late it was. Ticks that began or ended while
  * `isVisible` said false are not counted: a hidden tab's timers are
  * throttled (up to a minute in Chromium), which is not sleep. Returns what
- * stops it.
+ * stops it. `timers` is the socket's time (time.ts), which runs each timer at
+ * most once: a timer that fires twice cannot start a second chain of ticks.
  */
 export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number, isVisible: () => boolean, woke: (sleptMs: number) => void): () => void {
   const periodMs = Math.max(1, Math.floor(driftMs / 2));
   let handle: TimerHandle | undefined;
   let stopped = false;
-  // Each tick's number: a timer that fires again (timers that misbehave) arms nothing, rather than a second chain.
-  let ticks = 0;
   const arm = (): void => {
     if (stopped) return;
     const due = clock.now() + periodMs;
     const visibleAtStart = isVisible();
-    const tick = ++ticks;
     handle = timers.setTimeout(() => {
-      if (tick !== ticks) return;
       handle = undefined;
       const lateMs = clock.now() - due;
       const counted = visibleAtStart && isVisible();

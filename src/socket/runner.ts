@@ -33,11 +33,6 @@ const STARTERS: readonly Effect['type'][] = ['resolve-url', 'connect', 'set-time
 /** The machine's timers; `start`: the first connect, on the next tick; `drain`: the inbox, after a long burst. */
 type TimerSlot = TimerName | 'start' | 'drain';
 
-/** A pending timer: its handle, in a box whose identity tells the timer set last from one that could not be cleared. */
-interface Timer {
-  handle?: TimerHandle;
-}
-
 /**
  * The most steps one synchronous burst runs. Ordinary work takes a handful; a
  * listener loop (an `error` listener calling reconnect() while each attempt
@@ -73,7 +68,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   /** Inputs that arrived during a step, made on first use. */
   private inbox: Input[] | undefined;
   /** Pending timers by name, made on first use. */
-  private handles: Partial<Record<TimerSlot, Timer | undefined>> | undefined;
+  private handles: Partial<Record<TimerSlot, TimerHandle>> | undefined;
   /** What ends each subscription to the outside world; undefined when there is none. */
   private readonly stops: (() => void)[] | undefined;
   /**
@@ -258,10 +253,8 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
   private setTimer(name: TimerSlot, delayMs: number): void {
     this.clearTimer(name);
     const handles = (this.handles ??= {});
-    const timer: Timer = {};
+    // SocketTime runs this at most once, and never after clearTimer(name): no stale timer gets here.
     const fire = (): void => {
-      // A timer whose clearTimeout failed may still fire: only the one set last under its name counts.
-      if (handles[name] !== timer) return;
       handles[name] = undefined;
       if (name === 'drain') return this.drain();
       if (name === 'start') {
@@ -270,16 +263,15 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
       }
       this.input(name === 'start' ? { type: 'start' } : { type: 'timer', timer: name, at: this.now() });
     };
-    handles[name] = timer;
-    timer.handle = this.time.setTimeout(fire, delayMs);
+    handles[name] = this.time.setTimeout(fire, delayMs);
   }
 
   private clearTimer(name: TimerSlot): void {
     const handles = this.handles;
-    const timer = handles?.[name];
-    if (timer === undefined) return;
-    (handles as Partial<Record<TimerSlot, Timer | undefined>>)[name] = undefined;
-    this.time.clearTimeout(timer.handle);
+    const handle = handles?.[name];
+    if (handle === undefined) return;
+    (handles as Partial<Record<TimerSlot, TimerHandle>>)[name] = undefined;
+    this.time.clearTimeout(handle);
   }
 
   private refresh(epoch: number, attempt: number, result: CloseResult): void {

@@ -3,16 +3,24 @@
 // something other than a finite number, that is reported through `error` once
 // and the socket goes on from the clock's last good reading by `Date.now()`;
 // the first time `timers.setTimeout` throws, likewise, and new timers are the
-// global ones (a `clearTimeout` that throws is reported once and otherwise
-// ignored: the machine ignores a timer that no longer fits its state). A broken source can then neither wedge the machine nor end one of its
-// steps half-way.
+// global ones. A `clearTimeout` that throws is reported once. Whatever the
+// app's timers do, a timer set through here runs its callback at most once,
+// never after it was cleared and never after dispose(): no part of the socket
+// has to guard against a timer that fires late or twice. A broken source can
+// then neither wedge the machine nor end one of its steps half-way.
 import type { Clock, TimerHandle, Timers } from '../environment';
 import { show } from '../errors';
 import { type ErrorSink, SocketError, thrown } from './errors';
 
-/** A timer set with the global `setTimeout`, after the app's timers failed. */
-class GlobalTimer {
-  constructor(readonly id: ReturnType<typeof setTimeout>) {}
+/**
+ * A timer set while the app gave its own timers: `done` once it has run or
+ * been cleared, so that a late or second firing does nothing. `global`: set
+ * with the global `setTimeout`, after the app's failed.
+ */
+class Pending {
+  done = false;
+  id: unknown;
+  global = false;
 }
 
 /** One socket's clock and timers: the app's, guarded, or the globals. */
@@ -49,35 +57,50 @@ export class SocketTime implements Clock, Timers {
     if (this.released) return undefined;
     const timers = this.timers;
     if (timers === undefined) return globalThis.setTimeout(callback, delayMs);
+    const timer = new Pending();
+    const run = (): void => {
+      if (timer.done || this.released) return;
+      timer.done = true;
+      callback();
+    };
+    let failure: unknown;
     if (!this.timersFailed) {
       try {
-        return timers.setTimeout(callback, delayMs);
+        timer.id = timers.setTimeout(run, delayMs);
+        return timer;
       } catch (error) {
         this.timersFailed = true;
-        const timer = new GlobalTimer(globalThis.setTimeout(callback, delayMs));
-        this.sink.error(thrown('hook-failed', 'timers.setTimeout threw', error));
-        // A listener of that error may have disposed the socket: this timer, not yet stored by its owner, goes too.
-        return this.released ? void globalThis.clearTimeout(timer.id) : timer;
+        failure = error;
       }
     }
-    return new GlobalTimer(globalThis.setTimeout(callback, delayMs));
+    timer.global = true;
+    timer.id = globalThis.setTimeout(run, delayMs);
+    if (failure !== undefined) {
+      this.sink.error(thrown('hook-failed', 'timers.setTimeout threw', failure));
+      // A listener of that error may have disposed the socket: this timer, not yet stored by its owner, goes too.
+      if (this.released) this.clearTimeout(timer);
+    }
+    return timer;
   }
 
   clearTimeout(handle: TimerHandle): void {
     const timers = this.timers;
     if (timers === undefined) return globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>);
-    if (handle instanceof GlobalTimer) return globalThis.clearTimeout(handle.id);
+    const timer = handle as Pending | undefined;
+    if (timer === undefined || timer.done) return;
+    timer.done = true;
+    if (timer.global) return globalThis.clearTimeout(timer.id as ReturnType<typeof setTimeout>);
     try {
-      timers.clearTimeout(handle);
+      timers.clearTimeout(timer.id);
     } catch (error) {
-      // The timer may still fire: the machine ignores a timer that no longer fits its state.
+      // The app's timer may still fire; it runs nothing now (see Pending).
       if (this.clearFailed) return;
       this.clearFailed = true;
       this.sink.error(thrown('hook-failed', 'timers.clearTimeout threw', error));
     }
   }
 
-  /** dispose(): no timer can be set from here on (each part clears its own). */
+  /** dispose(): no timer can be set from here on, and none set before runs (each part still clears its own). */
   release(): void {
     this.released = true;
   }
