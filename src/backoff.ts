@@ -112,7 +112,11 @@ function draw(random: RandomSource): number {
  * retry): `min(maxMs, initialMs × factor^(attempt − 1))`.
  */
 export function baseDelayMs(attempt: number, given: ResolvedBackoff = DEFAULT_BACKOFF): number {
-  const backoff = settings(given);
+  return exponential(attempt, settings(given));
+}
+
+/** baseDelayMs on settings already read by `settings()`, so that the callers below read them once. */
+function exponential(attempt: number, backoff: ResolvedBackoff): number {
   const n = Math.max(1, count(attempt));
   if (backoff.initialMs === 0) return 0;
   // factor^(n-1) may overflow to Infinity; min() brings it back to the cap.
@@ -134,7 +138,7 @@ export function baseDelayMs(attempt: number, given: ResolvedBackoff = DEFAULT_BA
 export function computeDelay(attempt: number, given: ResolvedBackoff = DEFAULT_BACKOFF, random: RandomSource = Math.random, previousDelayMs?: number): number {
   const backoff = settings(given);
   const { jitter, initialMs: low, maxMs } = backoff;
-  const d = baseDelayMs(attempt, backoff);
+  const d = exponential(attempt, backoff);
   // Decorrelated: up to 3 × the previous delay, which is initialMs before the first retry.
   const high = Math.max(low, Math.min(maxMs, 3 * (count(previousDelayMs) || low)));
   const delay = jitter === 'none' ? d : jitter === 'equal' ? d / 2 + draw(random) * (d / 2) : jitter === 'decorrelated' ? low + draw(random) * (high - low) : draw(random) * d;
@@ -149,7 +153,7 @@ export function computeDelay(attempt: number, given: ResolvedBackoff = DEFAULT_B
  */
 export function expectedDelayMs(attempt: number, given: ResolvedBackoff = DEFAULT_BACKOFF): number {
   const backoff = settings(given);
-  const d = baseDelayMs(attempt, backoff);
+  const d = exponential(attempt, backoff);
   switch (backoff.jitter) {
     case 'none':
       return d;

@@ -287,7 +287,6 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     Promise.resolve(value).then(() => this.input({ type: 'refresh-done', epoch }), failed);
   }
 
-  /** The end of dispose(): the machine's own `dispose` step (a `stopped` unless already stopped), then every resource let go. */
   /** Emits the errors held back until the first tick. */
   private reportEarly(): void {
     const early = this.early;
@@ -295,6 +294,7 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     for (const error of early ?? []) this.emit('error', error);
   }
 
+  /** The end of dispose(): the machine's own `dispose` step (a `stopped` unless already stopped), then every resource let go. */
   private release(): void {
     this.reportEarly();
     this.step({ type: 'dispose', at: this.now() });
