@@ -119,7 +119,8 @@ export class Outbox {
     const answer = callHook(this.reports, 'queue.ack.acked', () => ack.acked(data));
     if (answer === undefined) return;
     const ids = Array.isArray(answer) ? answer : [answer];
-    this.flight = flight.filter((message) => !ids.includes(message.id));
+    // Read again: a hook that called reconnect() or dispose() has given the flight back to the queue meanwhile.
+    this.flight = (this.flight as InFlight[]).filter((message) => !ids.includes(message.id));
   }
 
   /** The connection is confirmed: what was written on it is no longer tracked (confirm mode). */
