@@ -84,8 +84,11 @@ export class Outbox {
     const room = this.queue?.ack ? this.makeRoom(data) : ROOM;
     try {
       if (room.keep) {
+        // The id is read first: an idOf that ends the connection (its error's listener disposes, say) then finds
+        // nothing half-done, and the write on the ended connection throws back to send()'s caller.
+        const id = this.idOf(data);
         to.send(data);
-        this.track(data);
+        this.track(data, id);
       }
     } finally {
       // Also when the WebSocket refused `data` (send() throws that): what made room is gone either way.
@@ -174,13 +177,14 @@ export class Outbox {
     if (dropped !== undefined) this.reports.dropped([dropped]);
   }
 
-  private track(data: SendData): void {
-    const flight = this.flight;
-    if (flight === undefined) return;
+  /** The id `data` is tracked by: in ack mode its idOf (undefined: untracked, fire-and-forget; a throw: an id no ack matches). */
+  private idOf(data: SendData): unknown {
     const ack = this.queue?.ack;
-    // In ack mode a message without an id (idOf → undefined) is fire-and-forget; one whose id cannot be read stays in flight.
-    const id = ack ? callHook(this.reports, 'queue.ack.idOf', () => ack.idOf(data), UNREADABLE) : UNREADABLE;
-    if (id !== undefined) flight.push({ id, data });
+    return ack ? callHook(this.reports, 'queue.ack.idOf', () => ack.idOf(data), UNREADABLE) : UNREADABLE;
+  }
+
+  private track(data: SendData, id = this.idOf(data)): void {
+    if (id !== undefined) this.flight?.push({ id, data });
   }
 }
 
