@@ -84,11 +84,8 @@ export class Outbox {
     const room = this.queue?.ack ? this.makeRoom(data) : ROOM;
     try {
       if (room.keep) {
-        // The id is read first: an idOf that ends the connection (its error's listener disposes, say) then finds
-        // nothing half-done, and the write on the ended connection throws back to send()'s caller.
-        const id = this.idOf(data);
         to.send(data);
-        this.track(data, id);
+        this.track(data);
       }
     } finally {
       // Also when the WebSocket refused `data` (send() throws that): what made room is gone either way.
@@ -122,8 +119,7 @@ export class Outbox {
     const answer = callHook(this.reports, 'queue.ack.acked', () => ack.acked(data));
     if (answer === undefined) return;
     const ids = Array.isArray(answer) ? answer : [answer];
-    // Read again: a hook that called reconnect() or dispose() has given the flight back to the queue meanwhile.
-    this.flight = (this.flight as InFlight[]).filter((message) => !ids.includes(message.id));
+    this.flight = flight.filter((message) => !ids.includes(message.id));
   }
 
   /** The connection is confirmed: what was written on it is no longer tracked (confirm mode). */
@@ -177,14 +173,13 @@ export class Outbox {
     if (dropped !== undefined) this.reports.dropped([dropped]);
   }
 
-  /** The id `data` is tracked by: in ack mode its idOf (undefined: untracked, fire-and-forget; a throw: an id no ack matches). */
-  private idOf(data: SendData): unknown {
+  private track(data: SendData): void {
+    const flight = this.flight;
+    if (flight === undefined) return;
     const ack = this.queue?.ack;
-    return ack ? callHook(this.reports, 'queue.ack.idOf', () => ack.idOf(data), UNREADABLE) : UNREADABLE;
-  }
-
-  private track(data: SendData, id = this.idOf(data)): void {
-    if (id !== undefined) this.flight?.push({ id, data });
+    // In ack mode a message without an id (idOf → undefined) is fire-and-forget; one whose id cannot be read stays in flight.
+    const id = ack ? callHook(this.reports, 'queue.ack.idOf', () => ack.idOf(data), UNREADABLE) : UNREADABLE;
+    if (id !== undefined) flight.push({ id, data });
   }
 }
 

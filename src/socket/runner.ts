@@ -110,26 +110,36 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     if (!this.busy && this.handles?.drain === undefined) this.drain();
   }
 
-  /** Runs the inbox's inputs one step at a time, up to MAX_BURST steps in one go. */
-  private drain(): void {
-    const inbox = this.inbox as Input[];
+  /**
+   * Runs `work` as one step: inputs that arrive meanwhile wait in the inbox, and a dispose() waits for it to end.
+   * Also a write or a message: a hook they call (idOf, acked, isPong…) that calls back into the socket then finds
+   * the outbox and the heartbeat done with that message.
+   */
+  private inStep(work: () => void): void {
+    if (this.busy) return work();
     this.busy = true;
     try {
-      let steps = 0;
-      for (let next = inbox.shift(); next !== undefined && this.phase === LIVE; next = inbox.shift()) {
-        this.step(next);
-        if (++steps === MAX_BURST && inbox.length > 0) {
-          this.setTimer('drain', 0);
-          break;
-        }
-      }
+      work();
     } finally {
       this.busy = false;
-      // An idle socket keeps no empty inbox.
-      if (inbox.length === 0) this.inbox = undefined;
     }
     // A listener called dispose() during the step: now that the step has reported everything, let go.
     if ((this.phase as number) === DISPOSING) this.release();
+    else if (this.inbox !== undefined && this.handles?.drain === undefined) this.drain();
+  }
+
+  /** Runs the inbox's inputs one step at a time, up to MAX_BURST steps in one go. */
+  private drain(): void {
+    const inbox = this.inbox as Input[];
+    this.inStep(() => {
+      let steps = 0;
+      for (let next = inbox.shift(); next !== undefined && this.phase === LIVE; next = inbox.shift()) {
+        this.step(next);
+        if (++steps === MAX_BURST && inbox.length > 0) return this.setTimer('drain', 0);
+      }
+      // An idle socket keeps no empty inbox.
+      this.inbox = undefined;
+    });
   }
 
   /** `send()` of the socket: writes now when open with nothing queued, else queues. */
@@ -141,8 +151,9 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
     const { context, connection, outbox } = this;
     if (context.state === 'stopped') throw new SocketError('stopped', __DEV__ ? "send() after the socket stopped: call reconnect() first, or listen for 'stopped'." : '');
     if (context.state === 'open' && connection.isOpen() && outbox.queued() === 0) {
-      if (outbox.write(data, connection) && outbox.confirming()) this.input({ type: 'sent', epoch: context.epoch, at: this.now() });
-      return;
+      return this.inStep(() => {
+        if (outbox.write(data, connection) && outbox.confirming()) this.input({ type: 'sent', epoch: context.epoch, at: this.now() });
+      });
     }
     outbox.enqueue(data);
     this.emit('queued', { count: outbox.queued() });
@@ -177,11 +188,13 @@ export class Runner implements ConnectionEvents, OutboxReports, HeartbeatIo, Wat
 
   received(data: unknown): void {
     if (this.phase !== LIVE) return;
-    const outbox = this.outbox;
-    outbox.received(data);
-    // Anything from the server, a pong included, shows it kept the connection: what we wrote is not coming back.
-    if (outbox.confirming()) this.input({ type: 'message', epoch: this.context.epoch });
-    if (!this.heartbeat.received(data)) this.emit('message', data);
+    this.inStep(() => {
+      const outbox = this.outbox;
+      outbox.received(data);
+      // Anything from the server, a pong included, shows it kept the connection: what we wrote is not coming back.
+      if (outbox.confirming()) this.input({ type: 'message', epoch: this.context.epoch });
+      if (!this.heartbeat.received(data)) this.emit('message', data);
+    });
   }
 
   writeBeat(data: SendData): boolean {
