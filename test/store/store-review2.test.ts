@@ -65,12 +65,14 @@ describe('createSocketStore under random programs', () => {
           else if (s.op === 'net') net.set(!net.get());
           else if (s.op === 'page') page.set(!page.get());
           else if (s.op === 'unsubscribe') unsubscribe(entries[s.index % entries.length]);
-          else
+          else if (s.op === 'churn') {
+            const other = s.index;
             subscribe((entry) => {
               unsubscribe(entry);
               subscribe();
-              unsubscribe(entries[s.index % entries.length]);
+              unsubscribe(entries[other % entries.length]);
             });
+          }
           await settle();
           await settle();
           const current = store.getSnapshot();
