@@ -141,9 +141,14 @@ export function guardUpgrade(request: UpgradeRequestLike, socket: UpgradeSocketL
 }
 
 // Checked whatever the request: a misconfigured guard fails on every request alike (not only on those with an Origin).
-function checkOptions(options: UpgradeGuardOptions, caller: string): void {
+function checkOptions(options: UpgradeGuardOptions, caller: string, hooks = ['onReject']): void {
   if (options === null || typeof options !== 'object') throw new TypeError(`${caller}: options must be an object { allowedOrigins }, got ${show(options)}.`);
   checkAllowed(options.allowedOrigins, `${caller}: options.allowedOrigins`);
+  // A hook that is no function would throw only once a request reaches it (onConnection: after the 101 is written).
+  for (const hook of hooks) {
+    const value: unknown = (options as unknown as Record<string, unknown>)[hook];
+    if (value !== undefined && typeof value !== 'function') throw new TypeError(`${caller}: options.${hook} must be a function, got ${show(value)}.`);
+  }
 }
 
 function guard(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions, caller: string): boolean {
@@ -185,7 +190,7 @@ export function createUpgradeHandler<W>(wss: UpgradeServerLike<W>, options: Upgr
   if (wss === null || typeof wss !== 'object' || typeof wss.handleUpgrade !== 'function') {
     throw new TypeError(`createUpgradeHandler expects a ws WebSocketServer (an object with handleUpgrade()), got ${show(wss)}.`);
   }
-  checkOptions(options, 'createUpgradeHandler');
+  checkOptions(options, 'createUpgradeHandler', ['onReject', 'onConnection']);
   return (request, socket, head) => {
     if (!guard(request, socket, options, 'createUpgradeHandler')) return;
     wss.handleUpgrade(request, socket, head, (ws) => {
