@@ -9,7 +9,7 @@ import { defineCloseCodes } from '../../src/codes';
 import { createPolicy } from '../../src/policy';
 import { useCloseSocket } from '../../src/react';
 import type { ManagedSocket } from '../../src/socket';
-import { createFakeClock, createFakeServer } from '../../src/testing';
+import { createFakeClock, createFakeServer, type FakeClock, type FakeServer } from '../../src/testing';
 
 const world = globalThis as { window?: unknown; IS_REACT_ACT_ENVIRONMENT?: boolean };
 afterEach(() => {
@@ -31,6 +31,25 @@ function nodeRoot() {
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001 });
 
+/** Hands its socket out; the refresh never settles and may take at most 1 s. */
+function Live(props: { server: FakeServer<'TokenExpired'>; clock: FakeClock; got(socket: ManagedSocket<'TokenExpired'> | undefined): void }) {
+  const { server, clock } = props;
+  props.got(
+    useCloseSocket('ws://app.test/live', {
+      codes: AppCodes,
+      policy: createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' } }),
+      auth: { refresh: () => new Promise(() => {}), timeoutMs: 1000 },
+      WebSocket: server.WebSocket,
+      clock,
+      timers: clock,
+      online: { isOnline: () => true, subscribe: () => () => {} },
+      visibility: { isVisible: () => true, subscribe: () => () => {} },
+      lifecycle: false,
+    }),
+  );
+  return null;
+}
+
 describe('useCloseSocket passes every auth option on', () => {
   // types.ts: auth.timeoutMs is "how long refresh may take; one that has not settled by then counts as failed", and
   // ui-state.md: the socket gets the options (only refresh is read in its latest version).
@@ -39,22 +58,8 @@ describe('useCloseSocket passes every auth option on', () => {
     const server = createFakeServer({ clock, codes: AppCodes });
     server.setDefault({ reject: 'TokenExpired', reason: 'expired' });
     let socket: ManagedSocket<'TokenExpired'> | undefined;
-    function Live() {
-      socket = useCloseSocket('ws://app.test/live', {
-        codes: AppCodes,
-        policy: createPolicy({ codes: AppCodes, rules: { TokenExpired: 'reauth' } }),
-        auth: { refresh: () => new Promise(() => {}), timeoutMs: 1000 },
-        WebSocket: server.WebSocket,
-        clock,
-        timers: clock,
-        online: { isOnline: () => true, subscribe: () => () => {} },
-        visibility: { isVisible: () => true, subscribe: () => () => {} },
-        lifecycle: false,
-      });
-      return null;
-    }
     const root = nodeRoot();
-    await act(async () => root.render(createElement(Live)));
+    await act(async () => root.render(createElement(Live, { server, clock, got: (made) => (socket = made) })));
     const stops: string[] = [];
     socket?.on('stopped', ({ cause }) => stops.push(cause));
     clock.advance(0);
