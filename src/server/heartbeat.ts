@@ -75,8 +75,12 @@ export function answerHeartbeats<W extends HeartbeatSocketLike>(target: Heartbea
     ws.on('message', listener);
   };
 
-  if (target !== null && typeof target === 'object' && typeof (target as W).send === 'function') watch(target as W);
-  else if (target !== null && typeof target === 'object' && typeof (target as HeartbeatServerLike<W>).on === 'function') {
+  // A socket and a server are both listened to and later unhooked (on and off); a server's clients, if it keeps them, are iterated.
+  const has = (key: string): boolean => target !== null && typeof target === 'object' && typeof (target as unknown as Record<string, unknown>)[key] === 'function';
+  const listenable = has('on') && has('off');
+  const clients: Partial<Iterable<W>> | undefined = listenable ? (target as HeartbeatServerLike<W>).clients : undefined;
+  if (listenable && has('send')) watch(target as W);
+  else if (listenable && (clients === undefined || clients === null || typeof clients[Symbol.iterator] === 'function')) {
     server = target as HeartbeatServerLike<W>;
     for (const ws of server.clients ?? []) watch(ws);
     server.on('connection', watch);

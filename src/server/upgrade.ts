@@ -82,6 +82,7 @@ function whyNot(request: UpgradeRequestLike, caller: string): string | undefined
  */
 export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message?: string, headers: Readonly<Record<string, string>> = {}): void {
   // Checked before anything is written: a bad status or a CR/LF in a header would corrupt (or inject into) the response.
+  checkSocket(socket, 'rejectUpgrade');
   if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`rejectUpgrade: status must be an HTTP error status, 400–599, got ${show(status)}.`);
   if (headers === null || typeof headers !== 'object') throw new TypeError(`rejectUpgrade: headers must be an object of name → value, got ${show(headers)}.`);
   for (const [name, value] of Object.entries(headers)) {
@@ -119,6 +120,13 @@ export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message
   }
 }
 
+/** Throws a TypeError starting with `caller` unless `socket` can carry a response (write() and destroy()). */
+function checkSocket(socket: UpgradeSocketLike, caller: string): void {
+  if (socket === null || typeof socket !== 'object' || typeof socket.write !== 'function' || typeof socket.destroy !== 'function') {
+    throw new TypeError(`${caller} expects the upgrade's raw socket (a net.Socket, with write() and destroy()), got ${show(socket)}.`);
+  }
+}
+
 /**
  * Checks an upgrade request before any WebSocket exists: a request that is
  * not a valid WebSocket handshake gets HTTP 400, a disallowed `Origin`
@@ -153,6 +161,7 @@ function checkOptions(options: UpgradeGuardOptions, caller: string, hooks = ['on
 
 function guard(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions, caller: string): boolean {
   const notWebSocket = whyNot(request, caller);
+  checkSocket(socket, caller);
   let status: 400 | 403 | undefined;
   let message = '';
   if (notWebSocket !== undefined) [status, message] = [400, `Not a WebSocket handshake: ${notWebSocket}.`];

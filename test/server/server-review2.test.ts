@@ -1,7 +1,7 @@
 // Second adversarial review of closekit/server: each test holds one promise of
 // docs/server.md or docs/guarantees.md that an edge case broke.
 import { describe, expect, it } from 'vitest';
-import { createUpgradeHandler, guardUpgrade } from '../../src/server/index';
+import { answerHeartbeats, createUpgradeHandler, guardUpgrade, rejectUpgrade } from '../../src/server/index';
 
 describe("the upgrade helpers' hooks of the wrong shape are refused like any other option", () => {
   // guarantees.md: an argument of the wrong shape gets "a TypeError … whose message starts with the function's name
@@ -32,5 +32,28 @@ describe("the upgrade helpers' hooks of the wrong shape are refused like any oth
     const options = { allowedOrigins: ['https://app.test'], ...extra } as never;
     expect(() => createUpgradeHandler(wss, options)).toThrow(TypeError);
     expect(() => createUpgradeHandler(wss, options)).toThrow(new RegExp(`^createUpgradeHandler: options\\.${hook} `));
+  });
+});
+
+describe('a raw socket or a heartbeat target of the wrong shape gets the function’s own TypeError', () => {
+  // guarantees.md: "not a ws socket, not a request … a TypeError or RangeError whose message starts with the function's
+  // name and says what was wrong, thrown before anything is written or sent".
+  const notWebSocket = { method: 'POST', headers: {} };
+  const wss = { handleUpgrade: () => undefined, emit: () => true };
+  const written: unknown[] = [];
+  const writeOnly = { write: (chunk: unknown) => written.push(chunk) };
+
+  it.each([
+    ['rejectUpgrade', 'null', () => rejectUpgrade(null as never, 403)],
+    ['rejectUpgrade', 'an object without write()', () => rejectUpgrade({} as never, 403)],
+    ['rejectUpgrade', 'an object without destroy()', () => rejectUpgrade(writeOnly as never, 403)],
+    ['guardUpgrade', 'null, for a request it refuses', () => guardUpgrade(notWebSocket, null as never, { allowedOrigins: [] })],
+    ['createUpgradeHandler', 'null, for a request it refuses', () => createUpgradeHandler(wss, { allowedOrigins: [] })(notWebSocket, null as never, undefined)],
+    ['answerHeartbeats', 'a WebSocket without on()', () => answerHeartbeats({ readyState: 1, send: () => undefined } as never)],
+    ['answerHeartbeats', 'a server whose clients are not iterable', () => answerHeartbeats({ on: () => undefined, off: () => undefined, clients: 5 } as never)],
+  ])('%s given %s', (name, _case, call) => {
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow(new RegExp(`^${name}[ :]`));
+    expect(written).toEqual([]);
   });
 });
