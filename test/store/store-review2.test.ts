@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineCloseCodes } from '../../src/codes';
-import { createSocket } from '../../src/socket';
+import { createSocket, isSocketError } from '../../src/socket';
 import { createSocketStore, type SocketSnapshot } from '../../src/store';
 import { storeWorld } from './world';
 
@@ -91,5 +91,35 @@ describe('createSocketStore under random programs', () => {
       }),
       { seed: 20261128, numRuns: 300 },
     );
+  });
+});
+
+describe('createSocketStore checks its arguments as createSocket does', () => {
+  // The project's rule: bad input gets a typed error naming what was wrong (SocketError, code invalid-option, with the
+  // option). A source of the wrong shape threw "isOnline is not a function" only once something subscribed, and a
+  // misspelt option was ignored.
+  const { clock, server } = storeWorld(AppCodes);
+  const socket = createSocket('ws://app.test/live', { codes: AppCodes, WebSocket: server.WebSocket, clock, timers: clock, startClosed: true });
+
+  it.each([
+    ['socket', () => createSocketStore(null as never)],
+    ['socket', () => createSocketStore({} as never)],
+    ['options', () => createSocketStore(socket, 'online' as never)],
+    ['online', () => createSocketStore(socket, { online: 5 } as never)],
+    ['visibility', () => createSocketStore(socket, { visibility: { isVisible: () => true } } as never)],
+    ['clock', () => createSocketStore(socket, { clock: 5 } as never)],
+    ['onlnie', () => createSocketStore(socket, { onlnie: false } as never)],
+  ])('%s', (option, call) => {
+    let error: unknown;
+    try {
+      call();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(isSocketError(error) && error.code === 'invalid-option' && error.option).toBe(option);
+  });
+
+  it('takes what the types take: Date as the clock, false for the sources', () => {
+    expect(createSocketStore(socket, { clock: Date, online: false, visibility: false }).getSnapshot()).toMatchObject({ online: true, visible: true });
   });
 });
