@@ -19,7 +19,7 @@ export interface HeartbeatSocketLike {
 
 /** The part of a `ws` `WebSocketServer` that {@link answerHeartbeats} uses. */
 export interface HeartbeatServerLike<W extends HeartbeatSocketLike = HeartbeatSocketLike> {
-  /** Listens for new connections (also those `createUpgradeHandler` hands over). */
+  /** Listens for new connections (also those `createUpgradeHandler` emits; not those it hands to an `onConnection`). */
   on(event: 'connection', listener: (ws: W) => void): unknown;
   /** Removes the connection listener (when answering stops). */
   off(event: 'connection', listener: (ws: W) => void): unknown;
@@ -40,7 +40,8 @@ export interface AnswerHeartbeatsOptions {
  * one WebSocket): each text message equal to `ping` ('ping', as closekit's
  * client sends by default) gets `pong` ('pong') back at once. Works with
  * connections accepted through `createUpgradeHandler` as well, which emits
- * them on the same server. Returns a function that stops answering.
+ * them on the same server (unless given an `onConnection`, which takes them
+ * instead: call `answerHeartbeats(ws)` there). Returns a function that stops answering.
  *
  * The app's own `message` listeners still see the ping: skip it there
  * (`if (String(data) === 'ping') return;`).

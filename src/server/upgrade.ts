@@ -178,8 +178,9 @@ function guard(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: 
 /** Options for {@link createUpgradeHandler}. */
 export interface UpgradeHandlerOptions<W> extends UpgradeGuardOptions {
   /**
-   * Called with each accepted WebSocket. @default emits `'connection'` on the
-   * WebSocketServer, as `ws`'s own server does
+   * Called with each accepted WebSocket, instead of emitting it: the server's
+   * `'connection'` listeners (and `answerHeartbeats(wss)`) do not see it.
+   * @default emits `'connection'` on the WebSocketServer, as `ws`'s own server does
    */
   readonly onConnection?: (ws: W, request: UpgradeRequestLike) => void;
 }
