@@ -39,11 +39,12 @@ const bandWords = {
  */
 export function describe(result: CloseResult): string {
   try {
-    return sentence(result);
-  } catch {
-    // Not a result classify made (null, a hand-built object with an unknown name…): describe what classify makes of it.
-    return sentence(classify(result as CloseEventLike));
-  }
+    // A kind sentence() does not know (a raw CloseEvent, {}) gives no sentence: described below too.
+    const text = sentence(result);
+    if (typeof text === 'string') return text;
+  } catch {}
+  // Not a result classify made (null, a hand-built object with an unknown name…): describe what classify makes of it.
+  return sentence(classify(result as CloseEventLike));
 }
 
 function sentence(result: CloseResult): string {

@@ -84,7 +84,7 @@ export function useCloseSocket<const M extends CloseCodeMap = Record<never, numb
       },
       {
         ...initial,
-        ...(auth && { auth: { refresh: (context) => (latest.current.options?.auth ?? auth).refresh(context) } }),
+        ...(auth && { auth: { ...auth, refresh: (context) => (latest.current.options?.auth ?? auth).refresh(context) } }),
       } as SocketOptions<M>,
     );
     // The store reads time and the network where the socket does.

@@ -19,7 +19,7 @@ export interface HeartbeatSocketLike {
 
 /** The part of a `ws` `WebSocketServer` that {@link answerHeartbeats} uses. */
 export interface HeartbeatServerLike<W extends HeartbeatSocketLike = HeartbeatSocketLike> {
-  /** Listens for new connections (also those `createUpgradeHandler` hands over). */
+  /** Listens for new connections (also those `createUpgradeHandler` emits; not those it hands to an `onConnection`). */
   on(event: 'connection', listener: (ws: W) => void): unknown;
   /** Removes the connection listener (when answering stops). */
   off(event: 'connection', listener: (ws: W) => void): unknown;
@@ -40,7 +40,8 @@ export interface AnswerHeartbeatsOptions {
  * one WebSocket): each text message equal to `ping` ('ping', as closekit's
  * client sends by default) gets `pong` ('pong') back at once. Works with
  * connections accepted through `createUpgradeHandler` as well, which emits
- * them on the same server. Returns a function that stops answering.
+ * them on the same server (unless given an `onConnection`, which takes them
+ * instead: call `answerHeartbeats(ws)` there). Returns a function that stops answering.
  *
  * The app's own `message` listeners still see the ping: skip it there
  * (`if (String(data) === 'ping') return;`).
@@ -75,8 +76,12 @@ export function answerHeartbeats<W extends HeartbeatSocketLike>(target: Heartbea
     ws.on('message', listener);
   };
 
-  if (target !== null && typeof target === 'object' && typeof (target as W).send === 'function') watch(target as W);
-  else if (target !== null && typeof target === 'object' && typeof (target as HeartbeatServerLike<W>).on === 'function') {
+  // A socket and a server are both listened to and later unhooked (on and off); a server's clients, if it keeps them, are iterated.
+  const has = (key: string): boolean => target !== null && typeof target === 'object' && typeof (target as unknown as Record<string, unknown>)[key] === 'function';
+  const listenable = has('on') && has('off');
+  const clients: Partial<Iterable<W>> | undefined = listenable ? (target as HeartbeatServerLike<W>).clients : undefined;
+  if (listenable && has('send')) watch(target as W);
+  else if (listenable && (clients === undefined || clients === null || typeof clients[Symbol.iterator] === 'function')) {
     server = target as HeartbeatServerLike<W>;
     for (const ws of server.clients ?? []) watch(ws);
     server.on('connection', watch);

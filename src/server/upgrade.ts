@@ -82,6 +82,7 @@ function whyNot(request: UpgradeRequestLike, caller: string): string | undefined
  */
 export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message?: string, headers: Readonly<Record<string, string>> = {}): void {
   // Checked before anything is written: a bad status or a CR/LF in a header would corrupt (or inject into) the response.
+  checkSocket(socket, 'rejectUpgrade');
   if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`rejectUpgrade: status must be an HTTP error status, 400–599, got ${show(status)}.`);
   if (headers === null || typeof headers !== 'object') throw new TypeError(`rejectUpgrade: headers must be an object of name → value, got ${show(headers)}.`);
   for (const [name, value] of Object.entries(headers)) {
@@ -119,6 +120,13 @@ export function rejectUpgrade(socket: UpgradeSocketLike, status: number, message
   }
 }
 
+/** Throws a TypeError starting with `caller` unless `socket` can carry a response (write() and destroy()). */
+function checkSocket(socket: UpgradeSocketLike, caller: string): void {
+  if (socket === null || typeof socket !== 'object' || typeof socket.write !== 'function' || typeof socket.destroy !== 'function') {
+    throw new TypeError(`${caller} expects the upgrade's raw socket (a net.Socket, with write() and destroy()), got ${show(socket)}.`);
+  }
+}
+
 /**
  * Checks an upgrade request before any WebSocket exists: a request that is
  * not a valid WebSocket handshake gets HTTP 400, a disallowed `Origin`
@@ -141,13 +149,19 @@ export function guardUpgrade(request: UpgradeRequestLike, socket: UpgradeSocketL
 }
 
 // Checked whatever the request: a misconfigured guard fails on every request alike (not only on those with an Origin).
-function checkOptions(options: UpgradeGuardOptions, caller: string): void {
+function checkOptions(options: UpgradeGuardOptions, caller: string, hooks = ['onReject']): void {
   if (options === null || typeof options !== 'object') throw new TypeError(`${caller}: options must be an object { allowedOrigins }, got ${show(options)}.`);
   checkAllowed(options.allowedOrigins, `${caller}: options.allowedOrigins`);
+  // A hook that is no function would throw only once a request reaches it (onConnection: after the 101 is written).
+  for (const hook of hooks) {
+    const value: unknown = (options as unknown as Record<string, unknown>)[hook];
+    if (value !== undefined && typeof value !== 'function') throw new TypeError(`${caller}: options.${hook} must be a function, got ${show(value)}.`);
+  }
 }
 
 function guard(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: UpgradeGuardOptions, caller: string): boolean {
   const notWebSocket = whyNot(request, caller);
+  checkSocket(socket, caller);
   let status: 400 | 403 | undefined;
   let message = '';
   if (notWebSocket !== undefined) [status, message] = [400, `Not a WebSocket handshake: ${notWebSocket}.`];
@@ -164,8 +178,9 @@ function guard(request: UpgradeRequestLike, socket: UpgradeSocketLike, options: 
 /** Options for {@link createUpgradeHandler}. */
 export interface UpgradeHandlerOptions<W> extends UpgradeGuardOptions {
   /**
-   * Called with each accepted WebSocket. @default emits `'connection'` on the
-   * WebSocketServer, as `ws`'s own server does
+   * Called with each accepted WebSocket, instead of emitting it: the server's
+   * `'connection'` listeners (and `answerHeartbeats(wss)`) do not see it.
+   * @default emits `'connection'` on the WebSocketServer, as `ws`'s own server does
    */
   readonly onConnection?: (ws: W, request: UpgradeRequestLike) => void;
 }
@@ -185,7 +200,7 @@ export function createUpgradeHandler<W>(wss: UpgradeServerLike<W>, options: Upgr
   if (wss === null || typeof wss !== 'object' || typeof wss.handleUpgrade !== 'function') {
     throw new TypeError(`createUpgradeHandler expects a ws WebSocketServer (an object with handleUpgrade()), got ${show(wss)}.`);
   }
-  checkOptions(options, 'createUpgradeHandler');
+  checkOptions(options, 'createUpgradeHandler', ['onReject', 'onConnection']);
   return (request, socket, head) => {
     if (!guard(request, socket, options, 'createUpgradeHandler')) return;
     wss.handleUpgrade(request, socket, head, (ws) => {

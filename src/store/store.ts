@@ -2,6 +2,7 @@
 // getters and events. One step of the socket emits several events (close,
 // rejected, state, reconnecting); the store folds them into one change,
 // delivered on the next microtask, so a UI renders once per step.
+import { isRecord, type Check, type Spec } from '../check';
 import type { CloseResult } from '../classify';
 import { describe } from '../describe';
 import type { StopCause } from '../policy/types';
@@ -9,10 +10,24 @@ import type { ManagedSocket } from '../socket/socket';
 import type { SocketEventName } from '../socket/types';
 import { createBroadcast } from './broadcast';
 import { browserOnlineSource, browserVisibilitySource } from '../socket/browser';
+import { socketCheck } from '../socket/options';
 import type { SnapshotListener, SocketSnapshot, SocketStore, SocketStoreOptions } from './types';
 
 /** The events after which a snapshot field may differ; `message` is not one, so a busy stream costs nothing. */
 const WATCHED: readonly SocketEventName[] = ['state', 'open', 'close', 'reconnecting', 'stopped', 'queued', 'dropped'];
+
+/** An object with these methods; `orFalse`: or false. */
+const methods = (names: readonly string[], orFalse?: boolean): Check => [
+  // Date itself is a clock (the default), so a function with the methods counts too.
+  (value) => (orFalse === true && value === false) || ((isRecord(value) || typeof value === 'function') && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')),
+  __DEV__ ? `an object with ${names.join('() and ')}()${orFalse ? ', or false' : ''}` : '',
+];
+// Checked as createSocket checks its own options: a SocketError naming the option, a misspelt key refused.
+const storeSpec: Spec = {
+  online: /* @__PURE__ */ methods(['isOnline', 'subscribe'], true),
+  visibility: /* @__PURE__ */ methods(['isVisible', 'subscribe'], true),
+  clock: /* @__PURE__ */ methods(['now']),
+};
 
 /**
  * Creates a {@link SocketStore} for `socket`: `getSnapshot()` returns an
@@ -24,7 +39,9 @@ const WATCHED: readonly SocketEventName[] = ['state', 'open', 'close', 'reconnec
  * The store listens to the socket's events from now on (those listeners go
  * when the socket is disposed, or on `store.dispose()`), and to the network
  * and visibility sources only while it has subscribers. It sets no timer.
- * Nothing of it is bundled into an app that does not import it.
+ * Nothing of it is bundled into an app that does not import it. A socket or
+ * an option of the wrong shape throws a `SocketError` (`invalid-option`)
+ * naming it, as `createSocket` does.
  *
  * @example
  * const store = createSocketStore(socket);
@@ -34,7 +51,9 @@ const WATCHED: readonly SocketEventName[] = ['state', 'open', 'close', 'reconnec
  *     : s.lastCloseText ?? s.state;
  * });
  */
-export function createSocketStore<N extends string>(socket: ManagedSocket<N>, options: SocketStoreOptions = {}): SocketStore<N> {
+export function createSocketStore<N extends string>(socket: ManagedSocket<N>, given?: SocketStoreOptions): SocketStore<N> {
+  socketCheck.check(socket, methods(['subscribe']), 'socket');
+  const options: SocketStoreOptions = socketCheck.fields(socketCheck.check(given ?? {}, [isRecord, __DEV__ ? 'an object' : ''], 'options'), storeSpec, '');
   const clock = options.clock ?? Date;
   const online = options.online === undefined ? browserOnlineSource() : options.online || undefined;
   const visibility = options.visibility === undefined ? browserVisibilitySource() : options.visibility || undefined;
