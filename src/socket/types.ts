@@ -295,7 +295,7 @@ export interface OpenInfo {
   readonly protocol: string;
 }
 
-/** Payload of `close`: every close, with what the socket is about to do. */
+/** Payload of `close`: a close, with what the socket is about to do. */
 export interface CloseInfo<N extends string = string> {
   readonly result: CloseResult<N>;
   readonly decision: Decision;
@@ -353,7 +353,7 @@ export interface SocketEvents<N extends string = string> {
   open: (info: OpenInfo) => void;
   /** The `data` of each incoming `MessageEvent` (pongs excluded). */
   message: (data: unknown) => void;
-  /** Every close, with the decision about what happens next. */
+  /** Every close, with the decision about what happens next (none for a connection the socket lets go of on `reconnect()`, `dispose()`, a back/forward-cache `pagehide` or after a sleep). */
   close: (info: CloseInfo<N>) => void;
   /** The close carried an application or library code: the server refused us and said why. Emitted after `close`, before the decision is acted on. */
   rejected: (result: RejectedResult<N>) => void;
