@@ -303,7 +303,7 @@ export interface CloseInfo<N extends string = string> {
 
 /** Payload of `reconnecting`. */
 export interface ReconnectingInfo<N extends string = string> {
-  /** The number of this reconnect attempt: 1 for the first retry, 2 for the next… (as in the policy's decision). */
+  /** The number of this reconnect attempt: 1 for the first retry, 2 for the next… (as in the policy's decision; a quick retry after `online`, not counted, carries the count so far). */
   readonly attempt: number;
   /** How long until it starts. */
   readonly delayMs: number;
