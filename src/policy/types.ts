@@ -101,7 +101,7 @@ export interface PolicyOptions<M extends CloseCodeMap = CloseCodeMap> {
   readonly rules?: PolicyRules<keyof M & string>;
   /** The rule for codes that no app, preset or closekit rule names. @default 'reconnect' (with backoff) */
   readonly default?: Rule;
-  /** Backoff for every rule without its own. @default { initialMs: 500, factor: 2, maxMs: 30000, jitter: 'full' } */
+  /** Backoff for every rule without its own. @default { initialMs: 500, factor: 2, maxMs: 30000, jitter: 'full', minMs: 0 } */
   readonly backoff?: BackoffOptions;
   /** Connection attempts in a row, the first included: the close of attempt number `maxAttempts` is `stop` with `max-attempts` (3 → exactly three sockets). @default the preset's `maxAttempts`, else Infinity */
   readonly maxAttempts?: number;

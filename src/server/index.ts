@@ -1,5 +1,5 @@
 // closekit/server: the server half for Node with `ws`. Never imported by the
-// browser entry; its types need neither `ws` nor `@types/node`.
+// browser entry; its types need no `ws` types (see types.ts).
 export { closeWith, createCloser, rejectAfterAccept } from './close';
 export type { Closer, CloseWithOptions, RetryHintOptions, SendableCodeName, SentClose, ServerCloseCode } from './close';
 export { reasonWithRetryHint } from './retry-hint';

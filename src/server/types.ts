@@ -1,7 +1,8 @@
 // Structural stand-ins for the `ws` and `node:http` types the server half
-// touches, so closekit/server's declarations need neither `ws` nor
-// `@types/node`. A `ws` WebSocket, an `http.IncomingMessage` and a
-// `net.Socket` all fit.
+// touches, so closekit/server's declarations need no `ws` types and none of
+// Node's for these objects (they still name `URL` and `Blob`, which
+// `@types/node` or the DOM lib declares). A `ws` WebSocket, an
+// `http.IncomingMessage` and a `net.Socket` all fit.
 
 /** The part of a server-side WebSocket (e.g. `ws`'s `WebSocket`) that {@link closeWith} uses. */
 export interface ClosableSocket {

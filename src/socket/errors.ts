@@ -5,7 +5,7 @@
  * - `refresh-failed`: `auth.refresh` threw, rejected or did not settle within `auth.timeoutMs` (the run stops with `reauth-failed`).
  * - `refresh-missing`: the policy asked for re-authentication but no `auth.refresh` is configured.
  * - `listener-failed`: an event listener threw; the socket carried on.
- * - `hook-failed`: a hook (`heartbeat.message`/`isPong`/`answer`, `queue.ack`, a hand-written `policy.decide`, an online, visibility or page source) threw or answered nonsense.
+ * - `hook-failed`: a hook (`heartbeat.message`/`isPong`/`answer`, `queue.ack`, a hand-written `policy.decide`, the injected `clock` or `timers`, an online, visibility or page source) threw or answered nonsense.
  * - `send-failed`: the WebSocket refused a message (`send()` throws it; for a queued message it is emitted, with the message in `dropped`).
  * - `invalid-option`: `createSocket` was given a bad option (`option` names it).
  * - `invalid-data`: `send()` was given something a WebSocket cannot send.

@@ -109,9 +109,9 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
   }
 
   /**
-   * Closes everything for good: the connection, every timer, the online and
-   * visibility subscriptions, and every listener (after a final `stopped`
-   * with cause `client` if the run was still going). Idempotent.
+   * Closes everything for good: the connection, every timer, the online,
+   * visibility and page subscriptions, and every listener (after a final
+   * `stopped` with cause `client` if the run was still going). Idempotent.
    */
   dispose(): void {
     this.runner.dispose();

@@ -295,7 +295,7 @@ export interface OpenInfo {
   readonly protocol: string;
 }
 
-/** Payload of `close`: every close, with what the socket is about to do. */
+/** Payload of `close`: a close, with what the socket is about to do. */
 export interface CloseInfo<N extends string = string> {
   readonly result: CloseResult<N>;
   readonly decision: Decision;
@@ -303,7 +303,7 @@ export interface CloseInfo<N extends string = string> {
 
 /** Payload of `reconnecting`. */
 export interface ReconnectingInfo<N extends string = string> {
-  /** The number of this reconnect attempt: 1 for the first retry, 2 for the next… (as in the policy's decision). */
+  /** The number of this reconnect attempt: 1 for the first retry, 2 for the next… (as in the policy's decision; a quick retry after `online`, not counted, carries the count so far). */
   readonly attempt: number;
   /** How long until it starts. */
   readonly delayMs: number;
@@ -353,7 +353,7 @@ export interface SocketEvents<N extends string = string> {
   open: (info: OpenInfo) => void;
   /** The `data` of each incoming `MessageEvent` (pongs excluded). */
   message: (data: unknown) => void;
-  /** Every close, with the decision about what happens next. */
+  /** Every close, with the decision about what happens next (none for a connection the socket lets go of on `reconnect()`, `dispose()`, a back/forward-cache `pagehide` or after a sleep). */
   close: (info: CloseInfo<N>) => void;
   /** The close carried an application or library code: the server refused us and said why. Emitted after `close`, before the decision is acted on. */
   rejected: (result: RejectedResult<N>) => void;
