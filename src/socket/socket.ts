@@ -111,7 +111,7 @@ export class ManagedSocket<N extends string = string> extends GuardedEmitter<Soc
   /**
    * Closes everything for good: the connection, every timer, the online,
    * visibility and page subscriptions, and every listener (after a final
-   * `stopped` with cause `client` if the run was still going). Idempotent.
+   * `stopped` with cause `client` unless the run had already stopped). Idempotent.
    */
   dispose(): void {
     this.runner.dispose();
