@@ -29,7 +29,10 @@ export interface MachineContext {
   /** When the current connection opened. */
   readonly openedAt: number | undefined;
   readonly previousDelayMs: number;
+  /** The last close the socket saw, in this run or an earlier one (the `lastClose` getter). */
   readonly lastClose: CloseResult | undefined;
+  /** The last close of this run: what its `stopped` carries. A `reconnect()` after a stop starts a run without one. */
+  readonly runClose: CloseResult | undefined;
   /** Delay to wait once `auth.refresh` resolves. */
   readonly reauthDelayMs: number;
   /** The close the app asked for, while `closing`. */
@@ -166,6 +169,7 @@ export function initialContext(online: boolean, visible: boolean): MachineContex
     openedAt: undefined,
     previousDelayMs: 0,
     lastClose: undefined,
+    runClose: undefined,
     reauthDelayMs: 0,
     closeRequest: undefined,
     online,

@@ -321,7 +321,7 @@ export interface ReauthInfo<N extends string = string> {
 /** Payload of `stopped`. */
 export interface StoppedInfo<N extends string = string> {
   readonly cause: StopCause;
-  /** The last close, or undefined when the run stopped before any close. */
+  /** The last close of this run (a `reconnect()` after a stop starts a new run), or undefined when the run stopped before any close. */
   readonly result: CloseResult<N> | undefined;
   /** Messages passed to `send()` and never delivered, in order. */
   readonly pending: readonly SendData[];

@@ -352,6 +352,34 @@ describe('properties', () => {
   });
 });
 
+describe("stopped's result is the close of its own run", () => {
+  it.each([
+    ['close()', (h: ReturnType<typeof setup>) => h.socket.close()],
+    ['dispose()', (h: ReturnType<typeof setup>) => h.socket.dispose()],
+  ])('a reconnect() after a stop, then %s before any close: result undefined, lastClose still the earlier close', (_how, end) => {
+    const h = setup({});
+    h.clock.advance(0);
+    h.server.closeAll(1000, 'bye');
+    h.clock.advance(0);
+    expect(h.of('stopped')).toMatchObject([{ cause: 'policy', result: { code: 1000, reason: 'bye' } }]);
+    h.socket.reconnect();
+    end(h);
+    expect(h.of('stopped')).toHaveLength(2);
+    expect(h.of('stopped')[1]).toMatchObject({ cause: 'client', result: undefined });
+    expect(h.socket.lastClose).toMatchObject({ code: 1000, reason: 'bye' });
+  });
+
+  it('a close inside the run is carried: a drop, then close() while waiting', () => {
+    const h = setup({});
+    h.clock.advance(0);
+    h.server.closeAll(1001);
+    h.clock.advance(0);
+    expect(h.socket.state).toBe('waiting');
+    h.socket.close();
+    expect(h.of('stopped')).toMatchObject([{ cause: 'client', result: { code: 1001 } }]);
+  });
+});
+
 describe('a hand-written policy', () => {
   const rules = [] as const;
   it.each([

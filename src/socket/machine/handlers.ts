@@ -58,6 +58,8 @@ export const handlers: { readonly [T in Input['type']]: Handler<T> } = {
     effects.push(...CLEAR_ALL_TIMERS, HEARTBEAT_OFF, abandon('reconnect'));
     settle(context, effects, config, uptime(context, input.at));
     context.failures = context.reauthAttempt = context.previousDelayMs = 0;
+    // After a stop, a new run: its `stopped` must not carry the close that ended the last one.
+    if (context.state === 'stopped') context.runClose = undefined;
     connectNow(context, effects, config);
   },
 
@@ -71,14 +73,14 @@ export const handlers: { readonly [T in Input['type']]: Handler<T> } = {
     // Not connected: nothing to hand-shake, stop straight away.
     context.epoch++;
     effects.push(...CLEAR_ALL_TIMERS, abandon('closed by the app'));
-    stop(context, effects, 'client', context.lastClose);
+    stop(context, effects, 'client', context.runClose);
   },
 
   dispose(context, effects, config, input) {
     context.epoch++;
     effects.push(...CLEAR_ALL_TIMERS, HEARTBEAT_OFF, abandon('disposed'));
     settle(context, effects, config, uptime(context, input.at));
-    stop(context, effects, 'client', context.lastClose);
+    stop(context, effects, 'client', context.runClose);
   },
 
   'url-resolved'(context, effects, _config, input) {
@@ -134,7 +136,7 @@ export const handlers: { readonly [T in Input['type']]: Handler<T> } = {
     if (context.state !== 'reauthenticating') return;
     effects.push(clearTimer('refresh'));
     emit(effects, 'error', input.error);
-    stop(context, effects, 'reauth-failed', context.lastClose);
+    stop(context, effects, 'reauth-failed', context.runClose);
   },
 
   online: pauseChanged,
@@ -201,7 +203,7 @@ const timerHandlers: { readonly [T in TimerName]: (context: Draft, effects: Effe
     // A refresh that never settles counts as failed; its late answer carries an old epoch.
     context.epoch++;
     emit(effects, 'error', new SocketError('refresh-failed', __DEV__ ? `auth.refresh did not settle within ${config.refreshTimeoutMs} ms (auth.timeoutMs); the run stops.` : ''));
-    stop(context, effects, 'reauth-failed', context.lastClose);
+    stop(context, effects, 'reauth-failed', context.runClose);
   },
 };
 

@@ -77,7 +77,7 @@ export function settle(context: Draft, effects: Effect[], config: MachineConfig,
 /** The app's close() ends the run with `result`, whether the server answered the close frame or not. */
 export function finishClientClose(context: Draft, effects: Effect[], config: MachineConfig, result: CloseResult, at: number): void {
   effects.push(...CLEAR_ALL_TIMERS, abandon('closed'));
-  context.lastClose = result;
+  context.lastClose = context.runClose = result;
   emit(effects, 'close', { result, decision: { action: 'stop', cause: 'client', rule: clientStopRule } });
   // Only the time open before close() counts: waiting for the server's answer confirms nothing.
   settle(context, effects, config, uptime(context, context.closeRequest?.at ?? at));
@@ -112,10 +112,10 @@ export function endConnection(context: Draft, effects: Effect[], config: Machine
   const refreshMissing = decision.action === 'reauth' && !config.canRefresh;
   if (refreshMissing) decision = { action: 'stop', cause: 'reauth-failed', rule: decision.rule };
 
-  context.lastClose = result;
+  context.lastClose = context.runClose = result;
   context.openedAt = undefined;
   // A re-authentication has its own count (reauthAttempt, bounded by maxReauth): the close that asked for it
-  // is not a failed attempt, so the first retry after a refresh is attempt 1, as everywhere.
+  // is not a failed attempt, so it adds nothing to the attempt count (nor resets it).
   if (decision.action !== 'reauth' && !quick) context.failures++;
   if (answer instanceof Error) emit(effects, 'error', answer);
   emit(effects, 'close', { result, decision });
