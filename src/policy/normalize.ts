@@ -56,9 +56,9 @@ function normalizeRule(value: unknown, path: string, source: RuleSource, key: st
     if (rule['delayMs'] !== undefined) fail(at, own, __DEV__ ? 'left out when delayMs is set (one or the other)' : '');
     if (!isRecord(own)) fail(at, own, BACKOFF_SHAPE);
     // closekit's and a preset's per-code tuning (1012's wide first window, 1013's floor) adapts to the
-    // app's backoff instead of failing it: closekit's fields yield to those the app set (already checked,
+    // app's backoff instead of failing it: their fields yield to those the app set (already checked,
     // and already in `backoff`), and a floor or first delay never exceeds the cap in force.
-    const tuned: Record<string, unknown> = { ...own, ...(origin === 'defaults' && (settings.appBackoff as object)) };
+    const tuned: Record<string, unknown> = { ...own, ...(origin !== 'app' && (settings.appBackoff as object)) };
     // Whole milliseconds: a floor must leave one up to a fractional cap (resolveBackoff's rule).
     const cap = Math.floor(typeof tuned['maxMs'] === 'number' ? tuned['maxMs'] : backoff.maxMs);
     if (origin !== 'app') for (const field of ['minMs', 'initialMs']) if (typeof tuned[field] === 'number') tuned[field] = Math.min(tuned[field] as number, cap);
