@@ -100,5 +100,16 @@ export function oneOf(valid: readonly string[], or = ''): Check {
   return [(value) => valid.includes(value as string), __DEV__ ? `one of '${valid.join("', '")}'${or}` : ''];
 }
 
+/**
+ * An object (or a function: `Date` is a clock) with these methods; with
+ * `orFalse`, or `false`.
+ */
+export function withMethods(names: readonly string[], orFalse?: boolean): Check {
+  return [
+    (value) => (orFalse === true && value === false) || ((isRecord(value) || typeof value === 'function') && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')),
+    __DEV__ ? `an object with ${names.join('() and ')}()${orFalse ? ', or false' : ''}` : '',
+  ];
+}
+
 /** A function. */
 export const isFunction: Check = [(value) => typeof value === 'function', __DEV__ ? 'a function' : ''];

@@ -2,7 +2,7 @@
 // option fails there with a SocketError naming it (`invalid-option`, with
 // `option` set), never later inside a timer. A policy arrives compiled
 // (createPolicy checks its own options and throws PolicyErrors).
-import { durationCheck, isFunction, isRecord, oneOf, validator, type Check, type Spec, type Validator } from '../check';
+import { durationCheck, isFunction, isRecord, oneOf, validator, withMethods, type Check, type Spec, type Validator } from '../check';
 import type { CloseCodeContract } from '../codes';
 import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../environment';
 import { defaultPolicy, defaultPolicyWith } from '../policy/default-policy';
@@ -74,10 +74,6 @@ export const socketCheck: Validator = /* @__PURE__ */ validator((option, _value,
 
 const { check, fields } = socketCheck;
 
-const withMethods = (...methods: string[]): Check => [
-  (value) => isRecord(value) && methods.every((m) => typeof value[m] === 'function'),
-  __DEV__ ? `an object with ${methods.map((m) => `${m}()`).join(' and ')}` : '',
-];
 const bool: Check = [(value) => typeof value === 'boolean', __DEV__ ? 'true or false' : ''];
 const objectOrFalse = (shape: string): Check => [(value) => value === false || isRecord(value), __DEV__ ? `${shape} or false` : ''];
 
@@ -99,12 +95,12 @@ const socketSpec: Spec = {
   queue: /* @__PURE__ */ objectOrFalse(__DEV__ ? 'an object { max, overflow, confirmAfterMs, ack }' : ''),
   pauseWhenOffline: bool,
   pauseWhenHidden: bool,
-  online: /* @__PURE__ */ withMethods('isOnline', 'subscribe'),
-  visibility: /* @__PURE__ */ withMethods('isVisible', 'subscribe'),
+  online: /* @__PURE__ */ withMethods(['isOnline', 'subscribe']),
+  visibility: /* @__PURE__ */ withMethods(['isVisible', 'subscribe']),
   lifecycle: /* @__PURE__ */ objectOrFalse(__DEV__ ? 'an object { backForwardCache, closeCode, checkOnResume, wakeDriftMs, quickRetries, page }' : ''),
   startClosed: bool,
-  clock: /* @__PURE__ */ withMethods('now'),
-  timers: /* @__PURE__ */ withMethods('setTimeout', 'clearTimeout'),
+  clock: /* @__PURE__ */ withMethods(['now']),
+  timers: /* @__PURE__ */ withMethods(['setTimeout', 'clearTimeout']),
   random: isFunction,
 };
 
@@ -118,7 +114,7 @@ const queueSpec: Spec = {
   max: [(value) => typeof value === 'number' && value >= 1 && Math.floor(value) === value, __DEV__ ? 'a whole number ≥ 1, or Infinity' : ''],
   overflow: /* @__PURE__ */ oneOf(overflows),
   confirmAfterMs: /* @__PURE__ */ durationCheck(),
-  ack: /* @__PURE__ */ withMethods('idOf', 'acked'),
+  ack: /* @__PURE__ */ withMethods(['idOf', 'acked']),
 };
 const heartbeatSpec: Spec = {
   intervalMs: /* @__PURE__ */ durationCheck(true),
@@ -137,7 +133,7 @@ const lifecycleSpec: Spec = {
   checkOnResume: bool,
   wakeDriftMs: [(value) => value === false || (durationCheck(true)[0] as (v: unknown) => boolean)(value), __DEV__ ? `false, or ${durationCheck(true)[1]}` : ''],
   quickRetries: [(value) => typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 100, __DEV__ ? 'a whole number from 0 to 100' : ''],
-  page: /* @__PURE__ */ withMethods('subscribe'),
+  page: /* @__PURE__ */ withMethods(['subscribe']),
 };
 const WAKE_DRIFT_MS = 10_000;
 

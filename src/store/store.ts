@@ -2,7 +2,7 @@
 // getters and events. One step of the socket emits several events (close,
 // rejected, state, reconnecting); the store folds them into one change,
 // delivered on the next microtask, so a UI renders once per step.
-import { isRecord, type Check, type Spec } from '../check';
+import { isRecord, withMethods, type Spec } from '../check';
 import type { CloseResult } from '../classify';
 import { describe } from '../describe';
 import type { StopCause } from '../policy/types';
@@ -16,17 +16,11 @@ import type { SnapshotListener, SocketSnapshot, SocketStore, SocketStoreOptions 
 /** The events after which a snapshot field may differ; `message` is not one, so a busy stream costs nothing. */
 const WATCHED: readonly SocketEventName[] = ['state', 'open', 'close', 'reconnecting', 'stopped', 'queued', 'dropped'];
 
-/** An object with these methods; `orFalse`: or false. */
-const methods = (names: readonly string[], orFalse?: boolean): Check => [
-  // Date itself is a clock (the default), so a function with the methods counts too.
-  (value) => (orFalse === true && value === false) || ((isRecord(value) || typeof value === 'function') && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function')),
-  __DEV__ ? `an object with ${names.join('() and ')}()${orFalse ? ', or false' : ''}` : '',
-];
 // Checked as createSocket checks its own options: a SocketError naming the option, a misspelt key refused.
 const storeSpec: Spec = {
-  online: /* @__PURE__ */ methods(['isOnline', 'subscribe'], true),
-  visibility: /* @__PURE__ */ methods(['isVisible', 'subscribe'], true),
-  clock: /* @__PURE__ */ methods(['now']),
+  online: /* @__PURE__ */ withMethods(['isOnline', 'subscribe'], true),
+  visibility: /* @__PURE__ */ withMethods(['isVisible', 'subscribe'], true),
+  clock: /* @__PURE__ */ withMethods(['now']),
 };
 
 /**
@@ -52,7 +46,7 @@ const storeSpec: Spec = {
  * });
  */
 export function createSocketStore<N extends string>(socket: ManagedSocket<N>, given?: SocketStoreOptions): SocketStore<N> {
-  socketCheck.check(socket, methods(['subscribe']), 'socket');
+  socketCheck.check(socket, withMethods(['subscribe']), 'socket');
   const options: SocketStoreOptions = socketCheck.fields(socketCheck.check(given ?? {}, [isRecord, __DEV__ ? 'an object' : ''], 'options'), storeSpec, '');
   const clock = options.clock ?? Date;
   const online = options.online === undefined ? browserOnlineSource() : options.online || undefined;

@@ -27,7 +27,7 @@ describe('createSocket validates its options up front', () => {
     ['online', { online: { isOnline: () => true } }],
     ['visibility', { visibility: {} }],
     ['timers', { timers: { setTimeout } }],
-    ['clock', { clock: Date }],
+    ['clock', { clock: { now: 5 } }],
     ['random', { random: 0.5 }],
     ['WebSocket', { WebSocket: 'ws' }],
     ['url', { url: 42 }],
@@ -92,5 +92,13 @@ describe('createSocket validates its options up front', () => {
     } finally {
       if (saved !== undefined) (globalThis as { WebSocket?: unknown }).WebSocket = saved;
     }
+  });
+});
+
+describe('clock', () => {
+  it('takes Date itself, its documented default (a function with now())', () => {
+    const socket = createSocket('ws://x.test', { WebSocket, clock: Date, startClosed: true });
+    expect(socket.state).toBe('idle');
+    socket.dispose();
   });
 });
