@@ -8,27 +8,33 @@ import { setup } from './harness';
 
 const ackOf = (data: unknown): string | undefined => (typeof data === 'string' && data.startsWith('ack:') ? data.slice(4) : undefined);
 
-describe('queue.ack hooks that call back into the socket wait until the outbox is done with the message', () => {
-  it('acked() calling reconnect(): the ack is taken first, and what was not acknowledged is written again once (it was kept in flight twice)', async () => {
-    let during = (): void => {};
-    const h = setup({
-      queue: {
-        max: 10,
-        ack: {
-          idOf: (d: unknown) => d,
-          acked: (d: unknown) => {
-            during();
-            return ackOf(d);
-          },
+/** A socket in ack mode whose acked() first runs `hook.during` (a no-op until the test sets it). */
+function ackSocket(options: Parameters<typeof setup>[0] = {}) {
+  const hook = { during: (): void => {} };
+  const h = setup({
+    queue: {
+      max: 10,
+      ack: {
+        idOf: (d: unknown) => d,
+        acked: (d: unknown) => {
+          hook.during();
+          return ackOf(d);
         },
       },
-      policy: { backoff: { initialMs: 10, jitter: 'none' } },
-    });
+    },
+    ...options,
+  });
+  return { h, hook };
+}
+
+describe('queue.ack hooks that call back into the socket wait until the outbox is done with the message', () => {
+  it('acked() calling reconnect(): the ack is taken first, and what was not acknowledged is written again once (it was kept in flight twice)', async () => {
+    const { h, hook } = ackSocket({ policy: { backoff: { initialMs: 10, jitter: 'none' } } });
     await h.clock.advanceAsync(0);
     h.socket.send('a');
     h.socket.send('b');
-    during = () => {
-      during = () => {};
+    hook.during = () => {
+      hook.during = () => {};
       h.socket.reconnect();
     };
     h.server.send('ack:a');
@@ -42,23 +48,11 @@ describe('queue.ack hooks that call back into the socket wait until the outbox i
   });
 
   it('acked() calling dispose(): a message it acknowledges is not handed back in pending as well', async () => {
-    let during = (): void => {};
-    const h = setup({
-      queue: {
-        max: 10,
-        ack: {
-          idOf: (d: unknown) => d,
-          acked: (d: unknown) => {
-            during();
-            return ackOf(d);
-          },
-        },
-      },
-    });
+    const { h, hook } = ackSocket();
     await h.clock.advanceAsync(0);
     h.socket.send('a');
     h.socket.send('b');
-    during = () => h.socket.dispose();
+    hook.during = () => h.socket.dispose();
     h.server.send('ack:a');
     await h.clock.advanceAsync(0);
     expect(h.socket.state).toBe('stopped');
