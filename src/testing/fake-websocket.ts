@@ -110,7 +110,7 @@ export class FakeWebSocket implements WebSocketLike {
   private state: number = ReadyState.CONNECTING;
   private negotiated = '';
   private binary: 'blob' | 'arraybuffer' = 'blob';
-  private readonly listeners = new Map<FakeEventType, { listener: AnyListener; once: boolean }[]>();
+  private readonly listeners = new Map<FakeEventType, { listener: AnyListener; once: boolean; removed?: boolean }[]>();
   private readonly link: FakeLink;
 
   /** @internal Use `server.WebSocket`; this constructor needs the server's connector. */
@@ -218,8 +218,10 @@ export class FakeWebSocket implements WebSocketLike {
   removeEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null): void {
     const list = this.listeners.get(type);
     if (list === undefined || listener == null) return;
-    const index = list.findIndex((entry) => entry.listener === listener);
-    if (index >= 0) list.splice(index, 1);
+    const entry = list.find((candidate) => candidate.listener === listener);
+    if (entry === undefined) return;
+    entry.removed = true;
+    list.splice(list.indexOf(entry), 1);
   }
 
   // Every listener runs even if one throws; the first error is rethrown
@@ -238,6 +240,8 @@ export class FakeWebSocket implements WebSocketLike {
     const handler = this[`on${type}`] as AnyListener | null;
     if (typeof handler === 'function') call(handler);
     for (const entry of [...(this.listeners.get(type) ?? [])]) {
+      // DOM "inner invoke": a listener an earlier one removed during this dispatch is skipped.
+      if (entry.removed === true) continue;
       if (entry.once) this.removeEventListener(type, entry.listener as FakeListener<FakeEventMap<FakeWebSocket>[K]>);
       call(entry.listener);
     }

@@ -1,0 +1,83 @@
+// Review round 2: the same client script against the fake server and against a
+// real `ws` server on 127.0.0.1 with undici's WebSocket (Node's); what the
+// client sees must match, so an app's test that passes on the fake passes for real.
+import { WebSocket as UndiciWebSocket } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type WebSocket as ServerSide, WebSocketServer } from 'ws';
+import { createFakeClock, createFakeServer } from '../../src/testing';
+import { until } from '../support/ws-server';
+
+/** What a script needs from either side: a client, and the server's end of its connection once it opened. */
+interface Side {
+  connect(protocols?: string[]): ClientSocket;
+  /** Cuts the server's end of the latest connection without a close frame. */
+  dropServerEnd(): void;
+  /** Plays everything out; `done` says when the script has finished. */
+  settle(done: () => boolean): Promise<void>;
+}
+
+type ClientSocket = InstanceType<typeof UndiciWebSocket>;
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+function fakeSide(selectProtocol?: (offered: readonly string[]) => string): Side {
+  const clock = createFakeClock();
+  const server = createFakeServer({ clock, ...(selectProtocol === undefined ? {} : { selectProtocol }) });
+  server.onMessage((data, connection) => connection.send(data));
+  return {
+    connect: (protocols) => new server.WebSocket('ws://fake.test/', protocols) as unknown as ClientSocket,
+    dropServerEnd: () => server.lastConnection?.drop(),
+    settle: async () => void clock.runAll(),
+  };
+}
+
+async function realSide(selectProtocol?: (offered: readonly string[]) => string): Promise<Side> {
+  const wss = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    ...(selectProtocol === undefined ? {} : { handleProtocols: (offered: Set<string>) => selectProtocol([...offered]) }),
+  });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const sockets: ServerSide[] = [];
+  wss.on('connection', (ws) => {
+    sockets.push(ws);
+    ws.on('message', (data, isBinary) => ws.send(isBinary ? data : data.toString()));
+  });
+  closers.push(async () => {
+    for (const ws of sockets) ws.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  });
+  const { port } = wss.address() as { port: number };
+  return {
+    connect: (protocols) => new UndiciWebSocket(`ws://127.0.0.1:${port}/`, protocols),
+    dropServerEnd: () => sockets[sockets.length - 1]?.terminate(),
+    settle: (done) => until(done, 5000, 'the script to finish'),
+  };
+}
+
+const sides = [
+  ['fake', fakeSide],
+  ['ws + undici', realSide],
+] as const;
+
+describe.each(sides)('the same script on the %s server', (_name, makeSide) => {
+  it('a listener removed by an earlier listener of the same event is not called (DOM: the "removed" flag)', async () => {
+    const side = await makeSide();
+    const socket = side.connect();
+    const log: string[] = [];
+    const later = (): void => void log.push('later');
+    socket.addEventListener('message', () => {
+      log.push('first');
+      socket.removeEventListener('message', later);
+    });
+    socket.addEventListener('message', later);
+    socket.onopen = () => socket.send('hello');
+    socket.onclose = () => log.push('close');
+    socket.addEventListener('message', () => socket.close());
+    await side.settle(() => log.includes('close'));
+    expect(log).toEqual(['first', 'close']);
+  });
+});
