@@ -162,6 +162,8 @@ export class ServerConnection<N extends string> implements FakeConnection<N> {
     if (this.state !== 'open') return;
     this.state = 'closing';
     this.deliver((driver) => {
+      // Dropped before the server answered: the client sees that drop (1006), not a clean close.
+      if (this.state === 'closed') return;
       this.finish('client', code, reason);
       driver.close(code ?? 1005, reason, true);
     });

@@ -80,4 +80,17 @@ describe.each(sides)('the same script on the %s server', (_name, makeSide) => {
     await side.settle(() => log.includes('close'));
     expect(log).toEqual(['first', 'close']);
   });
+
+  it('a client close(4000) the server never answers, dropping the connection instead: close 1006, not clean', async () => {
+    const side = await makeSide();
+    const socket = side.connect();
+    let closed: { code: number; wasClean: boolean } | undefined;
+    socket.onopen = () => {
+      socket.close(4000, 'bye');
+      side.dropServerEnd();
+    };
+    socket.onclose = (event) => void (closed = { code: event.code, wasClean: event.wasClean });
+    await side.settle(() => closed !== undefined);
+    expect(closed).toEqual({ code: 1006, wasClean: false });
+  });
 });
