@@ -38,7 +38,7 @@ export interface FakeServerOptions<M extends CloseCodeMap = Record<never, number
   readonly latencyMs?: number;
   /** What to do with a connection no `…Next()` call scripted. @default 'accept' */
   readonly default?: FakeBehaviour<keyof M & string>;
-  /** Picks the subprotocol from the client's offer. @default the first offered, or '' */
+  /** Picks the subprotocol from the client's offer ('' for none); one the client did not offer fails the connection, as in a browser. @default the first offered, or '' */
   readonly selectProtocol?: (offered: readonly string[], connection: FakeConnection<keyof M & string>) => string;
   /** Answers heartbeat pings by itself. @default false */
   readonly autoPong?: boolean | AutoPongOptions;

@@ -86,10 +86,13 @@ export class ServerConnection<N extends string> implements FakeConnection<N> {
 
   accept(): void {
     this.expectConnecting('accept');
-    this.protocol = this.server.options.selectProtocol?.(this.protocols, this) ?? this.protocols[0] ?? '';
+    const protocol = this.server.options.selectProtocol?.(this.protocols, this) ?? this.protocols[0] ?? '';
+    if (typeof protocol !== 'string') throw new TypeError(`createFakeServer: selectProtocol must return a string, got ${show(protocol)}.`);
+    // RFC 6455 §4.1: a client fails the connection when the server picks a subprotocol it did not offer.
+    if (protocol !== '' && !this.protocols.includes(protocol)) return this.refuse();
+    this.protocol = protocol;
     this.state = 'open';
     this.openedAtMs = this.server.clock.now();
-    const protocol = this.protocol;
     this.deliver((driver) => driver.open(protocol));
   }
 

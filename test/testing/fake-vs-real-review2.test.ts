@@ -93,4 +93,38 @@ describe.each(sides)('the same script on the %s server', (_name, makeSide) => {
     await side.settle(() => closed !== undefined);
     expect(closed).toEqual({ code: 1006, wasClean: false });
   });
+
+  it('a subprotocol the client did not offer fails the connection: error, close 1006, never open', async () => {
+    const side = await makeSide(() => 'v2');
+    const socket = side.connect(['v1']);
+    const log: string[] = [];
+    socket.onopen = () => log.push('open');
+    socket.onerror = () => log.push('error');
+    socket.onclose = (event) => log.push(`close ${event.code} ${event.wasClean}`);
+    await side.settle(() => log.some((entry) => entry.startsWith('close')));
+    expect(log).toEqual(['error', 'close 1006 false']);
+    expect(socket.protocol).toBe('');
+  });
+});
+
+describe('fake server: selectProtocol', () => {
+  it('one picked when the client offered none fails the connection too', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock, selectProtocol: () => 'v2' });
+    const socket = new server.WebSocket('ws://fake.test/');
+    const log: string[] = [];
+    socket.onopen = () => log.push('open');
+    socket.onerror = () => log.push('error');
+    socket.onclose = (event) => log.push(`close ${(event as { code: number }).code}`);
+    clock.runAll();
+    expect(log).toEqual(['error', 'close 1006']);
+    expect(server.lastConnection).toMatchObject({ state: 'closed', closedBy: 'network', protocol: '' });
+  });
+
+  it('one that is not a string throws a TypeError naming selectProtocol', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock, selectProtocol: () => 2 as unknown as string });
+    new server.WebSocket('ws://fake.test/', ['v1']);
+    expect(() => clock.runAll()).toThrow(new TypeError('createFakeServer: selectProtocol must return a string, got 2.'));
+  });
 });
