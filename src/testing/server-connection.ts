@@ -35,10 +35,15 @@ export function checkCloseFrame(code: unknown, reason: string | undefined, codes
   return wireCode;
 }
 
-// How a browser reports a connection that failed: error, then close 1006, not clean.
+// How a browser reports a connection that failed: error, then close 1006, not
+// clean. The close comes even when an error listener throws (a browser only
+// reports that exception; the fake rethrows it to the test).
 function failConnection(driver: FakeSocketDriver): void {
-  driver.error();
-  driver.close(1006, '', false);
+  try {
+    driver.error();
+  } finally {
+    driver.close(1006, '', false);
+  }
 }
 
 /** What a connection needs from its server. */
@@ -144,8 +149,8 @@ export class ServerConnection<N extends string> implements FakeConnection<N> {
     this.deliver((driver) => {
       // A socket that never opened reports the failure with an error event; an
       // open one that loses its TCP connection does not.
-      if (!opened || driver.readyState === 0) driver.error();
-      driver.close(1006, '', false);
+      if (!opened || driver.readyState === 0) failConnection(driver);
+      else driver.close(1006, '', false);
     });
   }
 

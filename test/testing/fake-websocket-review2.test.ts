@@ -1,0 +1,43 @@
+// Review round 2: the fake WebSocket against a browser's (and undici's) behaviour.
+import { describe, expect, it } from 'vitest';
+import { createFakeClock, createFakeServer } from '../../src/testing';
+
+describe('fake WebSocket: an error listener that throws', () => {
+  // A browser reports a listener's exception and goes on: the close event still
+  // comes. The fake rethrows it to the test, and must still deliver the close.
+  it.each([
+    ['a refused connection', (server: ReturnType<typeof createFakeServer>) => server.refuseNext()],
+    ['a close() while connecting', () => undefined],
+  ])('%s: the test sees the error, and the socket still closes with 1006', (what, script) => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    script(server);
+    const socket = new server.WebSocket('ws://fake.test/');
+    if (what.startsWith('a close()')) socket.close();
+    const closes: number[] = [];
+    socket.onerror = () => {
+      throw new Error('app bug in onerror');
+    };
+    socket.onclose = (event) => void closes.push((event as { code: number }).code);
+    expect(() => clock.runAll()).toThrow('app bug in onerror');
+    clock.runAll();
+    expect(socket.readyState).toBe(socket.CLOSED);
+    expect(closes).toEqual([1006]);
+  });
+});
+
+describe('fake WebSocket: an error listener that throws on a dropped pending connection', () => {
+  it('still gets its close 1006', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    server.hangNext();
+    const socket = new server.WebSocket('ws://fake.test/');
+    clock.runAll();
+    socket.onerror = () => {
+      throw new Error('app bug in onerror');
+    };
+    server.dropAll();
+    expect(() => clock.runAll()).toThrow('app bug in onerror');
+    expect(socket.readyState).toBe(socket.CLOSED);
+  });
+});
