@@ -58,12 +58,15 @@ function parseUrl(url: string): string {
   return parsed.href;
 }
 
-function parseProtocols(protocols: string | readonly string[] | undefined): string[] {
-  const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
+// WebIDL (DOMString or sequence<DOMString>), as browsers and undici convert it:
+// an iterable is a list, anything else one string; every entry becomes a string.
+function parseProtocols(protocols: unknown): string[] {
+  const given = protocols === undefined ? [] : typeof protocols === 'object' && protocols !== null && Symbol.iterator in protocols ? [...(protocols as Iterable<unknown>)] : [protocols];
+  const list = given.map(String);
   const seen = new Set<string>();
   for (const protocol of list) {
-    if (typeof protocol !== 'string' || protocol === '' || /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(protocol)) {
-      throw domError('SyntaxError', `Failed to construct 'WebSocket': The subprotocol '${String(protocol)}' is invalid.`);
+    if (protocol === '' || /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(protocol)) {
+      throw domError('SyntaxError', `Failed to construct 'WebSocket': The subprotocol '${protocol}' is invalid.`);
     }
     if (seen.has(protocol)) {
       throw domError('SyntaxError', `Failed to construct 'WebSocket': The subprotocol '${protocol}' is duplicated.`);

@@ -128,3 +128,34 @@ describe('fake server: selectProtocol', () => {
     expect(() => clock.runAll()).toThrow(new TypeError('createFakeServer: selectProtocol must return a string, got 2.'));
   });
 });
+
+describe('subprotocols given as other values than strings', () => {
+  // WebIDL (DOMString or sequence<DOMString>): an iterable is a list, anything
+  // else one string, and every entry is converted to a string.
+  const offers: [string, unknown, string[]][] = [
+    ['a number', 5, ['5']],
+    ['null', null, ['null']],
+    ['a boolean', true, ['true']],
+    ['a list with a number', [5, 'v1'], ['5', 'v1']],
+    ['a Set', new Set(['v1', 'v2']), ['v1', 'v2']],
+  ];
+
+  it.each(offers)('%s: the fake offers what ws + undici offer', async (_what, protocols, expected) => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => false });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const offered: string[][] = [];
+    wss.on('connection', (ws, request) => {
+      offered.push(String(request.headers['sec-websocket-protocol']).split(/, */));
+      ws.terminate();
+    });
+    closers.push(() => new Promise((resolve) => wss.close(() => resolve())));
+    const { port } = wss.address() as { port: number };
+    new UndiciWebSocket(`ws://127.0.0.1:${port}/`, protocols as string[]);
+    await until(() => offered.length === 1, 5000, 'the upgrade');
+    expect(offered[0]).toEqual(expected);
+
+    const server = createFakeServer();
+    new server.WebSocket('ws://fake.test/', protocols as string[]);
+    expect(server.lastConnection?.protocols).toEqual(expected);
+  });
+});
