@@ -27,6 +27,8 @@ export interface FakeSocketDriver {
 export type FakeConnector = (driver: FakeSocketDriver, url: string, protocols: readonly string[]) => FakeLink;
 
 type AnyListener = FakeListener<never>;
+/** A listener, or (`handler`) the place of an `on…` handler among them. */
+type Entry = { listener: AnyListener; once: boolean; removed?: boolean; handler?: true };
 
 // WebIDL [Clamp] unsigned short, as browsers convert close(code): round half to
 // even, clamp to 0–65535, NaN → 0.
@@ -102,18 +104,38 @@ export class FakeWebSocket implements WebSocketLike {
   // Typed as closekit's WebSocketLike declares them, so the fake always fits
   // the `WebSocket` option; the events passed are the Fake…Event objects.
   /** Called with a {@link FakeOpenEvent}. */
-  onopen: WebSocketLike['onopen'] = null;
+  get onopen(): WebSocketLike['onopen'] {
+    return this.handlerOf('open');
+  }
+  set onopen(handler: WebSocketLike['onopen']) {
+    this.setHandler('open', handler);
+  }
   /** Called with a {@link FakeMessageEvent}. */
-  onmessage: WebSocketLike['onmessage'] = null;
+  get onmessage(): WebSocketLike['onmessage'] {
+    return this.handlerOf('message');
+  }
+  set onmessage(handler: WebSocketLike['onmessage']) {
+    this.setHandler('message', handler);
+  }
   /** Called with a {@link FakeErrorEvent}. */
-  onerror: WebSocketLike['onerror'] = null;
+  get onerror(): WebSocketLike['onerror'] {
+    return this.handlerOf('error');
+  }
+  set onerror(handler: WebSocketLike['onerror']) {
+    this.setHandler('error', handler);
+  }
   /** Called with a {@link FakeCloseEvent}. */
-  onclose: WebSocketLike['onclose'] = null;
+  get onclose(): WebSocketLike['onclose'] {
+    return this.handlerOf('close');
+  }
+  set onclose(handler: WebSocketLike['onclose']) {
+    this.setHandler('close', handler);
+  }
 
   private state: number = ReadyState.CONNECTING;
   private negotiated = '';
   private binary: 'blob' | 'arraybuffer' = 'blob';
-  private readonly listeners = new Map<FakeEventType, { listener: AnyListener; once: boolean; removed?: boolean }[]>();
+  private readonly listeners = new Map<FakeEventType, Entry[]>();
   private readonly link: FakeLink;
 
   /** @internal Use `server.WebSocket`; this constructor needs the server's connector. */
@@ -208,11 +230,14 @@ export class FakeWebSocket implements WebSocketLike {
     this.link.close(checkedCode, text, connecting);
   }
 
-  /** Adds a listener; `once` is honoured. The `on…` handler runs before listeners. */
+  /**
+   * Adds a listener; `once` is honoured. Listeners and `on…` handlers run in
+   * the order they were added, a handler where it was first set, as in a browser.
+   */
   addEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null, options?: boolean | { readonly once?: boolean }): void {
     if (listener == null) return;
     const list = this.listeners.get(type) ?? [];
-    if (list.some((entry) => entry.listener === listener)) return;
+    if (list.some((entry) => entry.handler !== true && entry.listener === listener)) return;
     list.push({ listener: listener as AnyListener, once: typeof options === 'object' && options.once === true });
     this.listeners.set(type, list);
   }
@@ -221,10 +246,29 @@ export class FakeWebSocket implements WebSocketLike {
   removeEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null): void {
     const list = this.listeners.get(type);
     if (list === undefined || listener == null) return;
-    const entry = list.find((candidate) => candidate.listener === listener);
+    this.removeEntry(list, (candidate) => candidate.handler !== true && candidate.listener === listener);
+  }
+
+  private removeEntry(list: Entry[], matches: (entry: Entry) => boolean): void {
+    const entry = list.find(matches);
     if (entry === undefined) return;
     entry.removed = true;
     list.splice(list.indexOf(entry), 1);
+  }
+
+  // HTML "event handlers": an on… handler is a listener added when first set;
+  // replacing it keeps its place, setting anything but a function removes it.
+  private handlerOf(type: FakeEventType): ((event: never) => void) | null {
+    return (this.listeners.get(type)?.find((entry) => entry.handler === true)?.listener as (event: never) => void) ?? null;
+  }
+
+  private setHandler(type: FakeEventType, value: unknown): void {
+    const list = this.listeners.get(type) ?? [];
+    const entry = list.find((candidate) => candidate.handler === true);
+    if (typeof value !== 'function') this.removeEntry(list, (candidate) => candidate === entry);
+    else if (entry !== undefined) entry.listener = value as AnyListener;
+    else list.push({ listener: value as AnyListener, once: false, handler: true });
+    this.listeners.set(type, list);
   }
 
   // Every listener runs even if one throws; the first error is rethrown
@@ -240,8 +284,6 @@ export class FakeWebSocket implements WebSocketLike {
         errors.push(error);
       }
     };
-    const handler = this[`on${type}`] as AnyListener | null;
-    if (typeof handler === 'function') call(handler);
     for (const entry of [...(this.listeners.get(type) ?? [])]) {
       // DOM "inner invoke": a listener an earlier one removed during this dispatch is skipped.
       if (entry.removed === true) continue;

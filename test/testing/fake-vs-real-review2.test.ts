@@ -81,6 +81,25 @@ describe.each(sides)('the same script on the %s server', (_name, makeSide) => {
     expect(log).toEqual(['first', 'close']);
   });
 
+  it('an on… handler runs in the order it was first set among the listeners, as an event listener (HTML "event handlers")', async () => {
+    const side = await makeSide();
+    const socket = side.connect();
+    const log: string[] = [];
+    socket.addEventListener('message', () => log.push('listener 1'));
+    socket.onmessage = () => log.push('handler');
+    socket.addEventListener('message', () => log.push('listener 2'));
+    // Clearing a handler and setting it again moves it to the end.
+    socket.onclose = () => log.push('close');
+    socket.addEventListener('close', () => log.push('close listener'));
+    socket.onclose = null;
+    socket.onclose = () => log.push('close again');
+    socket.onopen = () => socket.send('hello');
+    socket.addEventListener('message', () => socket.close());
+    await side.settle(() => log.includes('close again'));
+    expect(log).toEqual(['listener 1', 'handler', 'listener 2', 'close listener', 'close again']);
+    expect(socket.onclose).toBeTypeOf('function');
+  });
+
   it('a client close(4000) the server never answers, dropping the connection instead: close 1006, not clean', async () => {
     const side = await makeSide();
     const socket = side.connect();

@@ -41,3 +41,31 @@ describe('fake WebSocket: an error listener that throws on a dropped pending con
     expect(socket.readyState).toBe(socket.CLOSED);
   });
 });
+
+describe('fake WebSocket: on… handlers among listeners', () => {
+  // HTML "event handlers": the handler's listener is added when it is first set
+  // and keeps its place when replaced. Measured in Chromium (an AbortSignal's
+  // onabort: listener, replaced handler, listener → 'l1', 'new', 'l2'); undici
+  // moves a replaced handler to the end, so this is pinned to the browser.
+  it('a replaced handler keeps the place of the first one', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const socket = new server.WebSocket('ws://fake.test/');
+    const log: string[] = [];
+    socket.addEventListener('open', () => log.push('l1'));
+    socket.onopen = () => log.push('old');
+    socket.addEventListener('open', () => log.push('l2'));
+    socket.onopen = () => log.push('new');
+    clock.runAll();
+    expect(log).toEqual(['l1', 'new', 'l2']);
+  });
+
+  it('a handler that is not a function reads back as null and runs nothing', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const socket = new server.WebSocket('ws://fake.test/');
+    socket.onopen = 5 as never;
+    expect(socket.onopen).toBeNull();
+    expect(() => clock.runAll()).not.toThrow();
+  });
+});
