@@ -42,6 +42,12 @@ function clampUnsignedShort(value: unknown): number {
   return floor;
 }
 
+// WebIDL USVString, as browsers and undici convert send()'s text and close()'s reason: a lone surrogate becomes U+FFFD.
+const usvString = (value: unknown): string => String(value).replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (unit) => (unit.length === 2 ? unit : '\uFFFD'));
+
+// What send() passes on as it is; anything else is sent as text (an object as "[object Object]").
+const isBinary = (data: unknown): boolean => data instanceof ArrayBuffer || ArrayBuffer.isView(data) || (typeof Blob === 'function' && data instanceof Blob);
+
 function parseUrl(url: string): string {
   let parsed: URL;
   try {
@@ -195,7 +201,8 @@ export class FakeWebSocket implements WebSocketLike {
   }
 
   /**
-   * Sends `data` to the fake server (recorded in `server.received`). Throws an
+   * Sends `data` to the fake server (recorded in `server.received` as a browser
+   * sends it: binary data as it is, anything else as a string). Throws an
    * `InvalidStateError` while CONNECTING; ignored once CLOSING or CLOSED, as a
    * browser does.
    */
@@ -203,7 +210,7 @@ export class FakeWebSocket implements WebSocketLike {
     if (this.state === ReadyState.CONNECTING) {
       throw domError('InvalidStateError', "Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.");
     }
-    if (this.state === ReadyState.OPEN) this.link.send(data);
+    if (this.state === ReadyState.OPEN) this.link.send(isBinary(data) ? data : usvString(data));
   }
 
   /**
@@ -220,7 +227,7 @@ export class FakeWebSocket implements WebSocketLike {
         throw domError('InvalidAccessError', `Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${checkedCode} is neither.`);
       }
     }
-    const text = reason === undefined ? '' : String(reason);
+    const text = reason === undefined ? '' : usvString(reason);
     if (utf8ByteLength(text) > MAX_REASON_BYTES) {
       throw domError('SyntaxError', `Failed to execute 'close' on 'WebSocket': The close reason must not be greater than ${MAX_REASON_BYTES} UTF-8 bytes.`);
     }

@@ -178,3 +178,60 @@ describe('subprotocols given as other values than strings', () => {
     expect(server.lastConnection?.protocols).toEqual(expected);
   });
 });
+
+describe('what reaches the server from send() and close()', () => {
+  // WebIDL: send() takes binary data as it is and converts anything else to a
+  // USVString (a lone surrogate becomes U+FFFD), and so does close()'s reason.
+  // An app that forgets JSON.stringify sends "[object Object]", and its test must see that.
+  const sent: unknown[] = [5, { type: 'hello' }, null, true, 'x\uD800y'];
+  const reason = 'bye \uDC00';
+
+  it('the fake server records what a ws server receives from undici', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const received: string[] = [];
+    let closeReason: string | undefined;
+    wss.on('connection', (ws) => {
+      ws.on('message', (data) => received.push(data.toString()));
+      ws.on('close', (_code, why) => void (closeReason = why.toString()));
+    });
+    closers.push(() => new Promise((resolve) => wss.close(() => resolve())));
+    const { port } = wss.address() as { port: number };
+    const socket = new UndiciWebSocket(`ws://127.0.0.1:${port}/`);
+    socket.onopen = () => {
+      for (const data of sent) socket.send(data as string);
+      socket.close(4000, reason);
+    };
+    await until(() => closeReason !== undefined, 5000, 'the close');
+
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const fake = new server.WebSocket('ws://fake.test/');
+    fake.onopen = () => {
+      for (const data of sent) fake.send(data);
+      fake.close(4000, reason);
+    };
+    clock.runAll();
+    expect(server.received).toEqual(received);
+    expect(server.lastConnection?.closeReason).toBe(closeReason);
+    expect(received).toEqual(['5', '[object Object]', 'null', 'true', 'x\uFFFDy']);
+  });
+
+  it('binary data reaches the fake server as it was sent', () => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const fake = new server.WebSocket('ws://fake.test/');
+    const bytes = new Uint8Array([1, 2]);
+    const buffer = new ArrayBuffer(3);
+    const blob = new Blob(['x']);
+    fake.onopen = () => {
+      fake.send(bytes);
+      fake.send(buffer);
+      fake.send(blob);
+    };
+    clock.runAll();
+    expect(server.received[0]).toBe(bytes);
+    expect(server.received[1]).toBe(buffer);
+    expect(server.received[2]).toBe(blob);
+  });
+});
