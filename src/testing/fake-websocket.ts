@@ -216,12 +216,15 @@ export class FakeWebSocket implements WebSocketLike {
   /**
    * Closes like a browser: a code other than 1000 or 3000–4999 throws an
    * `InvalidAccessError`, a reason over 123 UTF-8 bytes a `SyntaxError`, and
-   * the socket stays as it was. A reason without a code is sent with 1000.
-   * Closing while CONNECTING fails the connection (error, then close 1006).
+   * the socket stays as it was; a reason without a code throws too, as in
+   * Chromium (code 0). Closing while CONNECTING fails the connection (error, then close 1006).
    */
   close(code?: number, reason?: string): void {
     let checkedCode: number | undefined;
-    if (code !== undefined) {
+    // A reason without a code: Chromium converts the missing code to 0 and
+    // throws; Firefox drops the reason (1005), undici sends 1000. The fake
+    // throws, so an app finds out before its strictest browser does.
+    if (code !== undefined || reason !== undefined) {
       checkedCode = clampUnsignedShort(code);
       if (checkedCode !== 1000 && (checkedCode < 3000 || checkedCode > 4999)) {
         throw domError('InvalidAccessError', `Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${checkedCode} is neither.`);
@@ -232,8 +235,6 @@ export class FakeWebSocket implements WebSocketLike {
       throw domError('SyntaxError', `Failed to execute 'close' on 'WebSocket': The close reason must not be greater than ${MAX_REASON_BYTES} UTF-8 bytes.`);
     }
     if (this.state === ReadyState.CLOSING || this.state === ReadyState.CLOSED) return;
-    // WHATWG "close a WebSocket": a reason without a code goes out with 1000.
-    if (checkedCode === undefined && text !== '') checkedCode = 1000;
     const connecting = this.state === ReadyState.CONNECTING;
     this.state = ReadyState.CLOSING;
     this.link.close(checkedCode, text, connecting);

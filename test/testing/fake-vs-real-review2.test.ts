@@ -113,18 +113,6 @@ describe.each(sides)('the same script on the %s server', (_name, makeSide) => {
     expect(closed).toEqual({ code: 1006, wasClean: false });
   });
 
-  it('close(undefined, reason) closes with 1000 and that reason (WHATWG "close a WebSocket"); close(undefined, \'\') with 1005', async () => {
-    const side = await makeSide();
-    const closes: string[] = [];
-    for (const reason of ['bye', '']) {
-      const socket = side.connect();
-      socket.onopen = () => socket.close(undefined, reason);
-      socket.onclose = (event) => void closes.push(`${event.code} '${event.reason}' ${event.wasClean}`);
-    }
-    await side.settle(() => closes.length === 2);
-    expect(closes.sort()).toEqual(["1000 'bye' true", "1005 '' true"]);
-  });
-
   it('a subprotocol the client did not offer fails the connection: error, close 1006, never open', async () => {
     const side = await makeSide(() => 'v2');
     const socket = side.connect(['v1']);

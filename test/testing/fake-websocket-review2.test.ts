@@ -69,3 +69,21 @@ describe('fake WebSocket: on… handlers among listeners', () => {
     expect(() => clock.runAll()).not.toThrow();
   });
 });
+
+describe('fake WebSocket: close(undefined, reason)', () => {
+  // Measured here against a ws server on 127.0.0.1: Chromium 156 throws
+  // InvalidAccessError ("0 is neither") for any reason, '' included; Firefox
+  // ESR closes with 1005 and drops the reason; undici closes with 1000 and the
+  // reason. The fake follows Chromium, the strictest, and stays open.
+  it.each(['bye', ''])('reason %j without a code throws InvalidAccessError and the socket stays open', (reason) => {
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    const socket = new server.WebSocket('ws://fake.test/');
+    clock.runAll();
+    expect(() => socket.close(undefined, reason)).toThrow(expect.objectContaining({ name: 'InvalidAccessError', message: expect.stringContaining('0 is neither') }));
+    expect(socket.readyState).toBe(socket.OPEN);
+    socket.close(undefined);
+    clock.runAll();
+    expect(server.lastConnection).toMatchObject({ closedBy: 'client', closeCode: undefined, closeReason: '' });
+  });
+});
