@@ -48,6 +48,15 @@ const usvString = (value: unknown): string => String(value).replace(/[\uD800-\uD
 // What send() passes on as it is; anything else is sent as text (an object as "[object Object]").
 const isBinary = (data: unknown): boolean => data instanceof ArrayBuffer || ArrayBuffer.isView(data) || (typeof Blob === 'function' && data instanceof Blob);
 
+// WebIDL `EventListener?`: null and undefined are ignored; a primitive is a TypeError, as in a browser.
+function isListener(listener: unknown, method: string): boolean {
+  if (listener == null) return false;
+  if (typeof listener !== 'function' && typeof listener !== 'object') {
+    throw new TypeError(`Failed to execute '${method}' on 'EventTarget': parameter 2 is not of type 'Object'.`);
+  }
+  return true;
+}
+
 function parseUrl(url: string): string {
   let parsed: URL;
   try {
@@ -245,7 +254,7 @@ export class FakeWebSocket implements WebSocketLike {
    * the order they were added, a handler where it was first set, as in a browser.
    */
   addEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null, options?: boolean | { readonly once?: boolean }): void {
-    if (listener == null) return;
+    if (!isListener(listener, 'addEventListener')) return;
     const list = this.listeners.get(type) ?? [];
     if (list.some((entry) => entry.handler !== true && entry.listener === listener)) return;
     list.push({ listener: listener as AnyListener, once: typeof options === 'object' && options.once === true });
@@ -255,7 +264,7 @@ export class FakeWebSocket implements WebSocketLike {
   /** Removes a listener added with {@link FakeWebSocket.addEventListener}. */
   removeEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null): void {
     const list = this.listeners.get(type);
-    if (list === undefined || listener == null) return;
+    if (!isListener(listener, 'removeEventListener') || list === undefined) return;
     this.removeEntry(list, (candidate) => candidate.handler !== true && candidate.listener === listener);
   }
 

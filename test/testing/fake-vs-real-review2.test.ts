@@ -100,6 +100,19 @@ describe.each(sides)('the same script on the %s server', (_name, makeSide) => {
     expect(socket.onclose).toBeTypeOf('function');
   });
 
+  it('addEventListener and removeEventListener throw a TypeError for a listener that is a primitive, and ignore null', async () => {
+    const side = await makeSide();
+    const socket = side.connect();
+    for (const method of ['addEventListener', 'removeEventListener'] as const) {
+      for (const listener of [5, 'open', true]) expect(() => socket[method]('open', listener as never)).toThrow(TypeError);
+      expect(() => socket[method]('open', null as never)).not.toThrow();
+    }
+    socket.onopen = () => socket.close();
+    let closed = false;
+    socket.onclose = () => void (closed = true);
+    await side.settle(() => closed);
+  });
+
   it('a client close(4000) the server never answers, dropping the connection instead: close 1006, not clean', async () => {
     const side = await makeSide();
     const socket = side.connect();
