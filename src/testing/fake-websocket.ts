@@ -48,6 +48,15 @@ const usvString = (value: unknown): string => String(value).replace(/[\uD800-\uD
 // What send() passes on as it is; anything else is sent as text (an object as "[object Object]").
 const isBinary = (data: unknown): boolean => data instanceof ArrayBuffer || ArrayBuffer.isView(data) || (typeof Blob === 'function' && data instanceof Blob);
 
+// WHATWG WebSockets: binary data reaches the page as a Blob or an ArrayBuffer,
+// by binaryType, never as the view the server sent. A Blob stays a Blob (it
+// cannot be read synchronously); text and anything else pass as they are.
+function asReceived(data: unknown, binaryType: 'blob' | 'arraybuffer'): unknown {
+  if (!(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) return data;
+  const bytes = (ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)).slice();
+  return binaryType === 'arraybuffer' || typeof Blob !== 'function' ? bytes.buffer : new Blob([bytes]);
+}
+
 // WebIDL `EventListener?`: null and undefined are ignored; a primitive is a TypeError, as in a browser.
 function isListener(listener: unknown, method: string): boolean {
   if (listener == null) return false;
@@ -171,7 +180,7 @@ export class FakeWebSocket implements WebSocketLike {
       },
       message(data) {
         if (socket.state !== ReadyState.OPEN) return;
-        socket.dispatch('message', { type: 'message', data, target: socket });
+        socket.dispatch('message', { type: 'message', data: asReceived(data, socket.binary), target: socket });
       },
       error() {
         if (socket.state === ReadyState.CLOSED) return;

@@ -248,3 +248,43 @@ describe('what reaches the server from send() and close()', () => {
     expect(server.received[2]).toBe(blob);
   });
 });
+
+describe('binary messages from the server, by binaryType', () => {
+  // WHATWG WebSockets: binary data arrives as a Blob ('blob', the default) or
+  // an ArrayBuffer ('arraybuffer'), never as the view the server sent.
+  const describeData = async (data: unknown): Promise<string> => {
+    if (data instanceof ArrayBuffer) return `ArrayBuffer ${[...new Uint8Array(data)].join(',')}`;
+    if (data instanceof Blob) return `Blob ${[...new Uint8Array(await data.arrayBuffer())].join(',')}`;
+    return `${Object.prototype.toString.call(data)}`;
+  };
+
+  it.each(['arraybuffer', 'blob'] as const)("binaryType '%s': the fake client gets what undici gets from a ws server", async (binaryType) => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (ws) => ws.send(new Uint8Array([1, 2, 3]).subarray(1)));
+    closers.push(async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    });
+    const { port } = wss.address() as { port: number };
+    const real = new UndiciWebSocket(`ws://127.0.0.1:${port}/`);
+    real.binaryType = binaryType;
+    let realData: unknown;
+    real.onmessage = (event) => void (realData = event.data);
+    await until(() => realData !== undefined, 5000, 'the message');
+
+    const clock = createFakeClock();
+    const server = createFakeServer({ clock });
+    server.onConnection((connection) => {
+      connection.accept();
+      connection.send(new Uint8Array([1, 2, 3]).subarray(1));
+    });
+    const fake = new server.WebSocket('ws://fake.test/');
+    fake.binaryType = binaryType;
+    let fakeData: unknown;
+    fake.onmessage = (event) => void (fakeData = (event as { data: unknown }).data);
+    clock.runAll();
+    expect(await describeData(fakeData)).toBe(await describeData(realData));
+    expect(await describeData(fakeData)).toBe(binaryType === 'arraybuffer' ? 'ArrayBuffer 2,3' : 'Blob 2,3');
+  });
+});
