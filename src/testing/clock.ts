@@ -1,3 +1,4 @@
+import { MAX_DELAY_MS } from '../check';
 import type { Clock, TimerHandle, Timers } from '../environment';
 import { createTimerQueue } from './timer-queue';
 
@@ -18,7 +19,7 @@ import { createTimerQueue } from './timer-queue';
 export interface FakeClock extends Clock, Timers {
   /** The virtual time in milliseconds. */
   now(): number;
-  /** Schedules `callback` at `now() + delayMs` (a negative or non-finite delay counts as 0). */
+  /** Schedules `callback` at `now() + delayMs` (a negative or non-finite delay, or one over 2147483647, counts as 0, as in a browser). */
   setTimeout(callback: () => void, delayMs: number): TimerHandle;
   /** Cancels a timer; unknown or already-run handles are ignored. */
   clearTimeout(handle: TimerHandle): void;
@@ -63,9 +64,10 @@ async function settlePromises(): Promise<void> {
 // Error texts name the method (and print the bad value) so a failing test says what it did wrong.
 const shown = (value: unknown): unknown => (typeof value === 'number' ? value : typeof value);
 
+// Infinity would leave the clock at Infinity, or never return while a timer keeps rescheduling.
 function checkDuration(ms: number, method: string): void {
-  if (typeof ms !== 'number' || Number.isNaN(ms) || ms < 0) {
-    throw new TypeError(`clock.${method} expects a duration in ms ≥ 0, got ${shown(ms)}.`);
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new TypeError(`clock.${method} expects a finite duration in ms ≥ 0, got ${shown(ms)}.`);
   }
 }
 
@@ -76,8 +78,9 @@ function checkLimit(limit: number, method: string): void {
 
 const tooMany = (limit: number): Error => new Error(`clock.runAll stopped after ${limit} timers; something keeps scheduling timers (a reconnect loop that never stops?).`);
 
-// A negative or non-finite delay counts as 0, as in a browser.
-const delayOrZero = (delayMs: unknown): number => (typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0);
+// A negative or non-finite delay counts as 0, as in a browser; so does one a
+// real timer cannot hold (a signed 32-bit integer), which fires at once.
+const delayOrZero = (delayMs: unknown): number => (typeof delayMs === 'number' && delayMs > 0 && delayMs <= MAX_DELAY_MS ? delayMs : 0);
 
 /**
  * Creates a {@link FakeClock} starting at `startMs` (default 0).

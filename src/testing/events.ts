@@ -17,7 +17,11 @@ export interface FakeOpenEvent<T = unknown> {
   readonly target: T;
 }
 
-/** The `message` event of a fake WebSocket; `data` is what the server sent, unchanged. */
+/**
+ * The `message` event of a fake WebSocket; `data` is what the server sent,
+ * except that binary data (an ArrayBuffer or a view) arrives as a Blob or an
+ * ArrayBuffer by the socket's `binaryType`, as in a browser.
+ */
 export interface FakeMessageEvent<T = unknown> {
   readonly type: 'message';
   readonly data: unknown;

@@ -1,3 +1,4 @@
+import { type Check, isFunction, isRecord, validator } from '../check';
 import type { CloseCodeContract, CloseCodeMap } from '../codes';
 import type { Clock, Timers } from '../environment';
 import { show } from '../errors';
@@ -38,7 +39,7 @@ export interface FakeServerOptions<M extends CloseCodeMap = Record<never, number
   readonly latencyMs?: number;
   /** What to do with a connection no `…Next()` call scripted. @default 'accept' */
   readonly default?: FakeBehaviour<keyof M & string>;
-  /** Picks the subprotocol from the client's offer. @default the first offered, or '' */
+  /** Picks the subprotocol from the client's offer ('' for none); one the client did not offer fails the connection, as in a browser. @default the first offered, or '' */
   readonly selectProtocol?: (offered: readonly string[], connection: FakeConnection<keyof M & string>) => string;
   /** Answers heartbeat pings by itself. @default false */
   readonly autoPong?: boolean | AutoPongOptions;
@@ -153,6 +154,15 @@ export interface FakeServer<N extends string = never, C extends Clock & Timers =
   restart(options?: RestartOptions<N>): void;
 }
 
+// Bad arguments throw at once, naming the function (not later, when a client connects).
+const checks = (name: string) => validator((_option, _value, message) => new TypeError(`${name}: ${message}`));
+const isTimerClock: Check = [
+  (value) => isRecord(value) && typeof value['now'] === 'function' && typeof value['setTimeout'] === 'function' && typeof value['clearTimeout'] === 'function',
+  'a clock with now(), setTimeout() and clearTimeout(), such as createFakeClock()',
+];
+const isAutoPong: Check = [(value) => typeof value === 'boolean' || isRecord(value), 'true, false or { ping, pong }'];
+const handlerOf = <H>(method: string, handler: H): H => checks(method).check(handler, isFunction, 'handler');
+
 // Every `new server.WebSocket()` becomes a ServerConnection; its handshake
 // reaches the script after the latency, as a real one would cross the network.
 function createServerWebSocket<N extends string>(connections: ServerConnection<N>[], context: ConnectionContext<N>, script: HandshakeScript<N>): FakeWebSocketConstructor {
@@ -187,6 +197,10 @@ function dropEach<N extends string>(connections: readonly ServerConnection<N>[])
 
 // Closes the open connections, refuses the pending ones; the script refuses new ones while down.
 function restartServer<N extends string>(connections: readonly ServerConnection<N>[], script: HandshakeScript<N>, context: ConnectionContext<N>, options: RestartOptions<N>): void {
+  const restartChecks = checks('restart');
+  const given: unknown = options;
+  if (!isRecord(given)) return restartChecks.fail('options', given, 'an object such as { downForMs: 1000 }');
+  restartChecks.fields(given, { downForMs: 0, code: 0, reason: 0 }, '');
   const downForMs = options.downForMs ?? 0;
   if (typeof downForMs !== 'number' || !(downForMs >= 0)) {
     throw new TypeError(`restart: downForMs must be a number ≥ 0, got ${show(downForMs)}.`);
@@ -219,6 +233,10 @@ function restartServer<N extends string>(connections: readonly ServerConnection<
  */
 export function createFakeServer<const M extends CloseCodeMap = Record<never, number>, C extends Clock & Timers = FakeClock>(options: FakeServerOptions<M, C> = {}): FakeServer<keyof M & string, C> {
   type N = keyof M & string;
+  const optionChecks = checks('createFakeServer');
+  const given: unknown = options;
+  if (!isRecord(given)) return optionChecks.fail('options', given, 'an object such as { clock, latencyMs }');
+  optionChecks.fields(given, { clock: isTimerClock, codes: 0, latencyMs: 0, default: 0, selectProtocol: isFunction, autoPong: isAutoPong }, '');
   const clock = (options.clock ?? createFakeClock()) as C;
   const codes = options.codes as CloseCodeContract | undefined;
   const latencyMs = options.latencyMs ?? 0;
@@ -264,9 +282,9 @@ export function createFakeServer<const M extends CloseCodeMap = Record<never, nu
     refuseNext: chained(() => script.push('refuse')),
     hangNext: chained(() => script.push('hang')),
     setDefault: chained(script.setDefault),
-    onConnection: script.onConnection,
-    onMessage: inbox.onMessage,
-    setAutoPong: inbox.setAutoPong,
+    onConnection: (handler) => script.onConnection(handlerOf('onConnection', handler)),
+    onMessage: (handler) => inbox.onMessage(handlerOf('onMessage', handler)),
+    setAutoPong: (autoPong) => inbox.setAutoPong(checks('setAutoPong').check(autoPong, isAutoPong, 'options')),
     send: (data) => sendEach(openOf(connections), data),
     closeAll: (code, reason) => closeEach(openOf(connections), code, reason, codes),
     dropAll: () => dropEach(connections),

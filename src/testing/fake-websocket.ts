@@ -27,6 +27,8 @@ export interface FakeSocketDriver {
 export type FakeConnector = (driver: FakeSocketDriver, url: string, protocols: readonly string[]) => FakeLink;
 
 type AnyListener = FakeListener<never>;
+/** A listener, or (`handler`) the place of an `on…` handler among them. */
+type Entry = { listener: AnyListener; once: boolean; removed?: boolean; handler?: true };
 
 // WebIDL [Clamp] unsigned short, as browsers convert close(code): round half to
 // even, clamp to 0–65535, NaN → 0.
@@ -38,6 +40,30 @@ function clampUnsignedShort(value: unknown): number {
   const fraction = clamped - floor;
   if (fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1)) return floor + 1;
   return floor;
+}
+
+// WebIDL USVString, as browsers and undici convert send()'s text and close()'s reason: a lone surrogate becomes U+FFFD.
+const usvString = (value: unknown): string => String(value).replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g, (unit) => (unit.length === 2 ? unit : '\uFFFD'));
+
+// What send() passes on as it is; anything else is sent as text (an object as "[object Object]").
+const isBinary = (data: unknown): boolean => data instanceof ArrayBuffer || ArrayBuffer.isView(data) || (typeof Blob === 'function' && data instanceof Blob);
+
+// WHATWG WebSockets: binary data reaches the page as a Blob or an ArrayBuffer,
+// by binaryType, never as the view the server sent. A Blob stays a Blob (it
+// cannot be read synchronously); text and anything else pass as they are.
+function asReceived(data: unknown, binaryType: 'blob' | 'arraybuffer'): unknown {
+  if (!(data instanceof ArrayBuffer || ArrayBuffer.isView(data))) return data;
+  const bytes = (ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)).slice();
+  return binaryType === 'arraybuffer' || typeof Blob !== 'function' ? bytes.buffer : new Blob([bytes]);
+}
+
+// WebIDL `EventListener?`: null and undefined are ignored; a primitive is a TypeError, as in a browser.
+function isListener(listener: unknown, method: string): boolean {
+  if (listener == null) return false;
+  if (typeof listener !== 'function' && typeof listener !== 'object') {
+    throw new TypeError(`Failed to execute '${method}' on 'EventTarget': parameter 2 is not of type 'Object'.`);
+  }
+  return true;
 }
 
 function parseUrl(url: string): string {
@@ -58,12 +84,15 @@ function parseUrl(url: string): string {
   return parsed.href;
 }
 
-function parseProtocols(protocols: string | readonly string[] | undefined): string[] {
-  const list = protocols === undefined ? [] : typeof protocols === 'string' ? [protocols] : [...protocols];
+// WebIDL (DOMString or sequence<DOMString>), as browsers and undici convert it:
+// an iterable is a list, anything else one string; every entry becomes a string.
+function parseProtocols(protocols: unknown): string[] {
+  const given = protocols === undefined ? [] : typeof protocols === 'object' && protocols !== null && Symbol.iterator in protocols ? [...(protocols as Iterable<unknown>)] : [protocols];
+  const list = given.map(String);
   const seen = new Set<string>();
   for (const protocol of list) {
-    if (typeof protocol !== 'string' || protocol === '' || /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(protocol)) {
-      throw domError('SyntaxError', `Failed to construct 'WebSocket': The subprotocol '${String(protocol)}' is invalid.`);
+    if (protocol === '' || /[^!#$%&'*+\-.^_`|~0-9A-Za-z]/.test(protocol)) {
+      throw domError('SyntaxError', `Failed to construct 'WebSocket': The subprotocol '${protocol}' is invalid.`);
     }
     if (seen.has(protocol)) {
       throw domError('SyntaxError', `Failed to construct 'WebSocket': The subprotocol '${protocol}' is duplicated.`);
@@ -99,18 +128,38 @@ export class FakeWebSocket implements WebSocketLike {
   // Typed as closekit's WebSocketLike declares them, so the fake always fits
   // the `WebSocket` option; the events passed are the Fake…Event objects.
   /** Called with a {@link FakeOpenEvent}. */
-  onopen: WebSocketLike['onopen'] = null;
+  get onopen(): WebSocketLike['onopen'] {
+    return this.handlerOf('open');
+  }
+  set onopen(handler: WebSocketLike['onopen']) {
+    this.setHandler('open', handler);
+  }
   /** Called with a {@link FakeMessageEvent}. */
-  onmessage: WebSocketLike['onmessage'] = null;
+  get onmessage(): WebSocketLike['onmessage'] {
+    return this.handlerOf('message');
+  }
+  set onmessage(handler: WebSocketLike['onmessage']) {
+    this.setHandler('message', handler);
+  }
   /** Called with a {@link FakeErrorEvent}. */
-  onerror: WebSocketLike['onerror'] = null;
+  get onerror(): WebSocketLike['onerror'] {
+    return this.handlerOf('error');
+  }
+  set onerror(handler: WebSocketLike['onerror']) {
+    this.setHandler('error', handler);
+  }
   /** Called with a {@link FakeCloseEvent}. */
-  onclose: WebSocketLike['onclose'] = null;
+  get onclose(): WebSocketLike['onclose'] {
+    return this.handlerOf('close');
+  }
+  set onclose(handler: WebSocketLike['onclose']) {
+    this.setHandler('close', handler);
+  }
 
   private state: number = ReadyState.CONNECTING;
   private negotiated = '';
   private binary: 'blob' | 'arraybuffer' = 'blob';
-  private readonly listeners = new Map<FakeEventType, { listener: AnyListener; once: boolean }[]>();
+  private readonly listeners = new Map<FakeEventType, Entry[]>();
   private readonly link: FakeLink;
 
   /** @internal Use `server.WebSocket`; this constructor needs the server's connector. */
@@ -131,7 +180,7 @@ export class FakeWebSocket implements WebSocketLike {
       },
       message(data) {
         if (socket.state !== ReadyState.OPEN) return;
-        socket.dispatch('message', { type: 'message', data, target: socket });
+        socket.dispatch('message', { type: 'message', data: asReceived(data, socket.binary), target: socket });
       },
       error() {
         if (socket.state === ReadyState.CLOSED) return;
@@ -170,7 +219,8 @@ export class FakeWebSocket implements WebSocketLike {
   }
 
   /**
-   * Sends `data` to the fake server (recorded in `server.received`). Throws an
+   * Sends `data` to the fake server (recorded in `server.received` as a browser
+   * sends it: binary data as it is, anything else as a string). Throws an
    * `InvalidStateError` while CONNECTING; ignored once CLOSING or CLOSED, as a
    * browser does.
    */
@@ -178,24 +228,27 @@ export class FakeWebSocket implements WebSocketLike {
     if (this.state === ReadyState.CONNECTING) {
       throw domError('InvalidStateError', "Failed to execute 'send' on 'WebSocket': Still in CONNECTING state.");
     }
-    if (this.state === ReadyState.OPEN) this.link.send(data);
+    if (this.state === ReadyState.OPEN) this.link.send(isBinary(data) ? data : usvString(data));
   }
 
   /**
    * Closes like a browser: a code other than 1000 or 3000–4999 throws an
    * `InvalidAccessError`, a reason over 123 UTF-8 bytes a `SyntaxError`, and
-   * the socket stays as it was. Closing while CONNECTING fails the connection
-   * (error, then close 1006).
+   * the socket stays as it was; a reason without a code throws too, as in
+   * Chromium (code 0). Closing while CONNECTING fails the connection (error, then close 1006).
    */
   close(code?: number, reason?: string): void {
     let checkedCode: number | undefined;
-    if (code !== undefined) {
+    // A reason without a code: Chromium converts the missing code to 0 and
+    // throws; Firefox drops the reason (1005), undici sends 1000. The fake
+    // throws, so an app finds out before its strictest browser does.
+    if (code !== undefined || reason !== undefined) {
       checkedCode = clampUnsignedShort(code);
       if (checkedCode !== 1000 && (checkedCode < 3000 || checkedCode > 4999)) {
         throw domError('InvalidAccessError', `Failed to execute 'close' on 'WebSocket': The close code must be either 1000, or between 3000 and 4999. ${checkedCode} is neither.`);
       }
     }
-    const text = reason === undefined ? '' : String(reason);
+    const text = reason === undefined ? '' : usvString(reason);
     if (utf8ByteLength(text) > MAX_REASON_BYTES) {
       throw domError('SyntaxError', `Failed to execute 'close' on 'WebSocket': The close reason must not be greater than ${MAX_REASON_BYTES} UTF-8 bytes.`);
     }
@@ -205,11 +258,14 @@ export class FakeWebSocket implements WebSocketLike {
     this.link.close(checkedCode, text, connecting);
   }
 
-  /** Adds a listener; `once` is honoured. The `on…` handler runs before listeners. */
+  /**
+   * Adds a listener; `once` is honoured. Listeners and `on…` handlers run in
+   * the order they were added, a handler where it was first set, as in a browser.
+   */
   addEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null, options?: boolean | { readonly once?: boolean }): void {
-    if (listener == null) return;
+    if (!isListener(listener, 'addEventListener')) return;
     const list = this.listeners.get(type) ?? [];
-    if (list.some((entry) => entry.listener === listener)) return;
+    if (list.some((entry) => entry.handler !== true && entry.listener === listener)) return;
     list.push({ listener: listener as AnyListener, once: typeof options === 'object' && options.once === true });
     this.listeners.set(type, list);
   }
@@ -217,9 +273,30 @@ export class FakeWebSocket implements WebSocketLike {
   /** Removes a listener added with {@link FakeWebSocket.addEventListener}. */
   removeEventListener<K extends FakeEventType>(type: K, listener: FakeListener<FakeEventMap<FakeWebSocket>[K]> | null): void {
     const list = this.listeners.get(type);
-    if (list === undefined || listener == null) return;
-    const index = list.findIndex((entry) => entry.listener === listener);
-    if (index >= 0) list.splice(index, 1);
+    if (!isListener(listener, 'removeEventListener') || list === undefined) return;
+    this.removeEntry(list, (candidate) => candidate.handler !== true && candidate.listener === listener);
+  }
+
+  private removeEntry(list: Entry[], matches: (entry: Entry) => boolean): void {
+    const entry = list.find(matches);
+    if (entry === undefined) return;
+    entry.removed = true;
+    list.splice(list.indexOf(entry), 1);
+  }
+
+  // HTML "event handlers": an on… handler is a listener added when first set;
+  // replacing it keeps its place, setting anything but a function removes it.
+  private handlerOf(type: FakeEventType): ((event: never) => void) | null {
+    return (this.listeners.get(type)?.find((entry) => entry.handler === true)?.listener as (event: never) => void) ?? null;
+  }
+
+  private setHandler(type: FakeEventType, value: unknown): void {
+    const list = this.listeners.get(type) ?? [];
+    const entry = list.find((candidate) => candidate.handler === true);
+    if (typeof value !== 'function') this.removeEntry(list, (candidate) => candidate === entry);
+    else if (entry !== undefined) entry.listener = value as AnyListener;
+    else list.push({ listener: value as AnyListener, once: false, handler: true });
+    this.listeners.set(type, list);
   }
 
   // Every listener runs even if one throws; the first error is rethrown
@@ -235,9 +312,9 @@ export class FakeWebSocket implements WebSocketLike {
         errors.push(error);
       }
     };
-    const handler = this[`on${type}`] as AnyListener | null;
-    if (typeof handler === 'function') call(handler);
     for (const entry of [...(this.listeners.get(type) ?? [])]) {
+      // DOM "inner invoke": a listener an earlier one removed during this dispatch is skipped.
+      if (entry.removed === true) continue;
       if (entry.once) this.removeEventListener(type, entry.listener as FakeListener<FakeEventMap<FakeWebSocket>[K]>);
       call(entry.listener);
     }

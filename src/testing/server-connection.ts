@@ -35,10 +35,15 @@ export function checkCloseFrame(code: unknown, reason: string | undefined, codes
   return wireCode;
 }
 
-// How a browser reports a connection that failed: error, then close 1006, not clean.
+// How a browser reports a connection that failed: error, then close 1006, not
+// clean. The close comes even when an error listener throws (a browser only
+// reports that exception; the fake rethrows it to the test).
 function failConnection(driver: FakeSocketDriver): void {
-  driver.error();
-  driver.close(1006, '', false);
+  try {
+    driver.error();
+  } finally {
+    driver.close(1006, '', false);
+  }
 }
 
 /** What a connection needs from its server. */
@@ -86,10 +91,13 @@ export class ServerConnection<N extends string> implements FakeConnection<N> {
 
   accept(): void {
     this.expectConnecting('accept');
-    this.protocol = this.server.options.selectProtocol?.(this.protocols, this) ?? this.protocols[0] ?? '';
+    const protocol = this.server.options.selectProtocol?.(this.protocols, this) ?? this.protocols[0] ?? '';
+    if (typeof protocol !== 'string') throw new TypeError(`createFakeServer: selectProtocol must return a string, got ${show(protocol)}.`);
+    // RFC 6455 §4.1: a client fails the connection when the server picks a subprotocol it did not offer.
+    if (protocol !== '' && !this.protocols.includes(protocol)) return this.refuse();
+    this.protocol = protocol;
     this.state = 'open';
     this.openedAtMs = this.server.clock.now();
-    const protocol = this.protocol;
     this.deliver((driver) => driver.open(protocol));
   }
 
@@ -141,8 +149,8 @@ export class ServerConnection<N extends string> implements FakeConnection<N> {
     this.deliver((driver) => {
       // A socket that never opened reports the failure with an error event; an
       // open one that loses its TCP connection does not.
-      if (!opened || driver.readyState === 0) driver.error();
-      driver.close(1006, '', false);
+      if (!opened || driver.readyState === 0) failConnection(driver);
+      else driver.close(1006, '', false);
     });
   }
 
@@ -162,6 +170,8 @@ export class ServerConnection<N extends string> implements FakeConnection<N> {
     if (this.state !== 'open') return;
     this.state = 'closing';
     this.deliver((driver) => {
+      // Dropped before the server answered: the client sees that drop (1006), not a clean close.
+      if (this.state === 'closed') return;
       this.finish('client', code, reason);
       driver.close(code ?? 1005, reason, true);
     });
