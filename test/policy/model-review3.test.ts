@@ -9,6 +9,7 @@ import { classify, defineCloseCodes, type CloseResult } from '../../src/index';
 import { isPolicyError } from '../../src/errors';
 import { createPolicy, defaultPolicy, defaultRules, type Decision, type Policy, type Preset, type Rule, type RuleObject } from '../../src/policy';
 import { defaultPolicyWith } from '../../src/policy/default-policy';
+import { centrifugo, graphqlWs, pusher } from '../../src/presets/index';
 
 const AppCodes = defineCloseCodes({ TokenExpired: 4001, AccessDenied: 4003, RateLimited: 4150, Busy: 3500 });
 const names = ['TokenExpired', 'AccessDenied', 'RateLimited', 'Busy'] as const;
@@ -144,7 +145,7 @@ const codeArb = fc.oneof(
 const backoffArb = fc.record(
   {
     initialMs: fc.oneof(fc.integer({ min: 0, max: 8000 }), fc.double({ min: 0, max: 8000, noNaN: true })),
-    maxMs: fc.oneof(fc.integer({ min: 8000, max: 60_000 }), fc.double({ min: 8000, max: 60_000, noNaN: true })),
+    maxMs: fc.oneof(fc.integer({ min: 1000, max: 60_000 }), fc.double({ min: 1000, max: 60_000, noNaN: true })),
     factor: fc.double({ min: 1, max: 4, noNaN: true }),
     jitter: fc.constantFrom('none', 'full', 'equal', 'decorrelated'),
     minMs: fc.oneof(fc.integer({ min: 0, max: 7000 }), fc.double({ min: 0, max: 7000, noNaN: true })),
@@ -176,7 +177,10 @@ const keyArb = fc.oneof(
   fc.constantFrom('0-4999', '1000-2999', '3000-3999', '1000-1015'),
 );
 const rulesArb = fc.dictionary(keyArb, ruleArb, { maxKeys: 10 });
-const presetArb: fc.Arbitrary<Preset> = fc.record({ name: fc.constant('model'), rules: rulesArb, default: ruleArb, maxAttempts: fc.integer({ min: 1, max: 8 }) }, { requiredKeys: ['name', 'rules'] });
+const presetArb: fc.Arbitrary<Preset> = fc.oneof(
+  fc.constantFrom<Preset>(graphqlWs, centrifugo, pusher),
+  fc.record({ name: fc.constant('model'), rules: rulesArb, default: ruleArb, maxAttempts: fc.integer({ min: 1, max: 8 }) }, { requiredKeys: ['name', 'rules'] }),
+);
 const optionsArb: fc.Arbitrary<Options> = fc.record(
   {
     rules: rulesArb,
