@@ -64,15 +64,16 @@ export function policyFrom<N extends string>(parts: PolicyParts): Policy<N> {
     if (action === 'stop') return { action, cause: 'policy', rule };
     let attempt = count(read(context, 'attempt'));
     let reauthAttempt = count(read(context, 'reauthAttempt'));
+    let previousDelayMs = count(read(context, 'previousDelayMs'));
     const uptimeMs = count(read(context, 'uptimeMs'));
-    // Only a connection that really stayed open earns a fresh start.
-    if (uptimeMs > 0 && uptimeMs >= resetAfterMs) attempt = reauthAttempt = 0;
+    // Only a connection that really stayed open earns a fresh start: decorrelated jitter starts over too.
+    if (uptimeMs > 0 && uptimeMs >= resetAfterMs) attempt = reauthAttempt = previousDelayMs = 0;
     // `attempt` failed before this close, and this close ends one more: maxAttempts counts
     // connection attempts in a row, the first included (maxAttempts: 3 → three sockets, then stop).
     const cause: StopCause | undefined = action === 'reauth' && reauthAttempt >= maxReauth ? 'reauth-exhausted' : attempt + 1 >= maxAttempts ? 'max-attempts' : undefined;
     if (cause) return { action: 'stop', cause, rule };
     const next = (action === 'reauth' ? reauthAttempt : attempt) + 1;
-    const delay = Math.round(delayMs ?? computeDelay(next, backoff, random, count(read(context, 'previousDelayMs'))));
+    const delay = Math.round(delayMs ?? computeDelay(next, backoff, random, previousDelayMs));
     // A server's retry hint (docs/retry-hints.md) holds a reconnect back, within the cap.
     return { action, delayMs: action === 'reconnect' ? delayForHint(read(result, 'retryAfterMs'), delay, backoff, random) : delay, attempt: next, rule };
   };

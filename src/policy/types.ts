@@ -74,7 +74,7 @@ export interface PolicyContext {
   readonly reauthAttempt?: number;
   /** How long the connection that just closed was open, in ms. */
   readonly uptimeMs?: number;
-  /** The delay chosen last time (used by decorrelated jitter). */
+  /** The delay chosen last time (used by decorrelated jitter; 0 after a connection open `resetAfterMs`, as the socket passes it). */
   readonly previousDelayMs?: number;
 }
 

@@ -113,13 +113,14 @@ function model(options: Options, code: number, hint: number | undefined, context
   const found = modelLookup(options, code);
   const { action, maxAttempts = options.maxAttempts ?? options.preset?.maxAttempts ?? Infinity, delayMs } = found.rule;
   if (action === 'stop') return { action, cause: 'policy', found };
-  let { attempt, reauthAttempt } = context;
-  if (context.uptimeMs > 0 && context.uptimeMs >= (options.resetAfterMs ?? 5000)) attempt = reauthAttempt = 0;
+  let { attempt, reauthAttempt, previousDelayMs } = context;
+  // "resets both counters, and the next retry's backoff starts over"
+  if (context.uptimeMs > 0 && context.uptimeMs >= (options.resetAfterMs ?? 5000)) attempt = reauthAttempt = previousDelayMs = 0;
   if (action === 'reauth' && reauthAttempt >= (options.maxReauth ?? 2)) return { action: 'stop', cause: 'reauth-exhausted', found };
   if (attempt + 1 >= maxAttempts) return { action: 'stop', cause: 'max-attempts', found };
   const n = (action === 'reauth' ? reauthAttempt : attempt) + 1;
   const b = modelBackoff(options, found);
-  const own = delayMs ?? modelDelay(n, b, r, context.previousDelayMs);
+  const own = delayMs ?? modelDelay(n, b, r, previousDelayMs);
   let floor = delayMs ?? Math.ceil(b.minMs);
   let ceiling = delayMs ?? Math.floor(b.maxMs);
   if (action !== 'reconnect' || hint === undefined || !(hint > 0)) return { action, attempt: n, delayMs: own, found, floor, ceiling };
@@ -306,5 +307,18 @@ describe('createPolicy decides as docs/policy.md and docs/retry-hints.md say (re
       { numRuns: 2000 },
     );
     expect(defaultPolicy.rules).toEqual(createPolicy().rules);
+  });
+});
+
+describe('a fresh start after a stable connection', () => {
+  const result = { kind: 'standard', code: 1006, reason: '', wasClean: false, opened: true, name: 'AbnormalClosure', range: 'standard', local: true } as const;
+  it('decorrelated jitter starts over: the delay before the stable connection is not grown from', () => {
+    const policy = createPolicy({ backoff: { initialMs: 500, maxMs: 30_000, jitter: 'decorrelated' }, random: () => 0.999 });
+    const stable = policy.decide(result, { attempt: 7, reauthAttempt: 0, uptimeMs: 3_600_000, previousDelayMs: 20_000 });
+    const fresh = policy.decide(result, { attempt: 0, reauthAttempt: 0, uptimeMs: 0, previousDelayMs: 0 });
+    // Before: 29,971 ms (grown from the 20 s before the hour-long connection) while reporting attempt 1.
+    expect(stable).toEqual(fresh);
+    expect(stable).toMatchObject({ action: 'reconnect', attempt: 1 });
+    expect((stable as { delayMs: number }).delayMs).toBeLessThan(2_000);
   });
 });

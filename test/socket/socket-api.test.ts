@@ -407,4 +407,29 @@ describe('a hand-written policy', () => {
     h.clock.advance(0);
     expect(h.of('reconnecting')).toMatchObject([{ delayMs: 7 }]);
   });
+  it('after a connection open resetAfterMs, is asked with every counter reset, the previous delay included', () => {
+    const contexts: unknown[] = [];
+    const h = setup({
+      policy: {
+        decide: (_result, context) => {
+          contexts.push(context);
+          return { action: 'reconnect', delayMs: 300, attempt: 1, rule: { source: 'default', key: 'x', origin: 'app', rule: { action: 'reconnect' } } };
+        },
+        explain: () => '',
+        rules,
+        resetAfterMs: 1000,
+      },
+    });
+    h.server.refuseNext();
+    h.clock.advance(0);
+    h.clock.advance(300);
+    expect(h.socket.state).toBe('open');
+    h.clock.advance(5000);
+    h.server.closeAll(1001);
+    h.clock.advance(0);
+    expect(contexts).toMatchObject([
+      { attempt: 0, previousDelayMs: 0 },
+      { attempt: 0, reauthAttempt: 0, previousDelayMs: 0, uptimeMs: 5000 },
+    ]);
+  });
 });

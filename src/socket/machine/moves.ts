@@ -98,7 +98,7 @@ export function unansweredClose(context: Draft, config: MachineConfig): CloseRes
 export function endConnection(context: Draft, effects: Effect[], config: MachineConfig, reason: string, event: CloseEventLike, opened: boolean, uptimeMs: number): void {
   effects.push(abandon(reason), clearTimer('connect'), HEARTBEAT_OFF);
   const result = config.classify(event, opened);
-  if (opened && uptimeMs > 0 && uptimeMs >= config.resetAfterMs) context.failures = context.reauthAttempt = 0;
+  if (opened && uptimeMs > 0 && uptimeMs >= config.resetAfterMs) context.failures = context.reauthAttempt = context.previousDelayMs = 0;
   const answer = config.decide(result, { attempt: context.failures, reauthAttempt: context.reauthAttempt, uptimeMs, previousDelayMs: context.previousDelayMs });
   // A policy that failed stops the run rather than looping or hanging; the error says why.
   let decision: Decision = answer instanceof Error ? { action: 'stop', cause: 'policy', rule: failedPolicyRule } : answer;
