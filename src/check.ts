@@ -111,5 +111,8 @@ export function withMethods(names: readonly string[], orFalse?: boolean): Check 
   ];
 }
 
+/** A plain object (an options object). */
+export const anObject: Check = [isRecord, __DEV__ ? 'an object' : ''];
+
 /** A function. */
 export const isFunction: Check = [(value) => typeof value === 'function', __DEV__ ? 'a function' : ''];

@@ -2,7 +2,7 @@
 // option fails there with a SocketError naming it (`invalid-option`, with
 // `option` set), never later inside a timer. A policy arrives compiled
 // (createPolicy checks its own options and throws PolicyErrors).
-import { durationCheck, isFunction, isRecord, oneOf, validator, withMethods, type Check, type Spec, type Validator } from '../check';
+import { anObject, durationCheck, isFunction, isRecord, oneOf, validator, withMethods, type Check, type Spec, type Validator } from '../check';
 import type { CloseCodeContract } from '../codes';
 import type { Clock, RandomSource, Timers, WebSocketConstructorLike } from '../environment';
 import { defaultPolicy, defaultPolicyWith } from '../policy/default-policy';
@@ -208,7 +208,7 @@ export function resolveOptions(url: unknown, options: unknown): ResolvedOptions 
     ],
     'url',
   );
-  const o = fields(check(options ?? {}, [isRecord, __DEV__ ? 'an object' : ''], 'options'), socketSpec, '', elsewhere) as SocketOptions & { random?: RandomSource };
+  const o = fields(check(options ?? {}, anObject, 'options'), socketSpec, '', elsewhere) as SocketOptions & { random?: RandomSource };
 
   const WebSocket = o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
   if (typeof WebSocket !== 'function') {

@@ -36,20 +36,20 @@ export function browserPageSource(): PageSource | undefined {
  * `woke` is called with how late it was. Ticks that began or ended while
  * `isVisible` said false are not counted: a hidden tab's timers are
  * throttled (up to a minute in Chromium), which is not sleep. Returns what
- * stops it. `timers` is the socket's time (time.ts), which runs each timer at
- * most once: a timer that fires twice cannot start a second chain of ticks.
+ * stops it. `time` is the socket's clock and timers (time.ts), which run each
+ * timer at most once: a timer that fires twice cannot start a second chain of ticks.
  */
-export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number, isVisible: () => boolean, woke: (sleptMs: number) => void): () => void {
+export function startWakeDetector(time: Clock & Timers, driftMs: number, isVisible: () => boolean, woke: (sleptMs: number) => void): () => void {
   const periodMs = Math.max(1, Math.floor(driftMs / 2));
   let handle: TimerHandle | undefined;
   let stopped = false;
   const arm = (): void => {
     if (stopped) return;
-    const due = clock.now() + periodMs;
+    const due = time.now() + periodMs;
     const visibleAtStart = isVisible();
-    handle = timers.setTimeout(() => {
+    handle = time.setTimeout(() => {
       handle = undefined;
-      const lateMs = clock.now() - due;
+      const lateMs = time.now() - due;
       const counted = visibleAtStart && isVisible();
       arm();
       if (counted && lateMs >= driftMs) woke(lateMs);
@@ -58,7 +58,7 @@ export function startWakeDetector(timers: Timers, clock: Clock, driftMs: number,
   arm();
   return () => {
     stopped = true;
-    if (handle !== undefined) timers.clearTimeout(handle);
+    if (handle !== undefined) time.clearTimeout(handle);
     handle = undefined;
   };
 }

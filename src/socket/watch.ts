@@ -55,7 +55,7 @@ export function watch(watcher: Watcher, options: ResolvedOptions): (() => void)[
   if (driftMs !== undefined) {
     const pageVisibility = lifecycle?.visibility;
     const isVisible = (): boolean => pageVisibility === undefined || callHook(watcher, 'visibility.isVisible', () => pageVisibility.isVisible()) !== false;
-    stops.push(startWakeDetector(time, time, driftMs, isVisible, (sleptMs) => watcher.input({ type: 'wake', at: time.now(), sleptMs })));
+    stops.push(startWakeDetector(time, driftMs, isVisible, (sleptMs) => watcher.input({ type: 'wake', at: time.now(), sleptMs })));
   }
   return stops.length > 0 ? stops : undefined;
 }

@@ -2,7 +2,7 @@
 // getters and events. One step of the socket emits several events (close,
 // rejected, state, reconnecting); the store folds them into one change,
 // delivered on the next microtask, so a UI renders once per step.
-import { isRecord, withMethods, type Spec } from '../check';
+import { anObject, withMethods, type Spec } from '../check';
 import type { CloseResult } from '../classify';
 import { describe } from '../describe';
 import type { StopCause } from '../policy/types';
@@ -22,6 +22,7 @@ const storeSpec: Spec = {
   visibility: /* @__PURE__ */ withMethods(['isVisible', 'subscribe'], true),
   clock: /* @__PURE__ */ withMethods(['now']),
 };
+const isSocket = /* @__PURE__ */ withMethods(['subscribe']);
 
 /**
  * Creates a {@link SocketStore} for `socket`: `getSnapshot()` returns an
@@ -46,8 +47,8 @@ const storeSpec: Spec = {
  * });
  */
 export function createSocketStore<N extends string>(socket: ManagedSocket<N>, given?: SocketStoreOptions): SocketStore<N> {
-  socketCheck.check(socket, withMethods(['subscribe']), 'socket');
-  const options: SocketStoreOptions = socketCheck.fields(socketCheck.check(given ?? {}, [isRecord, __DEV__ ? 'an object' : ''], 'options'), storeSpec, '');
+  socketCheck.check(socket, isSocket, 'socket');
+  const options: SocketStoreOptions = socketCheck.fields(socketCheck.check(given ?? {}, anObject, 'options'), storeSpec, '');
   const clock = options.clock ?? Date;
   const online = options.online === undefined ? browserOnlineSource() : options.online || undefined;
   const visibility = options.visibility === undefined ? browserVisibilitySource() : options.visibility || undefined;
