@@ -7,6 +7,7 @@
 // those, are sent again (or handed back in dropped/stopped).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { toggle } from '../support/toggle';
 import { runServerStep, type ServerStep, setup } from './harness';
 
 type Step = ServerStep | { kind: 'advance'; ms: number } | { kind: 'send' } | { kind: 'reconnect' } | { kind: 'close' } | { kind: 'network'; online: boolean };
@@ -29,8 +30,7 @@ describe('socket properties', () => {
   it('never loses a message silently, never reorders or duplicates except across an unconfirmed close, and leaves nothing behind', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), fc.boolean(), async (steps, withHeartbeat) => {
-        let online = true;
-        const onlineListeners = new Set<(v: boolean) => void>();
+        const online = toggle(true);
         const h = setup({
           policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' }, backoff: { initialMs: 50, maxMs: 1000 }, maxAttempts: 8 },
           auth: { refresh: async () => {} },
@@ -38,13 +38,7 @@ describe('socket properties', () => {
           connectTimeoutMs: 1000,
           heartbeat: withHeartbeat ? { intervalMs: 500, timeoutMs: 300 } : false,
           pauseWhenOffline: true,
-          online: {
-            isOnline: () => online,
-            subscribe: (l) => {
-              onlineListeners.add(l);
-              return () => onlineListeners.delete(l);
-            },
-          },
+          online: { isOnline: online.get, subscribe: online.subscribe },
           random: () => 0.5,
         });
         h.server.setAutoPong(true);
@@ -78,14 +72,12 @@ describe('socket properties', () => {
               h.socket.close();
               break;
             case 'network':
-              online = s.online;
-              for (const l of onlineListeners) l(s.online);
+              online.set(s.online);
               break;
           }
         }
         // Liveness: with the network up and the server accepting, every run ends open or stopped, never stuck.
-        online = true;
-        for (const l of onlineListeners) l(true);
+        online.set(true);
         h.server.setDefault('accept');
         await h.clock.advanceAsync(60_000);
         expect(['open', 'stopped']).toContain(h.socket.state);
@@ -94,7 +86,7 @@ describe('socket properties', () => {
 
         // nothing left behind
         expect(h.clock.pending()).toBe(0);
-        expect(onlineListeners.size).toBe(0);
+        expect(online.listeners.size).toBe(0);
         expect(h.server.openConnections).toHaveLength(0);
         // confirmed as the socket defines it (queue.confirmAfterMs, default 1000), seen from the client end
         expect(h.clients).toHaveLength(h.server.connections.length);

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PageEvent, SocketEvents } from '../../src/socket';
 import { isSocketError } from '../../src/socket';
+import { toggle } from '../support/toggle';
 import { setup } from './harness';
 import { type Action, appOf, type CommonStep, commonSteps, expectEveryMessageAccounted } from './programs';
 
@@ -34,10 +35,8 @@ describe('re-entrant listeners and the page life, in ack mode', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 40 }), fc.constantFrom('drop-oldest', 'drop-newest', 'error'), fc.boolean(), fc.boolean(), async (steps, overflow, withHeartbeat, ackMode) => {
         const pageListeners = new Set<(event: PageEvent) => void>();
-        let online = true;
-        let visible = true;
-        const onlineListeners = new Set<(value: boolean) => void>();
-        const visibleListeners = new Set<(value: boolean) => void>();
+        const online = toggle(true);
+        const visible = toggle(true);
         const h = setup({
           policy: { rules: { TokenExpired: 'reauth', AccessDenied: 'stop' }, backoff: { initialMs: 50, maxMs: 1000 }, maxAttempts: 8 },
           auth: { refresh: async () => {} },
@@ -49,20 +48,8 @@ describe('re-entrant listeners and the page life, in ack mode', () => {
           connectTimeoutMs: 1000,
           pauseWhenOffline: true,
           pauseWhenHidden: true,
-          online: {
-            isOnline: () => online,
-            subscribe: (l) => {
-              onlineListeners.add(l);
-              return () => onlineListeners.delete(l);
-            },
-          },
-          visibility: {
-            isVisible: () => visible,
-            subscribe: (l) => {
-              visibleListeners.add(l);
-              return () => visibleListeners.delete(l);
-            },
-          },
+          online: { isOnline: online.get, subscribe: online.subscribe },
+          visibility: { isVisible: visible.get, subscribe: visible.subscribe },
           heartbeat: withHeartbeat ? { intervalMs: 500, timeoutMs: 300 } : false,
           lifecycle: {
             page: {
@@ -98,12 +85,10 @@ describe('re-entrant listeners and the page life, in ack mode', () => {
               break;
             }
             case 'network':
-              online = s.online;
-              for (const l of [...onlineListeners]) l(s.online);
+              online.set(s.online);
               break;
             case 'visible':
-              visible = s.visible;
-              for (const l of [...visibleListeners]) l(s.visible);
+              visible.set(s.visible);
               break;
             case 'listen': {
               let left = s.times;
@@ -117,13 +102,12 @@ describe('re-entrant listeners and the page life, in ack mode', () => {
           }
         }
         await app.finish(() => {
-          online = visible = true;
-          for (const l of [...onlineListeners]) l(true);
-          for (const l of [...visibleListeners]) l(true);
+          online.set(true);
+          visible.set(true);
           for (const l of [...pageListeners]) l({ type: 'pageshow', persisted: true });
         });
         expect(h.clock.pending()).toBe(0);
-        expect(pageListeners.size + onlineListeners.size + visibleListeners.size).toBe(0);
+        expect(pageListeners.size + online.listeners.size + visible.listeners.size).toBe(0);
         expect(h.server.openConnections).toHaveLength(0);
         expect(h.socket.state).toBe('stopped');
         // one stopped per run: a second one only after a reconnect()
